@@ -1,0 +1,2 @@
+//! graft: keeps PostgreSQL schemas in step with what plugins declare.
+#![deny(missing_docs)]
