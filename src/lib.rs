@@ -1,2 +1,9 @@
 //! graft: keeps PostgreSQL schemas in step with what plugins declare.
 #![deny(missing_docs)]
+
+pub mod declare;
+pub mod diff;
+pub mod introspect;
+pub mod model;
+pub mod plan;
+pub mod render;

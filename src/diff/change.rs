@@ -1,0 +1,266 @@
+//! What differs between two schemas: typed changes with no SQL and no
+//! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
+
+use crate::model::{
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique,
+};
+use serde::{Deserialize, Serialize};
+
+/// One difference between an old and a new schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Change {
+    /// `CREATE SCHEMA`.
+    CreateNamespace {
+        /// Namespace name.
+        name: String,
+    },
+    /// `DROP SCHEMA` (only when empty after the plan).
+    DropNamespace {
+        /// Namespace name.
+        name: String,
+    },
+    /// `CREATE EXTENSION IF NOT EXISTS`.
+    CreateExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// `DROP EXTENSION`.
+    DropExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// `CREATE TYPE … AS ENUM`.
+    CreateEnum {
+        /// The new type.
+        r#enum: EnumType,
+    },
+    /// `DROP TYPE` of an enum. Destructive.
+    DropEnum {
+        /// Type name.
+        name: QualName,
+    },
+    /// `ALTER TYPE … ADD VALUE`.
+    AddEnumValue {
+        /// Type name.
+        r#enum: QualName,
+        /// The new label.
+        value: String,
+        /// Placed before this label; `None` appends.
+        before: Option<String>,
+    },
+    /// Values removed or reordered: the type is recreated and columns
+    /// re-cast through text. Destructive when values are removed.
+    RecreateEnum {
+        /// The type as it was.
+        old: EnumType,
+        /// The type as it must become.
+        new: EnumType,
+        /// Columns of that type (or arrays of it) to re-cast: (table, column, is_array).
+        columns: Vec<(QualName, String, bool)>,
+    },
+    /// `CREATE TABLE` with columns, primary key, uniques and checks. Foreign
+    /// keys and indexes come as their own changes.
+    CreateTable {
+        /// The new table (its `foreign_keys` and `indexes` are empty).
+        table: Table,
+    },
+    /// `DROP TABLE`. Destructive.
+    DropTable {
+        /// Table name.
+        name: QualName,
+    },
+    /// `ALTER TABLE … RENAME TO` (from a `renamed_from` hint).
+    RenameTable {
+        /// Old name.
+        from: QualName,
+        /// New name (same namespace).
+        to: QualName,
+    },
+    /// `COMMENT ON TABLE`.
+    SetTableComment {
+        /// Table name.
+        table: QualName,
+        /// New comment, `None` removes it.
+        comment: Option<String>,
+    },
+    /// `ALTER TABLE … ADD COLUMN`.
+    AddColumn {
+        /// Table name.
+        table: QualName,
+        /// The new column.
+        column: Column,
+    },
+    /// `ALTER TABLE … DROP COLUMN`. Destructive.
+    DropColumn {
+        /// Table name.
+        table: QualName,
+        /// Column name.
+        column: String,
+    },
+    /// `ALTER TABLE … RENAME COLUMN` (from a `renamed_from` hint).
+    RenameColumn {
+        /// Table name (after any table rename).
+        table: QualName,
+        /// Old column name.
+        from: String,
+        /// New column name.
+        to: String,
+    },
+    /// Type, nullability, default, identity or generation of a column changed.
+    AlterColumn {
+        /// Table name.
+        table: QualName,
+        /// The column as it was (after any rename).
+        old: Column,
+        /// The column as it must become.
+        new: Column,
+    },
+    /// `COMMENT ON COLUMN`.
+    SetColumnComment {
+        /// Table name.
+        table: QualName,
+        /// Column name.
+        column: String,
+        /// New comment, `None` removes it.
+        comment: Option<String>,
+    },
+    /// `ADD CONSTRAINT … PRIMARY KEY`.
+    AddPrimaryKey {
+        /// Table name.
+        table: QualName,
+        /// The key.
+        pk: PrimaryKey,
+    },
+    /// `DROP CONSTRAINT` of the primary key.
+    DropPrimaryKey {
+        /// Table name.
+        table: QualName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `ADD CONSTRAINT … UNIQUE`.
+    AddUnique {
+        /// Table name.
+        table: QualName,
+        /// The constraint.
+        unique: Unique,
+    },
+    /// `DROP CONSTRAINT` of a unique constraint.
+    DropUnique {
+        /// Table name.
+        table: QualName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `ADD CONSTRAINT … CHECK`.
+    AddCheck {
+        /// Table name.
+        table: QualName,
+        /// The constraint.
+        check: Check,
+    },
+    /// `DROP CONSTRAINT` of a check.
+    DropCheck {
+        /// Table name.
+        table: QualName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `ADD CONSTRAINT … FOREIGN KEY`.
+    AddForeignKey {
+        /// Referencing table.
+        table: QualName,
+        /// The constraint.
+        fk: ForeignKey,
+    },
+    /// `DROP CONSTRAINT` of a foreign key.
+    DropForeignKey {
+        /// Referencing table.
+        table: QualName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `CREATE INDEX`.
+    CreateIndex {
+        /// Table name.
+        table: QualName,
+        /// The index.
+        index: Index,
+    },
+    /// `DROP INDEX`.
+    DropIndex {
+        /// Table name (the index lives in its namespace).
+        table: QualName,
+        /// Index name.
+        name: String,
+    },
+}
+
+impl Change {
+    /// The step kind, e.g. `AddColumn`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::CreateNamespace { .. } => "CreateNamespace",
+            Change::DropNamespace { .. } => "DropNamespace",
+            Change::CreateExtension { .. } => "CreateExtension",
+            Change::DropExtension { .. } => "DropExtension",
+            Change::CreateEnum { .. } => "CreateEnum",
+            Change::DropEnum { .. } => "DropEnum",
+            Change::AddEnumValue { .. } => "AddEnumValue",
+            Change::RecreateEnum { .. } => "RecreateEnum",
+            Change::CreateTable { .. } => "CreateTable",
+            Change::DropTable { .. } => "DropTable",
+            Change::RenameTable { .. } => "RenameTable",
+            Change::SetTableComment { .. } => "SetTableComment",
+            Change::AddColumn { .. } => "AddColumn",
+            Change::DropColumn { .. } => "DropColumn",
+            Change::RenameColumn { .. } => "RenameColumn",
+            Change::AlterColumn { .. } => "AlterColumn",
+            Change::SetColumnComment { .. } => "SetColumnComment",
+            Change::AddPrimaryKey { .. } => "AddPrimaryKey",
+            Change::DropPrimaryKey { .. } => "DropPrimaryKey",
+            Change::AddUnique { .. } => "AddUnique",
+            Change::DropUnique { .. } => "DropUnique",
+            Change::AddCheck { .. } => "AddCheck",
+            Change::DropCheck { .. } => "DropCheck",
+            Change::AddForeignKey { .. } => "AddForeignKey",
+            Change::DropForeignKey { .. } => "DropForeignKey",
+            Change::CreateIndex { .. } => "CreateIndex",
+            Change::DropIndex { .. } => "DropIndex",
+        }
+    }
+
+    /// The object the change is about, for headers and error messages:
+    /// `billing.invoices.note`.
+    pub fn subject(&self) -> String {
+        match self {
+            Change::CreateNamespace { name }
+            | Change::DropNamespace { name }
+            | Change::CreateExtension { name }
+            | Change::DropExtension { name } => name.clone(),
+            Change::CreateEnum { r#enum } => r#enum.name.to_string(),
+            Change::DropEnum { name } | Change::DropTable { name } => name.to_string(),
+            Change::AddEnumValue { r#enum, value, .. } => format!("{enum}.{value}"),
+            Change::RecreateEnum { new, .. } => new.name.to_string(),
+            Change::CreateTable { table } => table.name.to_string(),
+            Change::RenameTable { from, to } => format!("{from} -> {to}"),
+            Change::SetTableComment { table, .. } => table.to_string(),
+            Change::AddColumn { table, column } => format!("{table}.{}", column.name),
+            Change::DropColumn { table, column } => format!("{table}.{column}"),
+            Change::RenameColumn { table, from, to } => format!("{table}.{from} -> {to}"),
+            Change::AlterColumn { table, new, .. } => format!("{table}.{}", new.name),
+            Change::SetColumnComment { table, column, .. } => format!("{table}.{column}"),
+            Change::AddPrimaryKey { table, pk } => format!("{table}.{}", pk.name),
+            Change::AddUnique { table, unique } => format!("{table}.{}", unique.name),
+            Change::AddCheck { table, check } => format!("{table}.{}", check.name),
+            Change::AddForeignKey { table, fk } => format!("{table}.{}", fk.name),
+            Change::CreateIndex { table, index } => format!("{}.{}", table.schema, index.name),
+            Change::DropPrimaryKey { table, name }
+            | Change::DropUnique { table, name }
+            | Change::DropCheck { table, name }
+            | Change::DropForeignKey { table, name } => format!("{table}.{name}"),
+            Change::DropIndex { table, name } => format!("{}.{name}", table.schema),
+        }
+    }
+}

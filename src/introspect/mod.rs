@@ -1,0 +1,1 @@
+//! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].

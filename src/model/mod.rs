@@ -1,0 +1,15 @@
+//! The schema model: plain data that every stage speaks.
+//!
+//! Equal schemas compare equal however they were written: types are stored
+//! in the form `format_type()` prints ([`types`]), expressions in normal form
+//! ([`expr`]), every collection in canonical order ([`Schema::normalize`]),
+//! and unnamed constraints and indexes get deterministic names when declared.
+
+pub mod expr;
+pub mod name;
+mod schema;
+pub mod types;
+
+pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
+pub use schema::*;
+pub use types::{BaseType, ColumnType, TypeError};

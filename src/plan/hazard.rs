@@ -1,0 +1,1 @@
+//! Hazard classification: which changes lose data, rewrite tables or risk failing casts.

@@ -1,0 +1,1 @@
+//! Renders plan steps as PostgreSQL SQL.
