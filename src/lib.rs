@@ -6,4 +6,8 @@ pub mod diff;
 pub mod introspect;
 pub mod model;
 pub mod plan;
+pub mod registry;
 pub mod render;
+pub mod snapshot;
+#[doc(hidden)]
+pub mod bench_support;

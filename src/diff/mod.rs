@@ -1,5 +1,116 @@
-//! Pure diff: `(old, new) → Vec<Change>`. No connection, no SQL.
+//! Pure diff: `(old, new) → Vec<Change>`. No connection, no SQL, no ordering
+//! promises ([`crate::plan::order`] orders).
+//!
+//! Everything is paired once through hash maps keyed by name, so the diff is
+//! linear in the size of the schemas. Renames come only from `renamed_from`
+//! hints, applied by re-keying the old side before pairing.
 
 mod change;
+mod pair;
+mod tables;
 
 pub use change::Change;
+pub use pair::Pair;
+
+use crate::model::{EnumType, QualName, Schema};
+use std::collections::{BTreeSet, HashMap};
+
+/// Computes the changes that turn `old` into `new`. Both must be normalised
+/// ([`Schema::normalize`]); the result is deterministic.
+pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
+    let mut out = Vec::new();
+    push_namespaces(old, new, &mut out);
+    push_extensions(old, new, &mut out);
+    push_enums(old, new, &mut out);
+    tables::push_tables(old, new, &mut out);
+    out
+}
+
+fn push_namespaces(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    let o: BTreeSet<&String> = old.namespaces.iter().collect();
+    let n: BTreeSet<&String> = new.namespaces.iter().collect();
+    for name in n.difference(&o) {
+        out.push(Change::CreateNamespace {
+            name: (*name).clone(),
+        });
+    }
+    for name in o.difference(&n) {
+        if name.as_str() != "public" {
+            out.push(Change::DropNamespace {
+                name: (*name).clone(),
+            });
+        }
+    }
+}
+
+fn push_extensions(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    let o: BTreeSet<&str> = old.extensions.iter().map(|e| e.name.as_str()).collect();
+    let n: BTreeSet<&str> = new.extensions.iter().map(|e| e.name.as_str()).collect();
+    for name in n.difference(&o) {
+        out.push(Change::CreateExtension {
+            name: name.to_string(),
+        });
+    }
+    for name in o.difference(&n) {
+        out.push(Change::DropExtension {
+            name: name.to_string(),
+        });
+    }
+}
+
+fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    let olds: HashMap<&QualName, &EnumType> = old.enums.iter().map(|e| (&e.name, e)).collect();
+    let news: HashMap<&QualName, &EnumType> = new.enums.iter().map(|e| (&e.name, e)).collect();
+    for n in &new.enums {
+        match olds.get(&n.name) {
+            None => out.push(Change::CreateEnum { r#enum: n.clone() }),
+            Some(o) if o.values == n.values => {}
+            Some(o) => push_enum_values(old, o, n, out),
+        }
+    }
+    for o in &old.enums {
+        if !news.contains_key(&o.name) {
+            out.push(Change::DropEnum {
+                name: o.name.clone(),
+            });
+        }
+    }
+}
+
+/// Values only added (old labels keep their relative order): `ADD VALUE`s.
+/// Anything else recreates the type.
+fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut Vec<Change>) {
+    let kept: Vec<&String> = n.values.iter().filter(|v| o.values.contains(v)).collect();
+    let only_added = kept.len() == o.values.len() && kept.iter().zip(&o.values).all(|(a, b)| *a == b);
+    if only_added {
+        let old_set: BTreeSet<&String> = o.values.iter().collect();
+        for (i, v) in n.values.iter().enumerate() {
+            if old_set.contains(v) {
+                continue;
+            }
+            // place before the next label that already exists, else append
+            let before = n.values[i + 1..].iter().find(|x| old_set.contains(x)).cloned();
+            out.push(Change::AddEnumValue {
+                r#enum: n.name.clone(),
+                value: v.clone(),
+                before,
+            });
+        }
+        return;
+    }
+    let mut columns = Vec::new();
+    for t in &old_schema.tables {
+        for c in &t.columns {
+            if let crate::model::BaseType::Named(q) = &c.ty.base {
+                if q == &o.name {
+                    columns.push((t.name.clone(), c.name.clone(), c.ty.array));
+                }
+            }
+        }
+    }
+    out.push(Change::RecreateEnum {
+        old: o.clone(),
+        new: n.clone(),
+        columns,
+    });
+}

@@ -1,0 +1,395 @@
+//! Apply: the only writer of DDL.
+//!
+//! `migrate_all` first reads every journal head in one round trip; when each
+//! declared hash (computed once, when the plugin was built) equals its head
+//! and the versions agree, that is the whole cost of a boot. Otherwise one
+//! transaction takes `pg_advisory_xact_lock`, sets `lock_timeout`, creates
+//! the tracking tables if needed, re-reads the journal under the lock
+//! (another instance may have applied meanwhile), loads and verifies the head
+//! snapshots, diffs, plans, refuses destructive steps without permission,
+//! runs the DDL and records the new heads. Any failure rolls all of it back.
+
+use crate::diff::diff;
+use crate::error::Error;
+use crate::model::Schema;
+use crate::plan::{build_plan, Plan};
+use crate::registry::{Plugin, Registry};
+use crate::snapshot::{Snapshot, SnapshotHash};
+use crate::store::{JournalHead, Record, Store};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio_postgres::Client;
+use tracing::{debug, info, info_span, Instrument};
+
+/// How [`Migrator`] behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Schema of the tracking tables (`graft`).
+    pub tracking_schema: String,
+    /// Run destructive steps (dropped tables, columns, enum values, narrowing casts).
+    pub allow_destructive: bool,
+    /// `SET LOCAL lock_timeout` for the DDL (not for the advisory lock wait).
+    pub lock_timeout: Duration,
+    /// Recorded in `_migrations.applied_by` (`current_user` when `None`).
+    pub applied_by: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tracking_schema: "graft".to_string(),
+            allow_destructive: false,
+            lock_timeout: Duration::from_secs(10),
+            applied_by: None,
+        }
+    }
+}
+
+/// The plan for one plugin.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginPlan {
+    /// The plugin.
+    pub plugin: String,
+    /// Declared version.
+    pub version: Option<String>,
+    /// Recorded version.
+    pub recorded_version: Option<String>,
+    /// Current head index (`None` before the first migration).
+    pub from_idx: Option<i32>,
+    /// Current head hash.
+    pub from_hash: Option<SnapshotHash>,
+    /// Declared hash.
+    pub to_hash: SnapshotHash,
+    /// The steps.
+    pub plan: Plan,
+    /// Readable diff of the head snapshot and the declared one.
+    #[serde(skip)]
+    pub snapshot_diff: String,
+}
+
+impl PluginPlan {
+    /// Whether applying would change anything (schema or recorded version).
+    pub fn is_pending(&self) -> bool {
+        self.from_hash.as_ref() != Some(&self.to_hash) || self.version != self.recorded_version
+    }
+}
+
+/// What happened to one plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Already at the declared schema and version.
+    UpToDate,
+    /// A new snapshot was applied.
+    Applied {
+        /// Previous head (`None` for the first migration).
+        from_idx: Option<i32>,
+        /// New head.
+        to_idx: i32,
+        /// Steps run.
+        steps: usize,
+        /// Statements run.
+        statements: usize,
+    },
+    /// Schema unchanged; only the recorded version moved.
+    VersionRecorded,
+}
+
+/// The result of a migration run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Per plugin, in the order they ran.
+    pub plugins: Vec<(String, Outcome)>,
+    /// Whether the run took the fast path (one query, no lock).
+    pub fast_path: bool,
+}
+
+impl Report {
+    /// Whether anything was applied.
+    pub fn applied_any(&self) -> bool {
+        self.plugins.iter().any(|(_, o)| *o != Outcome::UpToDate)
+    }
+}
+
+/// Runs migrations. Cheap to build; holds no connection.
+#[derive(Debug, Clone)]
+pub struct Migrator {
+    opts: Options,
+    store: Store,
+    lock_key: i64,
+}
+
+impl Default for Migrator {
+    fn default() -> Self {
+        Migrator::new(Options::default())
+    }
+}
+
+impl Migrator {
+    /// A migrator with these options.
+    pub fn new(opts: Options) -> Self {
+        let store = Store::new(opts.tracking_schema.clone());
+        let lock_key = lock_key(&opts.tracking_schema);
+        Migrator {
+            opts,
+            store,
+            lock_key,
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// The tracking tables.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Migrates one plugin.
+    pub async fn migrate(&self, client: &mut Client, plugin: &Plugin) -> Result<Report, Error> {
+        self.run(client, vec![plugin]).await
+    }
+
+    /// Migrates every plugin of the registry in dependency order, in one
+    /// transaction.
+    pub async fn migrate_all(&self, client: &mut Client, registry: &Registry) -> Result<Report, Error> {
+        let ordered = registry.ordered()?;
+        self.run(client, ordered).await
+    }
+
+    /// The plans `migrate_all` would run, without applying anything (dry run).
+    pub async fn plan_all(&self, client: &mut Client, registry: &Registry) -> Result<Vec<PluginPlan>, Error> {
+        let ordered = registry.ordered()?;
+        let tx = client
+            .build_transaction()
+            .read_only(true)
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .start()
+            .await
+            .map_err(Error::db("starting the planning transaction"))?;
+        let heads = match self.store.read_heads_tx(&tx).await {
+            Ok(h) => h,
+            Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => HashMap::new(),
+            Err(e) => return Err(e),
+        };
+        let plans = self.plans(&tx, &ordered, &heads).await;
+        tx.rollback().await.map_err(Error::db("ending the planning transaction"))?;
+        plans
+    }
+
+    /// The plan for one plugin (dry run).
+    pub async fn plan(&self, client: &mut Client, plugin: &Plugin) -> Result<PluginPlan, Error> {
+        let mut r = Registry::new();
+        r.add(plugin.clone())?;
+        let mut plans = self.plan_all(client, &r).await?;
+        Ok(plans.remove(0))
+    }
+
+    async fn plans(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        ordered: &[&Plugin],
+        heads: &HashMap<String, JournalHead>,
+    ) -> Result<Vec<PluginPlan>, Error> {
+        let wanted: Vec<(String, i32)> = ordered
+            .iter()
+            .filter_map(|p| heads.get(p.name()))
+            .filter(|h| ordered.iter().any(|p| p.name() == h.plugin && p.hash() != &h.head_hash))
+            .map(|h| (h.plugin.clone(), h.head_idx))
+            .collect();
+        let mut snaps = self.store.load_snapshots(tx, &wanted).await?;
+        let mut out = Vec::with_capacity(ordered.len());
+        for p in ordered {
+            let head = heads.get(p.name());
+            let old = snaps.remove(p.name());
+            out.push(plan_plugin(p, head, old.as_ref()));
+        }
+        Ok(out)
+    }
+
+    async fn run(&self, client: &mut Client, ordered: Vec<&Plugin>) -> Result<Report, Error> {
+        // Fast path: one simple query, no lock, no catalog reads.
+        if let Some(heads) = self.store.read_heads(client).await? {
+            if ordered.iter().all(|p| up_to_date(p, heads.get(p.name()))) {
+                debug!(plugins = ordered.len(), "every plugin is up to date");
+                return Ok(Report {
+                    plugins: ordered
+                        .iter()
+                        .map(|p| (p.name().to_string(), Outcome::UpToDate))
+                        .collect(),
+                    fast_path: true,
+                });
+            }
+        }
+        self.apply(client, ordered)
+            .instrument(info_span!("graft.apply"))
+            .await
+    }
+
+    async fn apply(&self, client: &mut Client, ordered: Vec<&Plugin>) -> Result<Report, Error> {
+        let tx = client
+            .transaction()
+            .await
+            .map_err(Error::db("starting the migration transaction"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])
+            .await
+            .map_err(Error::db("taking the migration lock"))?;
+        let lock_ms = self.opts.lock_timeout.as_millis();
+        tx.batch_execute(&format!(
+            "SET LOCAL lock_timeout = {lock_ms};\n{}",
+            self.store.bootstrap_sql()
+        ))
+        .await
+        .map_err(Error::db("creating the tracking tables"))?;
+        let heads = self.store.read_heads_tx(&tx).await?;
+        let todo: Vec<&Plugin> = ordered
+            .iter()
+            .copied()
+            .filter(|p| !up_to_date(p, heads.get(p.name())))
+            .collect();
+        let plans = self.plans(&tx, &todo, &heads).await?;
+
+        // The guard: nothing runs unless every destructive step is allowed.
+        if !self.opts.allow_destructive {
+            for pp in &plans {
+                let steps: Vec<String> = pp
+                    .plan
+                    .destructive_steps()
+                    .map(|(i, s)| {
+                        format!(
+                            "step {} {} {} ({})",
+                            i + 1,
+                            s.change.kind(),
+                            s.change.subject(),
+                            s.hazards.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")
+                        )
+                    })
+                    .collect();
+                if !steps.is_empty() {
+                    return Err(Error::Destructive {
+                        plugin: pp.plugin.clone(),
+                        steps,
+                    });
+                }
+            }
+        }
+
+        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+        for (pp, plugin) in plans.iter().zip(&todo) {
+            let span = info_span!("graft.plugin", plugin = %pp.plugin);
+            let outcome = self.apply_plugin(&tx, pp, plugin).instrument(span).await?;
+            outcomes.insert(pp.plugin.clone(), outcome);
+        }
+        tx.commit().await.map_err(Error::db("committing the migration"))?;
+        Ok(Report {
+            plugins: ordered
+                .iter()
+                .map(|p| {
+                    let o = outcomes.remove(p.name()).unwrap_or(Outcome::UpToDate);
+                    (p.name().to_string(), o)
+                })
+                .collect(),
+            fast_path: false,
+        })
+    }
+
+    async fn apply_plugin(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        pp: &PluginPlan,
+        plugin: &Plugin,
+    ) -> Result<Outcome, Error> {
+        if pp.from_hash.as_ref() == Some(&pp.to_hash) {
+            self.store
+                .record_version(tx, &pp.plugin, pp.version.as_deref())
+                .await?;
+            return Ok(Outcome::VersionRecorded);
+        }
+        let started = Instant::now();
+        let mut statements = Vec::new();
+        for (i, step) in pp.plan.steps.iter().enumerate() {
+            let t = Instant::now();
+            for sql in &step.sql {
+                tx.batch_execute(sql).await.map_err(|e| Error::Apply {
+                    plugin: pp.plugin.clone(),
+                    step_index: i + 1,
+                    step: format!("{} {}", step.change.kind(), step.change.subject()),
+                    sql: sql.clone(),
+                    source: Box::new(e),
+                })?;
+                statements.push(sql.clone());
+            }
+            debug!(step = i + 1, kind = step.change.kind(), subject = %step.change.subject(),
+                   ms = t.elapsed().as_millis() as u64, "step applied");
+        }
+        let to_idx = pp.from_idx.map_or(1, |i| i + 1);
+        let duration_ms = started.elapsed().as_millis() as i64;
+        self.store
+            .record(
+                tx,
+                &Record {
+                    plugin: &pp.plugin,
+                    idx: to_idx,
+                    kind: "schema",
+                    name: "schema",
+                    version: pp.version.as_deref(),
+                    hash: &pp.to_hash,
+                    snapshot: plugin.snapshot(),
+                    statements: &statements,
+                    duration_ms,
+                    applied_by: self.opts.applied_by.as_deref(),
+                },
+            )
+            .await?;
+        info!(plugin = %pp.plugin, to_idx, steps = pp.plan.steps.len(), duration_ms, "applied");
+        Ok(Outcome::Applied {
+            from_idx: pp.from_idx,
+            to_idx,
+            steps: pp.plan.steps.len(),
+            statements: statements.len(),
+        })
+    }
+}
+
+/// Declared hash and version equal the journal head.
+fn up_to_date(p: &Plugin, head: Option<&JournalHead>) -> bool {
+    head.is_some_and(|h| {
+        &h.head_hash == p.hash() && h.version.as_deref() == p.version().map(|v| v.to_string()).as_deref()
+    })
+}
+
+/// Diffs a plugin's head snapshot (or nothing) against its declaration.
+pub fn plan_plugin(p: &Plugin, head: Option<&JournalHead>, old: Option<&Snapshot>) -> PluginPlan {
+    let empty = Snapshot::new(Schema::default());
+    let old_snap = old.unwrap_or(&empty);
+    let (plan, snapshot_diff) = if head.is_some_and(|h| &h.head_hash == p.hash()) {
+        (Plan::default(), String::new())
+    } else {
+        let changes = diff(&old_snap.schema, p.schema());
+        (
+            build_plan(changes),
+            crate::snapshot::diff_text(old_snap, p.snapshot()),
+        )
+    };
+    PluginPlan {
+        plugin: p.name().to_string(),
+        version: p.version().map(|v| v.to_string()),
+        recorded_version: head.and_then(|h| h.version.clone()),
+        from_idx: head.map(|h| h.head_idx),
+        from_hash: head.map(|h| h.head_hash.clone()),
+        to_hash: p.hash().clone(),
+        plan,
+        snapshot_diff,
+    }
+}
+
+/// The advisory lock key: the first 8 bytes of blake3("graft:<schema>").
+pub fn lock_key(tracking_schema: &str) -> i64 {
+    let h = blake3::hash(format!("graft:{tracking_schema}").as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.as_bytes()[..8]);
+    i64::from_be_bytes(b)
+}

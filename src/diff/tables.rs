@@ -1,0 +1,330 @@
+//! Tables, columns, constraints and indexes.
+
+use super::{Change, Pair};
+use crate::model::{Column, IndexKey, IndexTarget, QualName, Schema, Table};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Pairs tables (after applying rename hints) and pushes their changes.
+pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    let olds: HashMap<&QualName, &Table> = old.tables.iter().map(|t| (&t.name, t)).collect();
+    let new_names: HashSet<&QualName> = new.tables.iter().map(|t| &t.name).collect();
+
+    // Re-key the old side through the hints: new name → old table.
+    let mut renamed_away: HashSet<&QualName> = HashSet::new();
+    let mut table_renames: HashMap<QualName, QualName> = HashMap::new(); // old → new
+    let mut pairs: Vec<Pair<&Table>> = Vec::new();
+    let mut created: Vec<&Table> = Vec::new();
+    for n in &new.tables {
+        if let Some(o) = olds.get(&n.name) {
+            pairs.push(Pair::new(o, n));
+            continue;
+        }
+        let hinted = n.renamed_from.as_ref().and_then(|from| {
+            let q = QualName::new(n.name.schema.clone(), from.clone());
+            // a hint is used only when its source exists and is not kept under its own name
+            olds.get_key_value(&q)
+                .filter(|(k, _)| !new_names.contains(*k) && !renamed_away.contains(*k))
+                .map(|(k, t)| (*k, *t))
+        });
+        match hinted {
+            Some((k, o)) => {
+                renamed_away.insert(k);
+                table_renames.insert(o.name.clone(), n.name.clone());
+                out.push(Change::RenameTable {
+                    from: o.name.clone(),
+                    to: n.name.clone(),
+                });
+                pairs.push(Pair::new(o, n));
+            }
+            None => created.push(n),
+        }
+    }
+    let dropped: Vec<&Table> = old
+        .tables
+        .iter()
+        .filter(|t| !new_names.contains(&t.name) && !renamed_away.contains(&t.name))
+        .collect();
+
+    for t in created {
+        push_create_table(t, out);
+    }
+
+    // Dropped tables: first the foreign keys between dropped tables, so that
+    // the drops never depend on each other's order.
+    let dropped_names: HashSet<&QualName> = dropped.iter().map(|t| &t.name).collect();
+    for t in &dropped {
+        for fk in &t.foreign_keys {
+            if dropped_names.contains(&fk.ref_table) && fk.ref_table != t.name {
+                out.push(Change::DropForeignKey {
+                    table: t.name.clone(),
+                    name: fk.name.clone(),
+                });
+            }
+        }
+    }
+    for t in &dropped {
+        out.push(Change::DropTable {
+            name: t.name.clone(),
+        });
+    }
+
+    for p in pairs {
+        push_table_changes(p, &table_renames, out);
+    }
+}
+
+/// `CreateTable` without foreign keys and indexes, which follow as their own changes.
+pub(super) fn push_create_table(t: &Table, out: &mut Vec<Change>) {
+    let mut bare = t.clone();
+    bare.renamed_from = None;
+    for c in &mut bare.columns {
+        c.renamed_from = None;
+    }
+    let fks = std::mem::take(&mut bare.foreign_keys);
+    let indexes = std::mem::take(&mut bare.indexes);
+    out.push(Change::CreateTable { table: bare });
+    for index in indexes {
+        out.push(Change::CreateIndex {
+            table: t.name.clone(),
+            index,
+        });
+    }
+    for fk in fks {
+        out.push(Change::AddForeignKey {
+            table: t.name.clone(),
+            fk,
+        });
+    }
+}
+
+fn push_table_changes(
+    p: Pair<&Table>,
+    table_renames: &HashMap<QualName, QualName>,
+    out: &mut Vec<Change>,
+) {
+    let table = &p.new.name;
+    if p.old.comment != p.new.comment {
+        out.push(Change::SetTableComment {
+            table: table.clone(),
+            comment: p.new.comment.clone(),
+        });
+    }
+
+    // Columns, with rename hints applied to the old side.
+    let old_cols: HashMap<&str, &Column> =
+        p.old.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+    let new_col_names: HashSet<&str> = p.new.columns.iter().map(|c| c.name.as_str()).collect();
+    let mut col_renames: HashMap<String, String> = HashMap::new(); // old → new
+    let mut renamed_away: HashSet<&str> = HashSet::new();
+    for n in &p.new.columns {
+        let old = match old_cols.get(n.name.as_str()) {
+            Some(o) => Some(*o),
+            None => match n.renamed_from.as_deref() {
+                Some(from)
+                    if old_cols.contains_key(from)
+                        && !new_col_names.contains(from)
+                        && !renamed_away.contains(from) =>
+                {
+                    renamed_away.insert(from);
+                    col_renames.insert(from.to_string(), n.name.clone());
+                    out.push(Change::RenameColumn {
+                        table: table.clone(),
+                        from: from.to_string(),
+                        to: n.name.clone(),
+                    });
+                    Some(old_cols[from])
+                }
+                _ => None,
+            },
+        };
+        match old {
+            None => {
+                let mut c = n.clone();
+                c.renamed_from = None;
+                out.push(Change::AddColumn {
+                    table: table.clone(),
+                    column: c,
+                });
+            }
+            Some(o) => push_column_changes(table, o, n, out),
+        }
+    }
+    for o in &p.old.columns {
+        if !new_col_names.contains(o.name.as_str()) && !renamed_away.contains(o.name.as_str()) {
+            out.push(Change::DropColumn {
+                table: table.clone(),
+                column: o.name.clone(),
+            });
+        }
+    }
+
+    // Constraints and indexes refer to columns by name; PostgreSQL follows
+    // renames, so compare the old side through the renames.
+    let rc = |c: &String| col_renames.get(c).cloned().unwrap_or_else(|| c.clone());
+    let rcs = |cs: &[String]| cs.iter().map(rc).collect::<Vec<_>>();
+
+    let old_pk = p.old.primary_key.as_ref().map(|pk| {
+        let mut pk = pk.clone();
+        pk.columns = rcs(&pk.columns);
+        pk
+    });
+    if old_pk != p.new.primary_key {
+        if let Some(o) = &p.old.primary_key {
+            out.push(Change::DropPrimaryKey {
+                table: table.clone(),
+                name: o.name.clone(),
+            });
+        }
+        if let Some(n) = &p.new.primary_key {
+            out.push(Change::AddPrimaryKey {
+                table: table.clone(),
+                pk: n.clone(),
+            });
+        }
+    }
+
+    push_named(
+        &p.old.uniques,
+        &p.new.uniques,
+        |u| &u.name,
+        |u| {
+            let mut u = u.clone();
+            u.columns = rcs(&u.columns);
+            u
+        },
+        |name| Change::DropUnique {
+            table: table.clone(),
+            name,
+        },
+        |unique| Change::AddUnique {
+            table: table.clone(),
+            unique,
+        },
+        out,
+    );
+    push_named(
+        &p.old.checks,
+        &p.new.checks,
+        |c| &c.name,
+        Clone::clone,
+        |name| Change::DropCheck {
+            table: table.clone(),
+            name,
+        },
+        |check| Change::AddCheck {
+            table: table.clone(),
+            check,
+        },
+        out,
+    );
+    push_named(
+        &p.old.indexes,
+        &p.new.indexes,
+        |i| &i.name,
+        |i| {
+            let mut i = i.clone();
+            for k in &mut i.keys {
+                if let IndexKey {
+                    target: IndexTarget::Column(c),
+                    ..
+                } = k
+                {
+                    *c = rc(c);
+                }
+            }
+            i.include = rcs(&i.include);
+            i
+        },
+        |name| Change::DropIndex {
+            table: table.clone(),
+            name,
+        },
+        |index| Change::CreateIndex {
+            table: table.clone(),
+            index,
+        },
+        out,
+    );
+    push_named(
+        &p.old.foreign_keys,
+        &p.new.foreign_keys,
+        |f| &f.name,
+        |f| {
+            let mut f = f.clone();
+            f.columns = rcs(&f.columns);
+            if let Some(to) = table_renames.get(&f.ref_table) {
+                f.ref_table = to.clone();
+            }
+            // Column renames of the referenced table are followed too when
+            // the table references itself.
+            if f.ref_table == *table {
+                f.ref_columns = rcs(&f.ref_columns);
+            }
+            f
+        },
+        |name| Change::DropForeignKey {
+            table: table.clone(),
+            name,
+        },
+        |fk| Change::AddForeignKey {
+            table: table.clone(),
+            fk,
+        },
+        out,
+    );
+}
+
+fn push_column_changes(table: &QualName, o: &Column, n: &Column, out: &mut Vec<Change>) {
+    let mut old = o.clone();
+    old.name = n.name.clone();
+    old.renamed_from = None;
+    let mut new = n.clone();
+    new.renamed_from = None;
+    let comment_changed = old.comment != new.comment;
+    let mut old_cmp = old.clone();
+    old_cmp.comment = new.comment.clone();
+    if old_cmp != new {
+        out.push(Change::AlterColumn {
+            table: table.clone(),
+            old,
+            new: new.clone(),
+        });
+    }
+    if comment_changed {
+        out.push(Change::SetColumnComment {
+            table: table.clone(),
+            column: new.name.clone(),
+            comment: new.comment,
+        });
+    }
+}
+
+/// Pairs named items by name: removed → drop, added → add, changed → drop + add.
+#[allow(clippy::too_many_arguments)]
+fn push_named<T: Clone + PartialEq>(
+    old: &[T],
+    new: &[T],
+    name: impl Fn(&T) -> &String,
+    through_renames: impl Fn(&T) -> T,
+    drop: impl Fn(String) -> Change,
+    add: impl Fn(T) -> Change,
+    out: &mut Vec<Change>,
+) {
+    let olds: BTreeMap<&String, &T> = old.iter().map(|x| (name(x), x)).collect();
+    let news: BTreeMap<&String, &T> = new.iter().map(|x| (name(x), x)).collect();
+    for (k, o) in &olds {
+        match news.get(k) {
+            None => out.push(drop((*k).clone())),
+            Some(n) if through_renames(o) != **n => {
+                out.push(drop((*k).clone()));
+                out.push(add((*n).clone()));
+            }
+            Some(_) => {}
+        }
+    }
+    for (k, n) in &news {
+        if !olds.contains_key(k) {
+            out.push(add((*n).clone()));
+        }
+    }
+}

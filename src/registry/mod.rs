@@ -1,0 +1,299 @@
+//! Plugins and the order they migrate in.
+//!
+//! A [`Plugin`] is a name, an optional semver version, its dependencies
+//! (plugin → semver requirement) and its declared schema, hashed once when the
+//! plugin is built so that the boot fast path does no hashing.
+
+use crate::model::Schema;
+use crate::snapshot::{Snapshot, SnapshotHash};
+use semver::{Version, VersionReq};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A plugin: one slice of the database, declared as a schema.
+#[derive(Debug, Clone)]
+pub struct Plugin {
+    name: String,
+    version: Option<Version>,
+    depends_on: BTreeMap<String, VersionReq>,
+    snapshot: Snapshot,
+    hash: SnapshotHash,
+    schema: Schema,
+}
+
+impl Plugin {
+    /// A plugin with no version and no dependencies.
+    pub fn new(name: impl Into<String>, schema: Schema) -> Self {
+        let snapshot = Snapshot::new(schema.clone());
+        let hash = snapshot.hash();
+        let mut schema = schema;
+        schema.normalize();
+        Plugin {
+            name: name.into(),
+            version: None,
+            depends_on: BTreeMap::new(),
+            snapshot,
+            hash,
+            schema,
+        }
+    }
+
+    /// Sets the version.
+    pub fn with_version(mut self, version: Version) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Adds a dependency.
+    pub fn depends_on(mut self, plugin: impl Into<String>, req: VersionReq) -> Self {
+        self.depends_on.insert(plugin.into(), req);
+        self
+    }
+
+    /// The plugin name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The declared version.
+    pub fn version(&self) -> Option<&Version> {
+        self.version.as_ref()
+    }
+
+    /// Dependencies.
+    pub fn dependencies(&self) -> &BTreeMap<String, VersionReq> {
+        &self.depends_on
+    }
+
+    /// The declared schema (normalised, rename hints kept).
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The canonical snapshot of the declared schema.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The snapshot hash, computed once.
+    pub fn hash(&self) -> &SnapshotHash {
+        &self.hash
+    }
+}
+
+/// Plugins that cannot be ordered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DependencyError {
+    /// Two plugins with one name.
+    #[error("plugin `{0}` is registered twice")]
+    Duplicate(String),
+    /// A dependency that is not registered.
+    #[error("plugin `{plugin}` depends on `{dependency}` ({requirement}), which is not registered")]
+    Missing {
+        /// The dependent plugin.
+        plugin: String,
+        /// The missing plugin.
+        dependency: String,
+        /// The requirement.
+        requirement: String,
+    },
+    /// A dependency whose version does not satisfy the requirement.
+    #[error("plugin `{plugin}` needs `{dependency}` {requirement}, but `{dependency}` is {found}")]
+    Unsatisfied {
+        /// The dependent plugin.
+        plugin: String,
+        /// The dependency.
+        dependency: String,
+        /// The requirement.
+        requirement: String,
+        /// The dependency's declared version (`unversioned` when none).
+        found: String,
+    },
+    /// A dependency cycle.
+    #[error("plugins depend on each other in a cycle: {}", .0.join(" -> "))]
+    Cycle(Vec<String>),
+}
+
+/// The set of plugins a host runs.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    plugins: Vec<Plugin>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    /// Adds a plugin; a second plugin with the same name is an error.
+    pub fn add(&mut self, plugin: Plugin) -> Result<&mut Self, DependencyError> {
+        if self.plugins.iter().any(|p| p.name == plugin.name) {
+            return Err(DependencyError::Duplicate(plugin.name));
+        }
+        self.plugins.push(plugin);
+        Ok(self)
+    }
+
+    /// The plugins in registration order.
+    pub fn plugins(&self) -> &[Plugin] {
+        &self.plugins
+    }
+
+    /// The plugin called `name`.
+    pub fn get(&self, name: &str) -> Option<&Plugin> {
+        self.plugins.iter().find(|p| p.name == name)
+    }
+
+    /// The plugins in dependency order (dependencies first; ties by name).
+    /// Checks that every dependency is registered and satisfies its requirement.
+    pub fn ordered(&self) -> Result<Vec<&Plugin>, DependencyError> {
+        let by_name: HashMap<&str, &Plugin> =
+            self.plugins.iter().map(|p| (p.name.as_str(), p)).collect();
+        for p in &self.plugins {
+            for (dep, req) in &p.depends_on {
+                let Some(d) = by_name.get(dep.as_str()) else {
+                    return Err(DependencyError::Missing {
+                        plugin: p.name.clone(),
+                        dependency: dep.clone(),
+                        requirement: req.to_string(),
+                    });
+                };
+                let ok = match &d.version {
+                    Some(v) => req.matches(v),
+                    None => *req == VersionReq::STAR,
+                };
+                if !ok {
+                    return Err(DependencyError::Unsatisfied {
+                        plugin: p.name.clone(),
+                        dependency: dep.clone(),
+                        requirement: req.to_string(),
+                        found: d
+                            .version
+                            .as_ref()
+                            .map_or("unversioned".to_string(), |v| v.to_string()),
+                    });
+                }
+            }
+        }
+        // Kahn's algorithm with a name-ordered ready set.
+        let mut indegree: HashMap<&str, usize> = HashMap::new();
+        let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in &self.plugins {
+            indegree.entry(&p.name).or_insert(0);
+            for dep in p.depends_on.keys() {
+                *indegree.entry(&p.name).or_insert(0) += 1;
+                dependents.entry(dep.as_str()).or_default().push(&p.name);
+            }
+        }
+        let mut ready: BTreeSet<&str> = indegree
+            .iter()
+            .filter(|(_, d)| **d == 0)
+            .map(|(n, _)| *n)
+            .collect();
+        let mut out = Vec::with_capacity(self.plugins.len());
+        while let Some(n) = ready.pop_first() {
+            out.push(by_name[n]);
+            for m in dependents.get(n).into_iter().flatten() {
+                let d = indegree.get_mut(m).expect("every plugin has an indegree");
+                *d -= 1;
+                if *d == 0 {
+                    ready.insert(m);
+                }
+            }
+        }
+        if out.len() < self.plugins.len() {
+            return Err(DependencyError::Cycle(self.find_cycle(&indegree)));
+        }
+        Ok(out)
+    }
+
+    /// One cycle among the plugins left with a positive indegree, in order,
+    /// closed (`a -> b -> a`).
+    fn find_cycle(&self, indegree: &HashMap<&str, usize>) -> Vec<String> {
+        let stuck: BTreeSet<&str> = indegree
+            .iter()
+            .filter(|(_, d)| **d > 0)
+            .map(|(n, _)| *n)
+            .collect();
+        let deps = |n: &str| -> Vec<&str> {
+            self.get(n)
+                .map(|p| {
+                    p.depends_on
+                        .keys()
+                        .map(String::as_str)
+                        .filter(|d| stuck.contains(d))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let Some(start) = stuck.first().copied() else {
+            return Vec::new();
+        };
+        // Walk dependencies until a plugin repeats; every stuck plugin has one.
+        let mut path: Vec<&str> = vec![start];
+        loop {
+            let last = *path.last().expect("path is never empty");
+            let Some(next) = deps(last).into_iter().next() else {
+                return path.iter().map(|s| s.to_string()).collect();
+            };
+            if let Some(i) = path.iter().position(|p| *p == next) {
+                let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
+                cycle.push(next.to_string());
+                return cycle;
+            }
+            path.push(next);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, version: &str, deps: &[(&str, &str)]) -> Plugin {
+        let mut p = Plugin::new(name, Schema::default()).with_version(version.parse().unwrap());
+        for (d, r) in deps {
+            p = p.depends_on(*d, r.parse().unwrap());
+        }
+        p
+    }
+
+    fn names(r: &Registry) -> Vec<&str> {
+        r.ordered().unwrap().iter().map(|p| p.name()).collect()
+    }
+
+    #[test]
+    fn dependencies_first() {
+        let mut r = Registry::new();
+        r.add(p("billing", "1.0.0", &[("accounts", ">=1")])).unwrap();
+        r.add(p("audit", "1.0.0", &[("billing", "*")])).unwrap();
+        r.add(p("accounts", "1.4.0", &[])).unwrap();
+        assert_eq!(names(&r), ["accounts", "billing", "audit"]);
+    }
+
+    #[test]
+    fn errors_name_the_plugins() {
+        let mut r = Registry::new();
+        r.add(p("billing", "1.0.0", &[("accounts", ">=2")])).unwrap();
+        r.add(p("accounts", "1.4.0", &[])).unwrap();
+        assert_eq!(
+            r.ordered().unwrap_err().to_string(),
+            "plugin `billing` needs `accounts` >=2, but `accounts` is 1.4.0"
+        );
+
+        let mut r = Registry::new();
+        r.add(p("billing", "1.0.0", &[("ledger", "*")])).unwrap();
+        assert!(matches!(r.ordered(), Err(DependencyError::Missing { .. })));
+
+        let mut r = Registry::new();
+        r.add(p("a", "1.0.0", &[("b", "*")])).unwrap();
+        r.add(p("b", "1.0.0", &[("c", "*")])).unwrap();
+        r.add(p("c", "1.0.0", &[("a", "*")])).unwrap();
+        r.add(p("d", "1.0.0", &[])).unwrap();
+        assert_eq!(
+            r.ordered().unwrap_err().to_string(),
+            "plugins depend on each other in a cycle: a -> b -> c -> a"
+        );
+        assert!(r.add(p("d", "1.0.0", &[])).is_err());
+    }
+}

@@ -1,0 +1,316 @@
+//! The tracking tables, in a schema named `graft` by default:
+//!
+//! - `_migrations (id, plugin, idx, kind, name, version, hash, statements,
+//!   started_at, duration_ms, applied_by)`: one row per applied migration.
+//! - `_journal (plugin, version, dialect, head_idx, head_hash, entries,
+//!   updated_at)`: one row per plugin; the boot fast path reads only this.
+//! - `_snapshots (plugin, idx, hash, snapshot, created_at)`: every snapshot.
+//!
+//! Every SQL text here names the tracking schema through [`quote_ident`], so a
+//! configured schema name cannot inject SQL.
+
+use crate::error::Error;
+use crate::render::ident::quote_ident;
+use crate::snapshot::{Snapshot, SnapshotHash};
+use std::collections::HashMap;
+use tokio_postgres::{Client, GenericClient, SimpleQueryMessage};
+
+/// SQLSTATEs meaning the tracking tables do not exist yet.
+const UNDEFINED_TABLE: &str = "42P01";
+const INVALID_SCHEMA: &str = "3F000";
+
+/// The head of one plugin's journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalHead {
+    /// The plugin.
+    pub plugin: String,
+    /// Recorded version.
+    pub version: Option<String>,
+    /// Index of the head snapshot.
+    pub head_idx: i32,
+    /// Hash of the head snapshot.
+    pub head_hash: SnapshotHash,
+}
+
+/// Access to the tracking tables in one schema.
+#[derive(Debug, Clone)]
+pub struct Store {
+    schema: String,
+    q: String,
+}
+
+impl Store {
+    /// The tracking tables in `schema`.
+    pub fn new(schema: impl Into<String>) -> Self {
+        let schema = schema.into();
+        let q = quote_ident(&schema);
+        Store { schema, q }
+    }
+
+    /// The tracking schema's name.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// DDL that creates the tracking tables if they are missing. Run under the
+    /// advisory lock, so concurrent first boots do not race.
+    pub fn bootstrap_sql(&self) -> String {
+        let q = &self.q;
+        format!(
+            "CREATE SCHEMA IF NOT EXISTS {q};
+CREATE TABLE IF NOT EXISTS {q}._migrations (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plugin text NOT NULL,
+    idx integer NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('schema', 'script', 'rollback')),
+    name text NOT NULL,
+    version text,
+    hash text NOT NULL,
+    statements jsonb NOT NULL,
+    started_at timestamptz NOT NULL,
+    duration_ms bigint NOT NULL,
+    applied_by text NOT NULL DEFAULT current_user
+);
+CREATE INDEX IF NOT EXISTS _migrations_plugin_idx ON {q}._migrations (plugin, idx);
+CREATE TABLE IF NOT EXISTS {q}._journal (
+    plugin text PRIMARY KEY,
+    version text,
+    dialect text NOT NULL DEFAULT 'postgres',
+    head_idx integer NOT NULL,
+    head_hash text NOT NULL,
+    entries jsonb NOT NULL DEFAULT '[]',
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS {q}._snapshots (
+    plugin text NOT NULL,
+    idx integer NOT NULL,
+    hash text NOT NULL,
+    snapshot jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (plugin, idx)
+)"
+        )
+    }
+
+    /// Reads every journal head in ONE round trip (simple query protocol, no
+    /// prepare). `None` when the tracking tables do not exist yet.
+    pub async fn read_heads(
+        &self,
+        client: &Client,
+    ) -> Result<Option<HashMap<String, JournalHead>>, Error> {
+        let sql = format!(
+            "SELECT plugin, version, head_idx, head_hash FROM {}._journal",
+            self.q
+        );
+        match client.simple_query(&sql).await {
+            Ok(msgs) => parse_heads(msgs).map(Some),
+            Err(e) if is_missing(&e) => Ok(None),
+            Err(e) => Err(Error::db("reading the journal")(e)),
+        }
+    }
+
+    /// Reads the journal heads inside a transaction that already holds the
+    /// lock and has bootstrapped the tables.
+    pub async fn read_heads_tx(
+        &self,
+        tx: &impl GenericClient,
+    ) -> Result<HashMap<String, JournalHead>, Error> {
+        let sql = format!(
+            "SELECT plugin, version, head_idx, head_hash FROM {}._journal",
+            self.q
+        );
+        let msgs = tx
+            .simple_query(&sql)
+            .await
+            .map_err(Error::db("re-reading the journal under the lock"))?;
+        parse_heads(msgs)
+    }
+
+    /// Loads and verifies snapshots `(plugin, idx)`, in one query.
+    pub async fn load_snapshots(
+        &self,
+        tx: &impl GenericClient,
+        wanted: &[(String, i32)],
+    ) -> Result<HashMap<String, Snapshot>, Error> {
+        if wanted.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let plugins: Vec<&str> = wanted.iter().map(|(p, _)| p.as_str()).collect();
+        let idxs: Vec<i32> = wanted.iter().map(|(_, i)| *i).collect();
+        let sql = format!(
+            "SELECT s.plugin, s.idx, s.hash, s.snapshot::text
+             FROM {}._snapshots s
+             JOIN unnest($1::text[], $2::int4[]) AS w(plugin, idx)
+               ON s.plugin = w.plugin AND s.idx = w.idx",
+            self.q
+        );
+        let rows = tx
+            .query(&sql, &[&plugins, &idxs])
+            .await
+            .map_err(Error::db("loading head snapshots"))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let plugin: String = row.get(0);
+            let idx: i32 = row.get(1);
+            let stored: String = row.get(2);
+            let text: String = row.get(3);
+            let snap = verify(&plugin, idx, &stored, &text)?;
+            out.insert(plugin, snap);
+        }
+        for (p, i) in wanted {
+            if !out.contains_key(p) {
+                return Err(Error::Tracking(format!(
+                    "plugin `{p}`: the journal names snapshot {i}, which is missing from _snapshots"
+                )));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a new head: the snapshot, the migration row and the journal.
+    pub async fn record(
+        &self,
+        tx: &impl GenericClient,
+        rec: &Record<'_>,
+    ) -> Result<(), Error> {
+        let q = &self.q;
+        let snapshot_json = String::from_utf8(rec.snapshot.canonical_bytes())
+            .expect("canonical JSON is UTF-8");
+        let statements = serde_json::to_string(rec.statements).expect("strings serialize");
+        let entry = serde_json::json!([{
+            "idx": rec.idx,
+            "hash": rec.hash.as_str(),
+            "kind": rec.kind,
+            "version": rec.version,
+        }])
+        .to_string();
+        let sql = format!(
+            "WITH s AS (
+                INSERT INTO {q}._snapshots (plugin, idx, hash, snapshot)
+                VALUES ($1, $2, $3, $4::text::jsonb)
+             ), m AS (
+                INSERT INTO {q}._migrations
+                    (plugin, idx, kind, name, version, hash, statements, started_at, duration_ms, applied_by)
+                VALUES ($1, $2, $5, $6, $7, $3, $8::text::jsonb, now(), $9,
+                        coalesce($10, current_user))
+             )
+             INSERT INTO {q}._journal (plugin, version, head_idx, head_hash, entries, updated_at)
+             VALUES ($1, $7, $2, $3, $11::text::jsonb, now())
+             ON CONFLICT (plugin) DO UPDATE SET
+                version = excluded.version, head_idx = excluded.head_idx,
+                head_hash = excluded.head_hash,
+                entries = {q}._journal.entries || excluded.entries,
+                updated_at = now()"
+        );
+        tx.execute(
+            &sql,
+            &[
+                &rec.plugin,
+                &rec.idx,
+                &rec.hash.as_str(),
+                &snapshot_json,
+                &rec.kind,
+                &rec.name,
+                &rec.version,
+                &statements,
+                &rec.duration_ms,
+                &rec.applied_by,
+                &entry,
+            ],
+        )
+        .await
+        .map_err(Error::db(format!("recording plugin `{}` snapshot {}", rec.plugin, rec.idx)))?;
+        Ok(())
+    }
+
+    /// Updates only the recorded version (schema unchanged).
+    pub async fn record_version(
+        &self,
+        tx: &impl GenericClient,
+        plugin: &str,
+        version: Option<&str>,
+    ) -> Result<(), Error> {
+        let sql = format!(
+            "UPDATE {}._journal SET version = $2, updated_at = now() WHERE plugin = $1",
+            self.q
+        );
+        tx.execute(&sql, &[&plugin, &version])
+            .await
+            .map_err(Error::db(format!("recording plugin `{plugin}` version")))?;
+        Ok(())
+    }
+}
+
+/// One new head to record.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// The plugin.
+    pub plugin: &'a str,
+    /// New snapshot index.
+    pub idx: i32,
+    /// `schema`, `script` or `rollback`.
+    pub kind: &'a str,
+    /// A name for the migration row.
+    pub name: &'a str,
+    /// Declared version.
+    pub version: Option<&'a str>,
+    /// Snapshot hash.
+    pub hash: &'a SnapshotHash,
+    /// The snapshot.
+    pub snapshot: &'a Snapshot,
+    /// Statements executed.
+    pub statements: &'a [String],
+    /// Duration in milliseconds.
+    pub duration_ms: i64,
+    /// Who applied it (`current_user` when `None`).
+    pub applied_by: Option<&'a str>,
+}
+
+fn verify(plugin: &str, idx: i32, stored: &str, text: &str) -> Result<Snapshot, Error> {
+    let snap = Snapshot::from_json(text).map_err(|source| Error::Snapshot {
+        plugin: plugin.to_string(),
+        idx,
+        source,
+    })?;
+    let computed = snap.hash();
+    if computed.as_str() != stored {
+        return Err(Error::Tampered {
+            plugin: plugin.to_string(),
+            idx,
+            stored: stored.to_string(),
+            computed: computed.to_string(),
+        });
+    }
+    Ok(snap)
+}
+
+fn is_missing(e: &tokio_postgres::Error) -> bool {
+    e.code()
+        .is_some_and(|c| c.code() == UNDEFINED_TABLE || c.code() == INVALID_SCHEMA)
+}
+
+fn parse_heads(msgs: Vec<SimpleQueryMessage>) -> Result<HashMap<String, JournalHead>, Error> {
+    let mut out = HashMap::new();
+    for m in msgs {
+        if let SimpleQueryMessage::Row(r) = m {
+            let get = |i: usize| r.get(i).map(str::to_string);
+            let plugin = get(0).ok_or_else(|| Error::Tracking("journal row without plugin".into()))?;
+            let head_idx = get(2)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| Error::Tracking(format!("plugin `{plugin}`: bad head_idx")))?;
+            let head_hash = get(3)
+                .map(SnapshotHash::from_hex)
+                .ok_or_else(|| Error::Tracking(format!("plugin `{plugin}`: no head_hash")))?;
+            out.insert(
+                plugin.clone(),
+                JournalHead {
+                    plugin,
+                    version: get(1),
+                    head_idx,
+                    head_hash,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
