@@ -3,6 +3,7 @@
 
 pub mod declare;
 pub mod diff;
+pub mod embedded;
 pub mod introspect;
 pub mod model;
 pub mod plan;
