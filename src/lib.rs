@@ -8,3 +8,4 @@ pub mod introspect;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod testing;
