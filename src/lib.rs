@@ -1,13 +1,29 @@
 //! graft: keeps PostgreSQL schemas in step with what plugins declare.
+//!
+//! ```text
+//! declared schema ── builder / JSON ──► model::Schema ──► snapshot (canonical JSON + blake3)
+//! live database ──── introspect ──────► model::Schema
+//! diff(old, new) ──► Vec<Change> ──► plan ──► render ──► apply (one transaction)
+//! ```
 #![deny(missing_docs)]
 
+pub mod apply;
+#[doc(hidden)]
+pub mod bench_support;
+pub mod cli;
 pub mod declare;
 pub mod diff;
+pub mod embedded;
+pub mod error;
 pub mod introspect;
 pub mod model;
 pub mod plan;
 pub mod registry;
 pub mod render;
 pub mod snapshot;
-#[doc(hidden)]
-pub mod bench_support;
+pub mod store;
+pub mod testing;
+
+pub use apply::{Migrator, Options, Outcome, Report};
+pub use error::Error;
+pub use registry::{Plugin, Registry};
