@@ -2,8 +2,8 @@
 //!
 //! These types mirror the file exactly (unknown keys are errors) and hold
 //! declarations as written: names unchecked, types and expressions as text.
-//! `lower` validates them into a [`super::Declared`]; the builder
-//!  produces them too, so both paths share one
+//! [`super::lower`] validates them into a [`super::Declared`]; the builder
+//! ([`super::SchemaBuilder`]) produces them too, so both paths share one
 //! validation. They also serialize, for writing a schema back as a file.
 //!
 //! Index keys are written as a string (a column in `columns`, an expression
