@@ -38,7 +38,7 @@ fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     items.into_iter().map(Into::into).collect()
 }
 
-/// Builds one plugin's declaration. See the [module docs](self).
+/// Builds one plugin's declaration: a [`SchemaFile`], validated by [`SchemaBuilder::build`].
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SchemaBuilder {

@@ -106,7 +106,11 @@ pub struct ColumnDecl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// `"always"` or `"by_default"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_via_str"
+    )]
     pub identity: Option<Identity>,
     /// Stored generated column expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,14 +205,26 @@ pub struct ForeignKeyDecl {
     /// The referenced table and columns.
     pub references: ReferencesDecl,
     /// `ON DELETE`: `no_action` (default), `restrict`, `cascade`, `set_null`, `set_default`.
-    #[serde(default, skip_serializing_if = "FkAction::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "FkAction::is_default",
+        deserialize_with = "de_via_str"
+    )]
     pub on_delete: FkAction,
     /// `ON UPDATE`, same values.
-    #[serde(default, skip_serializing_if = "FkAction::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "FkAction::is_default",
+        deserialize_with = "de_via_str"
+    )]
     pub on_update: FkAction,
     /// `"immediate"` or `"deferred"` for `DEFERRABLE INITIALLY …`; absent (or
     /// `"no"`): not deferrable.
-    #[serde(default, skip_serializing_if = "Deferrable::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "Deferrable::is_default",
+        deserialize_with = "de_via_str"
+    )]
     pub deferrable: Deferrable,
 }
 
@@ -381,7 +397,11 @@ struct KeyObject {
     expr: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     desc: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_via_str"
+    )]
     nulls: Option<Nulls>,
 }
 
@@ -471,6 +491,23 @@ fn ser_column_keys<S: Serializer>(keys: &[IndexKeyDecl], s: S) -> Result<S::Ok, 
 
 fn ser_expr_keys<S: Serializer>(keys: &[IndexKeyDecl], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(keys.iter().map(|k| k.out(KeyList::Exprs)))
+}
+
+/// An enumerated value: a string first, so that a wrong JSON type says so
+/// (serde_json's enum path only says "expected value").
+fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    let s = String::deserialize(d)?;
+    T::deserialize(de::value::StringDeserializer::<D::Error>::new(s))
+}
+
+/// [`de_via_str`] for an optional value (`null` is absent).
+fn de_opt_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => T::deserialize(de::value::StringDeserializer::<D::Error>::new(s)).map(Some),
+    }
 }
 
 /// A string map that rejects a key given twice.

@@ -169,7 +169,7 @@ fn locate(e: serde_path_to_error::Error<serde_json::Error>, value: &Value) -> De
             after.trim_start_matches("expected ").to_string(),
         ))
     };
-    err.kind = if let Some((key, expected)) = quoted("unknown field `") {
+    *err.kind = if let Some((key, expected)) = quoted("unknown field `") {
         // The path ends at the unknown key itself.
         if let [init @ .., Segment::Map { key: k }] = rest {
             if *k == key {
@@ -227,4 +227,221 @@ fn render(segs: &[&Segment]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema-fixtures")
+    }
+
+    fn err(text: &str) -> String {
+        from_json_str(text, Some(Path::new("billing.json")))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn serde_errors_name_the_table_and_column() {
+        let col = |extra: &str| {
+            format!(
+                r#"{{"plugin": "billing", "tables": [{{"name": "other", "columns": []}},
+                   {{"name": "invoices", "columns": [{{"name": "id", "type": "int"}}, {{"name": "status", "type": "text"{extra}}}]}}]}}"#
+            )
+        };
+        let ctx = "billing.json: plugin `billing`, table `invoices`, column `status`";
+        assert_eq!(
+            err(&col(r#", "nulable": false"#)),
+            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `nullable`, `default`, `identity`, `generated`, `comment`, `renamed_from`")
+        );
+        assert_eq!(
+            err(&col(r#", "nullable": "no""#)),
+            format!("{ctx}: `nullable`: invalid type: string \"no\", expected a boolean")
+        );
+        assert_eq!(
+            err(&col(r#", "identity": "alwayz""#)),
+            format!(
+                "{ctx}: unknown value `alwayz` for `identity`; expected `always` or `by_default`"
+            )
+        );
+        assert_eq!(
+            err(&col(r#", "type": "int""#)),
+            format!("{ctx}: key `type` given twice")
+        );
+        assert_eq!(
+            err(
+                r#"{"plugin": "billing", "tables": [{"name": "invoices", "columns": [{"name": "status"}]}]}"#
+            ),
+            "billing.json: plugin `billing`, table `invoices`, column `status`: missing key `type`"
+        );
+    }
+
+    #[test]
+    fn serde_errors_below_a_table_give_the_path() {
+        let t = |body: &str| {
+            err(&format!(
+                r#"{{"plugin": "billing", "tables": [{{"name": "invoices", "columns": [], {body}}}]}}"#
+            ))
+        };
+        let ctx = "billing.json: plugin `billing`, table `invoices`";
+        assert_eq!(
+            t(r#""foreign_keys": [{"columns": ["a"], "references": {"table": "x", "columns": ["a"]}, "on_delete": "cascad"}]"#),
+            format!("{ctx}: unknown value `cascad` for `foreign_keys[0].on_delete`; expected one of `no_action`, `restrict`, `cascade`, `set_null`, `set_default`")
+        );
+        assert_eq!(
+            t(r#""foreign_keys": [{"columns": ["a"], "references": {"table": "x", "columns": ["a"]}, "deferrable": true}]"#),
+            format!("{ctx}: `foreign_keys[0].deferrable`: invalid type: boolean `true`, expected a string")
+        );
+        assert_eq!(
+            t(r#""foreign_keys": [{"columns": ["a"], "references": {"table": "x", "columns": ["a"]}, "deferrable": "later"}]"#),
+            format!("{ctx}: unknown value `later` for `foreign_keys[0].deferrable`; expected one of `no`, `immediate`, `deferred`")
+        );
+        assert_eq!(
+            t(r#""indexes": [{"columns": [{"column": "a", "nulls": "middle"}]}]"#),
+            format!("{ctx}: unknown value `middle` for `indexes[0].columns[0].nulls`; expected `first` or `last`")
+        );
+        assert_eq!(
+            t(r#""indexes": [{"columns": [{"column": "a", "dsc": true}]}]"#),
+            format!("{ctx}: unknown key `dsc` in `indexes[0].columns[0]`; expected one of `column`, `expr`, `desc`, `nulls`")
+        );
+        assert_eq!(
+            t(r#""indexes": [{"columns": ["a"], "nulls": "first"}]"#),
+            format!("{ctx}: unknown key `nulls` in `indexes[0]`; expected one of `name`, `columns`, `expressions`, `unique`, `method`, `where`, `include`")
+        );
+        assert_eq!(
+            t(r#""primary_key": "id""#),
+            format!("{ctx}: `primary_key`: invalid type: string \"id\", expected a list of column names or an object with `name` and `columns`")
+        );
+        assert_eq!(
+            t(r#""checks": [{"name": "c"}]"#),
+            format!("{ctx}: missing key `expr` in `checks[0]`")
+        );
+    }
+
+    #[test]
+    fn serde_errors_outside_tables() {
+        assert_eq!(
+            err(r#"{"plugin": "billing", "tables": [], "extra": 1}"#),
+            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `tables`"
+        );
+        assert_eq!(
+            err(r#"{"plugin": "billing", "tables": [{"columns": []}]}"#),
+            "billing.json: plugin `billing`: missing key `name` in `tables[0]`"
+        );
+        assert_eq!(
+            err(r#"{"plugin": "billing", "depends_on": {"a": "1", "a": "2"}}"#),
+            "billing.json: plugin `billing`: key `a` given twice in `depends_on`"
+        );
+        assert_eq!(
+            err(r#"{"plugin": "billing", "enums": [{"name": "e", "values": [1]}]}"#),
+            "billing.json: plugin `billing`: `enums[0].values[0]`: invalid type: integer `1`, expected a string"
+        );
+        assert_eq!(
+            err(r#"{"tables": []}"#),
+            "billing.json: missing key `plugin`"
+        );
+        assert_eq!(err("[]"), "billing.json: a schema file is one JSON object");
+    }
+
+    #[test]
+    fn malformed_json_gives_line_and_column() {
+        assert_eq!(
+            err("{\"plugin\": \"billing\",\n  \"tables\": [}\n"),
+            "billing.json: invalid JSON at line 2 column 14: expected value"
+        );
+        assert_eq!(
+            err(""),
+            "billing.json: invalid JSON at line 1 column 0: EOF while parsing a value"
+        );
+    }
+
+    #[test]
+    fn the_fixtures_load_in_name_order() {
+        let all = load_dir(fixtures()).unwrap();
+        let names: Vec<&str> = all.iter().map(|d| d.plugin.as_str()).collect();
+        assert_eq!(names, ["accounts", "audit", "billing"]);
+        assert!(all.iter().all(|d| d.namespace() == d.plugin));
+        assert_eq!(all[2].depends_on.keys().collect::<Vec<_>>(), ["accounts"]);
+        let one = load_file(fixtures().join("billing.json")).unwrap();
+        assert_eq!(one, all[2]);
+    }
+
+    #[test]
+    fn directories_and_duplicate_plugins() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("b.json", r#"{"plugin": "shop"}"#);
+        write("a.json", r#"{"plugin": "accounts"}"#);
+        write("notes.txt", "not a schema");
+        std::fs::create_dir(dir.path().join("shop")).unwrap();
+        write("shop/nested.json", "not even json");
+        let all = load_dir(dir.path()).unwrap();
+        assert_eq!(
+            all.iter().map(|d| d.plugin.as_str()).collect::<Vec<_>>(),
+            ["accounts", "shop"]
+        );
+
+        // A file named twice loads once; a directory and a file in it overlap.
+        let paths = [
+            dir.path().join("b.json"),
+            dir.path().to_path_buf(),
+            dir.path().join("b.json"),
+        ];
+        let all = load_paths(&paths).unwrap();
+        assert_eq!(
+            all.iter().map(|d| d.plugin.as_str()).collect::<Vec<_>>(),
+            ["shop", "accounts"]
+        );
+
+        write("c.json", r#"{"plugin": "shop", "version": "2.0.0"}"#);
+        let e = load_dir(dir.path()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: plugin `shop`: plugin is also declared in {}",
+                dir.path().join("c.json").display(),
+                dir.path().join("b.json").display()
+            )
+        );
+        let e = load_paths(&[
+            dir.path().join("c.json"),
+            fixtures(),
+            dir.path().join("b.json"),
+        ])
+        .unwrap_err();
+        assert!(matches!(*e.kind, K::DuplicatePlugin { .. }), "{e}");
+        assert_eq!(e.file.as_deref(), Some(dir.path().join("b.json").as_path()));
+
+        write(
+            "d.json",
+            r#"{"plugin": "x", "tables": [{"name": "t", "columns": [{"name": "c", "type": "strnig"}]}]}"#,
+        );
+        std::fs::remove_file(dir.path().join("c.json")).unwrap();
+        assert_eq!(
+            load_dir(dir.path()).unwrap_err().to_string(),
+            format!(
+                "{}: plugin `x`, table `t`, column `c`: unknown type `strnig`",
+                dir.path().join("d.json").display()
+            )
+        );
+    }
+
+    #[test]
+    fn unreadable_paths_say_which() {
+        let e = load_file("/nonexistent/graft/x.json").unwrap_err();
+        assert!(matches!(*e.kind, K::Io { .. }));
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/graft/x.json: cannot read: "),
+            "{e}"
+        );
+        let e = load_dir("/nonexistent/graft").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/graft: cannot read: "),
+            "{e}"
+        );
+    }
 }

@@ -200,3 +200,85 @@ fn type_text(ty: &ColumnType, ns: &str) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declare::{from_json_str, load_dir, SchemaBuilder};
+    use crate::model::Identity;
+
+    /// to_file, through JSON text, back to the same declaration.
+    fn round_trip(d: &Declared) -> SchemaFile {
+        let f = d.to_file();
+        let text = serde_json::to_string_pretty(&f).unwrap();
+        let back = from_json_str(&text, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(&back, d, "{text}");
+        assert_eq!(
+            back.schema
+                .tables
+                .iter()
+                .map(|t| &t.renamed_from)
+                .collect::<Vec<_>>(),
+            d.schema
+                .tables
+                .iter()
+                .map(|t| &t.renamed_from)
+                .collect::<Vec<_>>()
+        );
+        f
+    }
+
+    #[test]
+    fn fixtures_and_design_example_round_trip() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema-fixtures");
+        for d in load_dir(dir).unwrap() {
+            round_trip(&d);
+        }
+        let design = from_json_str(include_str!("testdata/design_example.json"), None).unwrap();
+        let f = round_trip(&design);
+        // Default names are left out; rename hints stay.
+        let t = &f.tables[0];
+        assert_eq!(t.primary_key.as_ref().unwrap().name, None);
+        assert!(t.foreign_keys.iter().all(|fk| fk.name.is_none()));
+        assert_eq!(t.checks[0].name.as_deref(), Some("total_nonneg"));
+        assert_eq!(t.renamed_from.as_deref(), Some("bills"));
+        assert_eq!(t.columns[1].ty, "uuid");
+        assert_eq!(t.columns[2].ty, "invoice_status");
+        assert_eq!(f.namespace, None);
+    }
+
+    #[test]
+    fn awkward_declarations_round_trip() {
+        let d = SchemaBuilder::new("p")
+            .namespace("my ns")
+            .version("1.0.0-rc.1+build")
+            .depends_on("q", "^1.2, <1.5")
+            .enum_type("text", ["a"])
+            .enum_type("we\"ird.type", [""])
+            .table("we\"ird; name", |t| {
+                t.column("a", "my ns.text[]", |c| c.not_null())
+                    .column("b", "\"we\"\"ird.type\"", |c| c)
+                    .column("c", "q.level", |c| c.comment("from q"))
+                    .column("d", "int", |c| c.identity(Identity::ByDefault))
+                    .primary_key(["d"])
+                    .foreign_key(["d"], "\"other.ns\".\"t\"", ["id"], |f| f)
+                    .foreign_key(["d"], "\"we\"\"ird; name\"", ["d"], |f| f)
+                    .check("a IS NOT NULL")
+                    .check("b IS NOT NULL")
+                    .index(|i| {
+                        i.expr("lower(c)")
+                            .column_with("a", |k| k.desc().nulls_last())
+                    })
+                    .index(|i| i.column("b"))
+                    .index(|i| i.column("b"))
+            })
+            .build()
+            .unwrap();
+        let f = round_trip(&d);
+        let t = &f.tables[0];
+        assert_eq!(t.columns[0].ty, "\"my ns\".text[]");
+        assert_eq!(t.columns[1].ty, "\"we\"\"ird.type\"");
+        assert_eq!(t.columns[2].ty, "q.level");
+        assert_eq!(t.foreign_keys[0].references.table, "\"other.ns\".t");
+    }
+}

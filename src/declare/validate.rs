@@ -60,7 +60,7 @@ impl Loc {
             plugin: self.plugin.clone(),
             table: self.table.clone(),
             column: self.column.clone(),
-            kind,
+            kind: Box::new(kind),
         }
     }
 
@@ -1122,7 +1122,7 @@ mod tests {
                 .unwrap_err();
         assert!(
             matches!(
-                e.kind,
+                *e.kind,
                 K::BadIdent {
                     source: IdentError::TooLong(_, 64),
                     ..
