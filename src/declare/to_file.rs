@@ -256,7 +256,7 @@ mod tests {
             .enum_type("text", ["a"])
             .enum_type("we\"ird.type", [""])
             .table("we\"ird; name", |t| {
-                t.column("a", "my ns.text[]", |c| c.not_null())
+                t.column("a", "\"my ns\".text[]", |c| c.not_null())
                     .column("b", "\"we\"\"ird.type\"", |c| c)
                     .column("c", "q.level", |c| c.comment("from q"))
                     .column("d", "int", |c| c.identity(Identity::ByDefault))

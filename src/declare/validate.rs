@@ -108,6 +108,25 @@ fn describe(kind: &str, name: Option<&str>, i: usize) -> String {
     }
 }
 
+/// Whether `text` can name a user type: `name` or `namespace.name`, each part
+/// either plain (letters, digits, `_`, `$`) or double-quoted.
+fn looks_like_type_name(text: &str) -> bool {
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            c if c.is_alphanumeric() || c == '_' || c == '$' || c == '.' => {}
+            _ => return false,
+        }
+    }
+    !quoted
+}
+
 /// Enum labels: at most 63 bytes, no NUL; PostgreSQL allows the empty label.
 fn check_label(label: &str) -> Result<(), IdentError> {
     match check_ident(label) {
@@ -299,6 +318,9 @@ impl<'a> Lowering<'a> {
         let declared = declared.strip_prefix("pg_catalog.").unwrap_or(declared);
         let bad_ident = std::cell::Cell::new(None);
         let ty = ColumnType::parse(declared, |text| {
+            if !looks_like_type_name(text) {
+                return None; // `numeric(12.2)` is a typo, not another plugin's type
+            }
             let q = QualName::parse(text, &self.ns);
             let qualified = q.schema != self.ns || text.contains('.');
             if !qualified && ColumnType::parse(text, |_| None).is_ok() {
@@ -323,7 +345,6 @@ impl<'a> Lowering<'a> {
     }
 
     fn column(&self, tl: &Loc, c: &ColumnDecl, in_pk: bool) -> Result<Column, DeclareError> {
-        tl.ident("column name", &c.name)?;
         let cl = tl.column(&c.name);
         let ty = self.resolve_type(&cl, &c.ty)?;
         if c.identity.is_some() {
@@ -400,13 +421,14 @@ impl<'a> Lowering<'a> {
             .collect();
         let mut names = HashSet::new();
         for c in &t.columns {
-            let col = self.column(&tl, c, pk_cols.contains(c.name.as_str()))?;
+            tl.ident("column name", &c.name)?;
             if !names.insert(c.name.as_str()) {
                 return Err(tl.err(K::Duplicate {
                     what: "column".into(),
                     name: c.name.clone(),
                 }));
             }
+            let col = self.column(&tl, c, pk_cols.contains(c.name.as_str()))?;
             if let Some(r) = &c.renamed_from {
                 tl.column(&c.name).ident("renamed_from", r)?;
             }
@@ -1054,6 +1076,12 @@ mod tests {
              format!("{t}, column `status`: unknown type `invoice_stat`")),
             (one_table(json!({"columns": [{"name": "status", "type": "billing.nope"}]})),
              format!("{t}, column `status`: unknown type `billing.nope`")),
+            (one_table(json!({"columns": [{"name": "n", "type": "numeric(12.2)"}]})),
+             format!("{t}, column `n`: invalid modifiers for type `numeric(12.2)`: modifiers must be integers")),
+            (one_table(json!({"columns": [{"name": "n", "type": "other.enum(3)"}]})),
+             format!("{t}, column `n`: unknown type `other.enum(3)`")),
+            (one_table(json!({"columns": [{"name": "a", "type": "int"}, {"name": "a", "type": "nope"}]})),
+             format!("{t}: duplicate column `a`")),
             (one_table(json!({"columns": [{"name": "n", "type": "varchar(0)"}]})),
              format!("{t}, column `n`: invalid modifiers for type `varchar(0)`: length must be between 1 and 10485760")),
             (one_table(json!({"columns": [{"name": "id", "type": "serial"}]})),
