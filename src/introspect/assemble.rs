@@ -169,7 +169,29 @@ fn fk_action(
     })
 }
 
+/// Column names of a constraint, every one resolved.
+fn names(
+    table: &QualName,
+    con: &str,
+    which: &str,
+    names: Vec<Option<String>>,
+) -> Result<Vec<String>, IntrospectError> {
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            n.ok_or_else(|| {
+                unexpected(
+                    format!("unresolved {which} of constraint `{con}` on `{table}` at position"),
+                    i + 1,
+                )
+            })
+        })
+        .collect()
+}
+
 fn push_constraint(table: &mut Table, c: ConstraintRow) -> Result<(), IntrospectError> {
+    let columns = names(&table.name, &c.name, "column", c.columns)?;
     match c.kind.as_str() {
         "p" => {
             if let Some(pk) = &table.primary_key {
@@ -183,12 +205,12 @@ fn push_constraint(table: &mut Table, c: ConstraintRow) -> Result<(), Introspect
             }
             table.primary_key = Some(PrimaryKey {
                 name: c.name,
-                columns: c.columns,
+                columns,
             });
         }
         "u" => table.uniques.push(Unique {
             name: c.name,
-            columns: c.columns,
+            columns,
         }),
         "f" => {
             let (Some(ref_schema), Some(ref_table)) = (c.ref_schema, c.ref_table) else {
@@ -216,11 +238,12 @@ fn push_constraint(table: &mut Table, c: ConstraintRow) -> Result<(), Introspect
                     ))
                 }
             };
+            let ref_columns = names(&table.name, &c.name, "referenced column", c.ref_columns)?;
             table.foreign_keys.push(ForeignKey {
                 name: c.name,
-                columns: c.columns,
+                columns,
                 ref_table: QualName::new(ref_schema, ref_table),
-                ref_columns: c.ref_columns,
+                ref_columns,
                 on_delete,
                 on_update,
                 deferrable,
@@ -329,7 +352,7 @@ mod tests {
             table_oid: oid,
             name: name.into(),
             kind: kind.into(),
-            columns: columns.iter().map(|s| s.to_string()).collect(),
+            columns: columns.iter().map(|s| Some(s.to_string())).collect(),
             ref_schema: None,
             ref_table: None,
             ref_columns: vec![],
@@ -391,7 +414,7 @@ mod tests {
         let mut fk = con(10, "fk", "f", &["k"]);
         fk.ref_schema = Some("b".into());
         fk.ref_table = Some("t".into());
-        fk.ref_columns = vec!["id".into()];
+        fk.ref_columns = vec![Some("id".into())];
         fk.on_delete = "c".into();
         fk.on_update = "a".into();
         fk.deferrable = true;
@@ -503,6 +526,15 @@ mod tests {
         c.generated = "v".into();
         rows.columns = vec![c];
         expect_unexpected(rows, "attgenerated");
+
+        let mut rows = base();
+        let mut c = con(10, "u", "u", &["a"]);
+        c.columns.push(None);
+        rows.constraints = vec![c];
+        expect_unexpected(
+            rows,
+            "unresolved column of constraint `u` on `a.u` at position: 2",
+        );
 
         let mut rows = base();
         rows.constraints = vec![con(10, "x", "x", &["a"])];

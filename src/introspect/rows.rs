@@ -112,10 +112,12 @@ pub(crate) struct ConstraintRow {
     pub name: String,
     /// `contype`: `p`, `u`, `f` or `c`.
     pub kind: String,
-    pub columns: Vec<String>,
+    /// Key columns in order; `None` for an attnum without a column.
+    pub columns: Vec<Option<String>>,
     pub ref_schema: Option<String>,
     pub ref_table: Option<String>,
-    pub ref_columns: Vec<String>,
+    /// Referenced columns in order (foreign keys only).
+    pub ref_columns: Vec<Option<String>>,
     /// `confdeltype` (a space unless a foreign key).
     pub on_delete: String,
     /// `confupdtype` (a space unless a foreign key).

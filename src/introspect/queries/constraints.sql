@@ -1,19 +1,20 @@
 -- Primary keys, uniques, foreign keys and checks. Column names are resolved
--- here, in key order (WITH ORDINALITY), for both ends of a foreign key.
+-- here, in key order (WITH ORDINALITY), for both ends of a foreign key; an
+-- attnum without a column would come back as NULL.
 SELECT con.conrelid AS table_oid,
        con.conname::text AS name,
        con.contype::text AS kind,
-       ARRAY(SELECT a.attname::text
+       ARRAY(SELECT (SELECT a.attname::text
+                     FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
              FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_catalog.pg_attribute a
-               ON a.attrelid = con.conrelid AND a.attnum = k.attnum
              ORDER BY k.ord) AS columns,
        fn.nspname::text AS ref_schema,
        fc.relname::text AS ref_table,
-       ARRAY(SELECT a.attname::text
+       ARRAY(SELECT (SELECT a.attname::text
+                     FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
              FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-             JOIN pg_catalog.pg_attribute a
-               ON a.attrelid = con.confrelid AND a.attnum = k.attnum
              ORDER BY k.ord) AS ref_columns,
        con.confdeltype::text AS on_delete,
        con.confupdtype::text AS on_update,

