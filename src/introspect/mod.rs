@@ -1,7 +1,7 @@
 //! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].
 //!
-//! [`introspect`] (own snapshot) and [`introspect_in`] (inside the caller's
-//! transaction) issue the same **seven catalog queries whatever the number of
+//! [`introspect`] (a snapshot of its own) and [`introspect_in`] (inside the
+//! caller's transaction) issue the same **seven catalog queries whatever the number of
 //! tables** (`queries/*.sql`): namespaces, tables (+ comments), columns
 //! (+ defaults, identity, generated, comments), constraints (PK, unique, FK,
 //! check, with column names resolved in SQL), indexes not backing a
@@ -52,7 +52,7 @@ use rows::{FromRow, Query};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, GenericClient};
+use tokio_postgres::{Client, GenericClient, Transaction};
 
 /// The result of an introspection: the schema and what it cost.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,8 +83,10 @@ pub const CATALOG_QUERIES: usize = rows::ALL.len();
 #[non_exhaustive]
 pub enum IntrospectError {
     /// A catalog query, or a statement around them, failed or returned
-    /// columns of unexpected types.
-    #[error("while introspecting ({query}): {source}")]
+    /// columns of unexpected types. The message includes the server's
+    /// SQLSTATE and message (`tokio_postgres::Error` alone displays as
+    /// `db error`).
+    #[error("while introspecting ({query}): {}", describe(.source))]
     Query {
         /// Which query: `columns`, `indexes`, …, or `begin snapshot` /
         /// `end snapshot` / `set search_path` / `restore search_path`.
@@ -105,6 +107,24 @@ pub enum IntrospectError {
     },
 }
 
+impl IntrospectError {
+    /// The SQLSTATE of the underlying database error, if any.
+    pub fn sqlstate(&self) -> Option<&str> {
+        match self {
+            IntrospectError::Query { source, .. } => source.code().map(|c| c.code()),
+            IntrospectError::Unexpected { .. } => None,
+        }
+    }
+}
+
+/// `SQLSTATE: message` for a server error, else the client error's text.
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    }
+}
+
 /// Opens the consistent snapshot: [`introspect`] only.
 const BEGIN_SNAPSHOT: &str =
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog";
@@ -123,16 +143,20 @@ const RESTORE_SEARCH_PATH: &str = "SELECT pg_catalog.set_config('search_path', \
 /// Introspects `namespaces` in a snapshot of its own.
 ///
 /// Runs the catalog queries inside `BEGIN ISOLATION LEVEL REPEATABLE READ
-/// READ ONLY … ROLLBACK`, so all of them see one consistent state. `client`
-/// must not be inside a transaction (started with a raw `BEGIN`): that
-/// transaction would be ended. Inside a transaction use [`introspect_in`].
+/// READ ONLY … ROLLBACK`, so all of them see one consistent state, in one
+/// round trip. The client is borrowed mutably, as
+/// [`Client::transaction`] does, because the snapshot is a transaction on
+/// the connection: a statement another task sent on a shared client meanwhile
+/// would run inside it (read-only, with our `search_path`). For the same
+/// reason the client must not be inside a transaction opened with a raw
+/// `BEGIN`: it would be ended. Inside a transaction use [`introspect_in`].
 ///
 /// Dropping the returned future after it was first polled is safe: every
 /// request, the closing `ROLLBACK` included, has already been queued on the
 /// connection by then.
 ///
 /// ```no_run
-/// # async fn demo(client: &tokio_postgres::Client) -> Result<(), graft::introspect::IntrospectError> {
+/// # async fn demo(client: &mut tokio_postgres::Client) -> Result<(), graft::introspect::IntrospectError> {
 /// let live = graft::introspect::introspect(client, &["billing".to_string()]).await?;
 /// assert_eq!(live.stats.queries, graft::introspect::CATALOG_QUERIES);
 /// for t in &live.schema.tables {
@@ -141,11 +165,11 @@ const RESTORE_SEARCH_PATH: &str = "SELECT pg_catalog.set_config('search_path', \
 /// # Ok(()) }
 /// ```
 pub async fn introspect(
-    client: &Client,
+    client: &mut Client,
     namespaces: &[String],
 ) -> Result<Introspected, IntrospectError> {
     run(
-        client,
+        &*client,
         namespaces,
         (BEGIN_SNAPSHOT, "begin snapshot"),
         (END_SNAPSHOT, "end snapshot"),
@@ -153,22 +177,20 @@ pub async fn introspect(
     .await
 }
 
-/// Introspects `namespaces` inside the caller's transaction (a
-/// [`tokio_postgres::Transaction`], or a `Client` already in one), as the
-/// apply stage does: it sees the transaction's own uncommitted DDL.
+/// Introspects `namespaces` inside the caller's transaction, as the apply
+/// stage does: it sees the transaction's own uncommitted DDL.
 ///
 /// Opens and commits nothing. Sets `search_path` transaction-locally for the
-/// duration and restores it. For a consistent result across the seven
-/// queries the transaction should be `REPEATABLE READ` or hold locks that
-/// keep out concurrent DDL; otherwise a concurrent change may surface as
-/// [`IntrospectError::Unexpected`].
-pub async fn introspect_in<C>(
-    tx: &C,
+/// duration and restores it (which is why this takes a [`Transaction`] and
+/// not any [`GenericClient`]: outside a transaction block a local setting
+/// would not outlive its own statement). For a consistent result across the
+/// seven queries the transaction should be `REPEATABLE READ` or hold locks
+/// that keep out concurrent DDL; otherwise a concurrent change may surface as
+/// [`IntrospectError::Unexpected`]. Like [`introspect`], one round trip.
+pub async fn introspect_in(
+    tx: &Transaction<'_>,
     namespaces: &[String],
-) -> Result<Introspected, IntrospectError>
-where
-    C: GenericClient + Sync,
-{
+) -> Result<Introspected, IntrospectError> {
     run(
         tx,
         namespaces,
@@ -272,10 +294,9 @@ mod tests {
 
     /// The futures can be spawned on a multi-threaded runtime.
     #[allow(dead_code)]
-    fn futures_are_send(client: &Client, tx: &tokio_postgres::Transaction<'_>, ns: &[String]) {
+    fn futures_are_send(client: &mut Client, tx: &Transaction<'_>, ns: &[String]) {
         assert_send(&introspect(client, ns));
         assert_send(&introspect_in(tx, ns));
-        assert_send(&introspect_in(client, ns));
     }
 
     #[test]
