@@ -28,6 +28,35 @@
 //!   cannot say, or says unsafely (index and constraint names, custom types,
 //!   comments, identity, enums, schemas), is written here with
 //!   [`quote_ident`].
+//!
+//! # What PostgreSQL 15 does not allow, and how each change copes
+//!
+//! Checked against a PostgreSQL 15 server.
+//!
+//! - **Changed generation expression**: no `SET EXPRESSION` before 17, so
+//!   `AlterColumn` drops the column and adds it again (at the end of the
+//!   table, its comment re-set). Indexes and constraints on that column go
+//!   with it: the plan must recreate them.
+//! - **Type change of a column that a generated column reads**: refused by
+//!   PostgreSQL ("cannot alter type of a column used by a generated
+//!   column"); the plan must drop and re-add the generated column around it.
+//! - **Type change with a default**: `USING` does not apply to the default,
+//!   so unless the cast is binary coercible the default is dropped before
+//!   the `TYPE` clause and set again after it, in the same statement.
+//! - **Type change of a generated column**: PostgreSQL refuses `USING`; the
+//!   value is recomputed.
+//! - **New identity on a filled column**: the sequence would start at 1, so
+//!   a `SELECT setval(…)` moves it past the largest value.
+//! - **`RecreateEnum`**: the old type is renamed to `<name>__graft_old`, the
+//!   new one created, every listed column re-cast through `text`, the old
+//!   type dropped. A column default, index predicate or check constraint
+//!   that mentions the type makes the cast fail (the transaction rolls back,
+//!   nothing is lost): [`Change::RecreateEnum`] does not carry defaults, and
+//!   dependent indexes and checks must be dropped before and recreated after
+//!   by the plan.
+//! - **`AddEnumValue`** runs in a transaction, but the new label cannot be
+//!   used (as a default, in a check, in a row) before that transaction
+//!   commits, unless the type was created in the same transaction.
 
 mod ddl;
 mod ident;
