@@ -2,7 +2,7 @@
 //!
 //! [`render_step`] turns one [`Change`] into a [`Step`]: its statements, its
 //! hazards (from [`crate::plan::hazard`]) and whether it may run in a
-//! transaction. [`plan_text`] and [`plan_sql`] print a whole [`Plan`].
+//! transaction. [`plan_text`] and [`plan_sql`] print a whole [`Plan`](crate::plan::Plan).
 //!
 //! # Conventions
 //!
