@@ -15,12 +15,12 @@ fn main() {
         let mut sql_bytes = 0;
         let ms = median_ms(7, || {
             let changes = diff(&old, &new);
-            let plan = build_plan(changes);
+            let plan = build_plan(changes).expect("renders");
             steps = plan.steps.len();
             sql_bytes = plan.statements().map(str::len).sum::<usize>();
         });
         let create_ms = median_ms(5, || {
-            let plan = build_plan(diff(&graft::model::Schema::default(), &new));
+            let plan = build_plan(diff(&graft::model::Schema::default(), &new)).expect("renders");
             sql_bytes = plan.statements().map(str::len).sum::<usize>();
         });
         println!(

@@ -35,7 +35,11 @@ pub fn generated_schema_in(ns: &str, n: usize, variant: u8) -> Schema {
         t.columns.push(c);
         let mut c = Column::new(
             "amount",
-            ColumnType::builtin(if altered { "numeric(14,2)" } else { "numeric(12,2)" }),
+            ColumnType::builtin(if altered {
+                "numeric(14,2)"
+            } else {
+                "numeric(12,2)"
+            }),
         );
         c.default = Some("0".into());
         t.columns.push(c);
@@ -43,13 +47,18 @@ pub fn generated_schema_in(ns: &str, n: usize, variant: u8) -> Schema {
             "status",
             ColumnType::named(QualName::new(ns, "status"), false),
         ));
-        let mut c = Column::new("created_at", ColumnType::builtin("timestamp with time zone"));
+        let mut c = Column::new(
+            "created_at",
+            ColumnType::builtin("timestamp with time zone"),
+        );
         c.default = Some("now()".into());
         c.nullable = false;
         t.columns.push(c);
-        t.columns.push(Column::new("parent_id", ColumnType::builtin("bigint")));
+        t.columns
+            .push(Column::new("parent_id", ColumnType::builtin("bigint")));
         if altered {
-            t.columns.push(Column::new("note", ColumnType::builtin("text")));
+            t.columns
+                .push(Column::new("note", ColumnType::builtin("text")));
         }
         t.primary_key = Some(PrimaryKey {
             name: format!("t{i:05}_pkey"),

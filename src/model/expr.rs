@@ -55,7 +55,12 @@ pub fn normalize_expr(expr: &str) -> String {
                 while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
                     j += 1;
                 }
-                if j < chars.len() && chars[j] == '$' && !chars[i + 1..j].iter().any(|c| c.is_ascii_digit() && j == i + 2) {
+                if j < chars.len()
+                    && chars[j] == '$'
+                    && !chars[i + 1..j]
+                        .iter()
+                        .any(|c| c.is_ascii_digit() && j == i + 2)
+                {
                     let tag: String = chars[i..=j].iter().collect();
                     let rest: String = chars[j + 1..].iter().collect();
                     if let Some(end) = rest.find(&tag) {
@@ -130,7 +135,10 @@ mod tests {
 
     #[test]
     fn names_fit() {
-        assert_eq!(make_name("invoices", "status", "idx"), "invoices_status_idx");
+        assert_eq!(
+            make_name("invoices", "status", "idx"),
+            "invoices_status_idx"
+        );
         assert_eq!(make_name("invoices", "", "pkey"), "invoices_pkey");
         let long = make_name(&"t".repeat(60), &"c".repeat(60), "fkey");
         assert!(long.len() <= 63, "{}", long.len());

@@ -117,7 +117,10 @@ mod tests {
         assert!(check_ident("ok").is_ok());
         assert!(check_ident("we\"ird; name").is_ok());
         assert_eq!(check_ident(""), Err(IdentError::Empty));
-        assert!(matches!(check_ident(&"x".repeat(64)), Err(IdentError::TooLong(_, 64))));
+        assert!(matches!(
+            check_ident(&"x".repeat(64)),
+            Err(IdentError::TooLong(_, 64))
+        ));
         assert!(check_ident(&"é".repeat(31)).is_ok());
         assert!(check_ident(&"é".repeat(32)).is_err());
     }

@@ -55,7 +55,12 @@ const BUILTINS: &[(&[&str], &str, Mods, &str)] = &[
     (&["integer", "int", "int4"], "integer", Mods::None, ""),
     (&["bigint", "int8"], "bigint", Mods::None, ""),
     (&["real", "float4"], "real", Mods::None, ""),
-    (&["double precision", "float8"], "double precision", Mods::None, ""),
+    (
+        &["double precision", "float8"],
+        "double precision",
+        Mods::None,
+        "",
+    ),
     (&["float"], "", Mods::Float, ""),
     (&["numeric", "decimal"], "numeric", Mods::Numeric, ""),
     (&["money"], "money", Mods::None, ""),
@@ -66,9 +71,19 @@ const BUILTINS: &[(&[&str], &str, Mods, &str)] = &[
         Mods::Length { default: None },
         "",
     ),
-    (&["character", "char", "bpchar"], "character", Mods::Length { default: Some(1) }, ""),
+    (
+        &["character", "char", "bpchar"],
+        "character",
+        Mods::Length { default: Some(1) },
+        "",
+    ),
     (&["bit"], "bit", Mods::Length { default: Some(1) }, ""),
-    (&["bit varying", "varbit"], "bit varying", Mods::Length { default: None }, ""),
+    (
+        &["bit varying", "varbit"],
+        "bit varying",
+        Mods::Length { default: None },
+        "",
+    ),
     (&["bytea"], "bytea", Mods::None, ""),
     (&["boolean", "bool"], "boolean", Mods::None, ""),
     (&["date"], "date", Mods::None, ""),
@@ -84,8 +99,18 @@ const BUILTINS: &[(&[&str], &str, Mods, &str)] = &[
         Mods::Precision,
         " with time zone",
     ),
-    (&["time", "time without time zone"], "time", Mods::Precision, " without time zone"),
-    (&["timetz", "time with time zone"], "time", Mods::Precision, " with time zone"),
+    (
+        &["time", "time without time zone"],
+        "time",
+        Mods::Precision,
+        " without time zone",
+    ),
+    (
+        &["timetz", "time with time zone"],
+        "time",
+        Mods::Precision,
+        " with time zone",
+    ),
     (&["interval"], "interval", Mods::Precision, ""),
     (&["uuid"], "uuid", Mods::None, ""),
     (&["json"], "json", Mods::None, ""),
@@ -170,7 +195,10 @@ impl ColumnType {
         } {
             return Err(TypeError::Serial(declared.to_string(), fix));
         }
-        let Some((_, canon, mods, suffix)) = BUILTINS.iter().find(|(names, ..)| names.contains(&name.as_str())) else {
+        let Some((_, canon, mods, suffix)) = BUILTINS
+            .iter()
+            .find(|(names, ..)| names.contains(&name.as_str()))
+        else {
             return Err(TypeError::Unknown(declared.to_string()));
         };
         let bad = |why: &str| TypeError::Modifiers(declared.to_string(), why.to_string());
@@ -178,7 +206,11 @@ impl ColumnType {
             None => Vec::new(),
             Some(a) => a
                 .split(',')
-                .map(|x| x.trim().parse::<i64>().map_err(|_| bad("modifiers must be integers")))
+                .map(|x| {
+                    x.trim()
+                        .parse::<i64>()
+                        .map_err(|_| bad("modifiers must be integers"))
+                })
                 .collect::<Result<_, _>>()?,
         };
         let text = match (mods, nums.as_slice()) {
@@ -193,7 +225,9 @@ impl ColumnType {
             (Mods::Numeric, [p, s]) if (1..=1000).contains(p) && (-1000..=1000).contains(s) => {
                 format!("numeric({p},{s})")
             }
-            (Mods::Numeric, _) => return Err(bad("precision must be 1..1000 and scale -1000..1000")),
+            (Mods::Numeric, _) => {
+                return Err(bad("precision must be 1..1000 and scale -1000..1000"))
+            }
             (Mods::Length { default: None }, []) => canon.to_string(),
             (Mods::Length { default: Some(d) }, []) => format!("{canon}({d})"),
             (Mods::Length { .. }, [n]) if (1..=10_485_760).contains(n) => format!("{canon}({n})"),
@@ -338,7 +372,10 @@ mod tests {
         assert_eq!(p("char"), "character(1)");
         assert_eq!(p("timestamptz"), "timestamp with time zone");
         assert_eq!(p("timestamptz(3)"), "timestamp(3) with time zone");
-        assert_eq!(p("timestamp(3) with time zone"), "timestamp(3) with time zone");
+        assert_eq!(
+            p("timestamp(3) with time zone"),
+            "timestamp(3) with time zone"
+        );
         assert_eq!(p("timestamp"), "timestamp without time zone");
         assert_eq!(p("bool"), "boolean");
         assert_eq!(p("text[]"), "text[]");
@@ -349,15 +386,30 @@ mod tests {
 
     #[test]
     fn rejects() {
-        assert!(matches!(ColumnType::parse("strnig", |_| None), Err(TypeError::Unknown(_))));
-        assert!(matches!(ColumnType::parse("serial", |_| None), Err(TypeError::Serial(..))));
-        assert!(matches!(ColumnType::parse("integer(3)", |_| None), Err(TypeError::Modifiers(..))));
-        assert!(matches!(ColumnType::parse("numeric(0)", |_| None), Err(TypeError::Modifiers(..))));
+        assert!(matches!(
+            ColumnType::parse("strnig", |_| None),
+            Err(TypeError::Unknown(_))
+        ));
+        assert!(matches!(
+            ColumnType::parse("serial", |_| None),
+            Err(TypeError::Serial(..))
+        ));
+        assert!(matches!(
+            ColumnType::parse("integer(3)", |_| None),
+            Err(TypeError::Modifiers(..))
+        ));
+        assert!(matches!(
+            ColumnType::parse("numeric(0)", |_| None),
+            Err(TypeError::Modifiers(..))
+        ));
     }
 
     #[test]
     fn user_types_round_trip() {
-        let t = ColumnType::parse("status[]", |n| (n == "status").then(|| QualName::new("b", "status"))).unwrap();
+        let t = ColumnType::parse("status[]", |n| {
+            (n == "status").then(|| QualName::new("b", "status"))
+        })
+        .unwrap();
         assert_eq!(t.canonical(), "\"b\".\"status\"[]");
         assert_eq!(ColumnType::from_canonical(&t.canonical()), t);
         let w = ColumnType::named(QualName::new("we\"ird", "x.y"), false);

@@ -9,11 +9,11 @@ pub use step::{Hazard, Plan, Step};
 use crate::diff::Change;
 
 /// Orders changes and renders each into a step.
-pub fn build_plan(changes: Vec<Change>) -> Plan {
-    Plan {
+pub fn build_plan(changes: Vec<Change>) -> Result<Plan, crate::render::RenderError> {
+    Ok(Plan {
         steps: order::order(changes)
             .into_iter()
             .map(crate::render::render_step)
-            .collect(),
-    }
+            .collect::<Result<_, _>>()?,
+    })
 }

@@ -51,7 +51,9 @@ pub fn order(mut changes: Vec<Change>) -> Vec<Change> {
 
 /// `a → b` and `b → c` in one plan: `b → c` must run first.
 fn order_renames(changes: &mut [Change]) {
-    let start = changes.iter().position(|c| matches!(c, Change::RenameTable { .. }));
+    let start = changes
+        .iter()
+        .position(|c| matches!(c, Change::RenameTable { .. }));
     let Some(start) = start else { return };
     let end = start
         + changes[start..]

@@ -61,11 +61,16 @@ impl Plan {
 
     /// The destructive steps.
     pub fn destructive_steps(&self) -> impl Iterator<Item = (usize, &Step)> {
-        self.steps.iter().enumerate().filter(|(_, s)| s.is_destructive())
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_destructive())
     }
 
     /// Every statement in order.
     pub fn statements(&self) -> impl Iterator<Item = &str> {
-        self.steps.iter().flat_map(|s| s.sql.iter().map(String::as_str))
+        self.steps
+            .iter()
+            .flat_map(|s| s.sql.iter().map(String::as_str))
     }
 }

@@ -87,7 +87,9 @@ pub enum DependencyError {
     #[error("plugin `{0}` is registered twice")]
     Duplicate(String),
     /// A dependency that is not registered.
-    #[error("plugin `{plugin}` depends on `{dependency}` ({requirement}), which is not registered")]
+    #[error(
+        "plugin `{plugin}` depends on `{dependency}` ({requirement}), which is not registered"
+    )]
     Missing {
         /// The dependent plugin.
         plugin: String,
@@ -246,6 +248,15 @@ impl Registry {
     }
 }
 
+impl From<crate::declare::Declared> for Plugin {
+    fn from(d: crate::declare::Declared) -> Self {
+        let mut p = Plugin::new(d.plugin, d.schema);
+        p.version = d.version;
+        p.depends_on = d.depends_on;
+        p
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,7 +276,8 @@ mod tests {
     #[test]
     fn dependencies_first() {
         let mut r = Registry::new();
-        r.add(p("billing", "1.0.0", &[("accounts", ">=1")])).unwrap();
+        r.add(p("billing", "1.0.0", &[("accounts", ">=1")]))
+            .unwrap();
         r.add(p("audit", "1.0.0", &[("billing", "*")])).unwrap();
         r.add(p("accounts", "1.4.0", &[])).unwrap();
         assert_eq!(names(&r), ["accounts", "billing", "audit"]);
@@ -274,7 +286,8 @@ mod tests {
     #[test]
     fn errors_name_the_plugins() {
         let mut r = Registry::new();
-        r.add(p("billing", "1.0.0", &[("accounts", ">=2")])).unwrap();
+        r.add(p("billing", "1.0.0", &[("accounts", ">=2")]))
+            .unwrap();
         r.add(p("accounts", "1.4.0", &[])).unwrap();
         assert_eq!(
             r.ordered().unwrap_err().to_string(),

@@ -100,7 +100,8 @@ mod tests {
     fn schema(cols: &[&str]) -> Schema {
         let mut t = Table::new(QualName::new("app", "t"));
         for c in cols {
-            t.columns.push(Column::new(*c, ColumnType::builtin("integer")));
+            t.columns
+                .push(Column::new(*c, ColumnType::builtin("integer")));
         }
         Schema {
             namespaces: vec!["app".into()],
@@ -141,20 +142,35 @@ mod tests {
             serde_json::Value::Object(m) => {
                 let mut entries: Vec<_> = m.into_iter().collect();
                 entries.sort_by(|a, b| b.0.cmp(&a.0));
-                serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+                serde_json::Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k, sort_keys(v)))
+                        .collect(),
+                )
             }
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(sort_keys).collect()),
+            serde_json::Value::Array(a) => {
+                serde_json::Value::Array(a.into_iter().map(sort_keys).collect())
+            }
             other => other,
         }
     }
 
     #[test]
     fn diff_text_shows_changes() {
-        let d = diff_text(&Snapshot::new(schema(&["a"])), &Snapshot::new(schema(&["a", "b"])));
+        let d = diff_text(
+            &Snapshot::new(schema(&["a"])),
+            &Snapshot::new(schema(&["a", "b"])),
+        );
         assert!(
-            d.lines().any(|l| l.starts_with('+') && l.contains("\"name\": \"b\"")),
+            d.lines()
+                .any(|l| l.starts_with('+') && l.contains("\"name\": \"b\"")),
             "{d}"
         );
-        assert!(diff_text(&Snapshot::new(schema(&["a"])), &Snapshot::new(schema(&["a"]))).is_empty());
+        assert!(diff_text(
+            &Snapshot::new(schema(&["a"])),
+            &Snapshot::new(schema(&["a"]))
+        )
+        .is_empty());
     }
 }

@@ -10,7 +10,7 @@
 //! configured schema name cannot inject SQL.
 
 use crate::error::Error;
-use crate::render::ident::quote_ident;
+use crate::render::quote_ident;
 use crate::snapshot::{Snapshot, SnapshotHash};
 use std::collections::HashMap;
 use tokio_postgres::{Client, GenericClient, SimpleQueryMessage};
@@ -168,14 +168,10 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
     }
 
     /// Records a new head: the snapshot, the migration row and the journal.
-    pub async fn record(
-        &self,
-        tx: &impl GenericClient,
-        rec: &Record<'_>,
-    ) -> Result<(), Error> {
+    pub async fn record(&self, tx: &impl GenericClient, rec: &Record<'_>) -> Result<(), Error> {
         let q = &self.q;
-        let snapshot_json = String::from_utf8(rec.snapshot.canonical_bytes())
-            .expect("canonical JSON is UTF-8");
+        let snapshot_json =
+            String::from_utf8(rec.snapshot.canonical_bytes()).expect("canonical JSON is UTF-8");
         let statements = serde_json::to_string(rec.statements).expect("strings serialize");
         let entry = serde_json::json!([{
             "idx": rec.idx,
@@ -219,7 +215,10 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
             ],
         )
         .await
-        .map_err(Error::db(format!("recording plugin `{}` snapshot {}", rec.plugin, rec.idx)))?;
+        .map_err(Error::db(format!(
+            "recording plugin `{}` snapshot {}",
+            rec.plugin, rec.idx
+        )))?;
         Ok(())
     }
 
@@ -294,7 +293,8 @@ fn parse_heads(msgs: Vec<SimpleQueryMessage>) -> Result<HashMap<String, JournalH
     for m in msgs {
         if let SimpleQueryMessage::Row(r) = m {
             let get = |i: usize| r.get(i).map(str::to_string);
-            let plugin = get(0).ok_or_else(|| Error::Tracking("journal row without plugin".into()))?;
+            let plugin =
+                get(0).ok_or_else(|| Error::Tracking("journal row without plugin".into()))?;
             let head_idx = get(2)
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| Error::Tracking(format!("plugin `{plugin}`: bad head_idx")))?;
