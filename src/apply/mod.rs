@@ -183,7 +183,7 @@ impl Migrator {
             Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => HashMap::new(),
             Err(e) => return Err(e),
         };
-        let plans = self.plans(&tx, &ordered, &heads).await;
+        let plans = self.plans(&tx, &ordered, &heads, TextDiff::Yes).await;
         tx.rollback()
             .await
             .map_err(Error::db("ending the planning transaction"))?;
@@ -203,6 +203,7 @@ impl Migrator {
         tx: &tokio_postgres::Transaction<'_>,
         ordered: &[&Plugin],
         heads: &HashMap<String, JournalHead>,
+        text_diff: TextDiff,
     ) -> Result<Vec<PluginPlan>, Error> {
         let wanted: Vec<(String, i32)> = ordered
             .iter()
@@ -219,7 +220,7 @@ impl Migrator {
         for p in ordered {
             let head = heads.get(p.name());
             let old = snaps.remove(p.name());
-            out.push(plan_plugin(p, head, old.as_ref())?);
+            out.push(plan_plugin_with(p, head, old.as_ref(), text_diff)?);
         }
         Ok(out)
     }
@@ -264,7 +265,9 @@ impl Migrator {
             .copied()
             .filter(|p| !up_to_date(p, heads.get(p.name())))
             .collect();
-        let plans = self.plans(&tx, &todo, &heads).await?;
+        // Nothing shows the readable diff here, and it is the costly part of
+        // planning a large first migration.
+        let plans = self.plans(&tx, &todo, &heads, TextDiff::No).await?;
 
         // The guard: nothing runs unless every destructive step is allowed.
         if !self.opts.allow_destructive {
@@ -388,6 +391,25 @@ pub fn plan_plugin(
     head: Option<&JournalHead>,
     old: Option<&Snapshot>,
 ) -> Result<PluginPlan, Error> {
+    plan_plugin_with(p, head, old, TextDiff::Yes)
+}
+
+/// Whether a [`PluginPlan`] gets its readable `snapshot_diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextDiff {
+    Yes,
+    /// Left empty: the apply path shows it nowhere, and a line diff of a
+    /// large snapshot against an (almost) empty one is quadratic in
+    /// `similar` (seconds for 1,000 new tables).
+    No,
+}
+
+fn plan_plugin_with(
+    p: &Plugin,
+    head: Option<&JournalHead>,
+    old: Option<&Snapshot>,
+    text_diff: TextDiff,
+) -> Result<PluginPlan, Error> {
     let empty = Snapshot::new(Schema::default());
     let old_snap = old.unwrap_or(&empty);
     let (plan, snapshot_diff) = if head.is_some_and(|h| &h.head_hash == p.hash()) {
@@ -399,7 +421,10 @@ pub fn plan_plugin(
                 plugin: p.name().to_string(),
                 source: Box::new(e),
             })?,
-            crate::snapshot::diff_text(old_snap, p.snapshot()),
+            match text_diff {
+                TextDiff::Yes => crate::snapshot::diff_text(old_snap, p.snapshot()),
+                TextDiff::No => String::new(),
+            },
         )
     };
     Ok(PluginPlan {
