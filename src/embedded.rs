@@ -242,6 +242,21 @@ pub struct ClusterOptions {
     pub start_timeout: Option<Duration>,
 }
 
+/// `max_locks_per_transaction` of the clusters graft starts (the server's
+/// default is 64). The lock table is shared, sized this times the connection
+/// count, and a transaction holds a lock on every relation it creates (a
+/// table, its indexes, its identity sequence). With 200 connections the
+/// default runs out ("out of shared memory") a little over 3,000 generated
+/// tables into one migration (measured on PostgreSQL 15); this leaves room
+/// for four times as many.
+pub const MAX_LOCKS_PER_TRANSACTION: u32 = 256;
+
+/// `log_line_prefix` of the clusters [`LocalCluster::start_child`] starts:
+/// time, backend pid and, for sessions, `application_name` in brackets, so
+/// that a test can pick its own session's lines out of the shared log (e.g.
+/// with `log_statement = all` set for that session).
+pub const LOG_LINE_PREFIX: &str = "%m [%p] %q[%a] ";
+
 /// What [`LocalCluster::start_daemon`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DaemonStart {
@@ -553,7 +568,8 @@ impl LocalCluster {
         self.remove_stale_pid_file();
         self.prepare_runtime_paths()?;
         let options = format!(
-            "-k {} -p {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off",
+            "-k {} -p {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off \
+             -c max_locks_per_transaction={MAX_LOCKS_PER_TRANSACTION}",
             shell_quote(&self.socket_dir.to_string_lossy()),
             self.port
         );
@@ -612,8 +628,9 @@ impl LocalCluster {
 
     /// Starts `postgres` as a child process that dies when this process dies,
     /// with settings for throwaway data (`fsync`, `synchronous_commit` and
-    /// `full_page_writes` off, 200 connections), and waits until it accepts
-    /// connections. Safe to call from inside or outside an async runtime; the
+    /// `full_page_writes` off, 200 connections,
+    /// [`MAX_LOCKS_PER_TRANSACTION`], log lines prefixed with
+    /// [`LOG_LINE_PREFIX`]), and waits until it accepts connections. Safe to call from inside or outside an async runtime; the
     /// server is tied to no runtime.
     pub fn start_child(&mut self) -> Result<()> {
         if let Some(info) = self.postmaster() {
@@ -651,6 +668,10 @@ impl LocalCluster {
                 "listen_addresses=",
                 "-c",
                 "max_connections=200",
+                "-c",
+                &format!("max_locks_per_transaction={MAX_LOCKS_PER_TRANSACTION}"),
+                "-c",
+                &format!("log_line_prefix={LOG_LINE_PREFIX}"),
             ])
             .stdin(Stdio::null())
             .stdout(log)
