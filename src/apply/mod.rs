@@ -15,7 +15,7 @@ use crate::model::Schema;
 use crate::plan::{build_plan, Plan};
 use crate::registry::{Plugin, Registry};
 use crate::snapshot::{Snapshot, SnapshotHash};
-use crate::store::{JournalHead, Record, Store};
+use crate::store::{DeclaredHead, JournalHead, Record, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -226,18 +226,25 @@ impl Migrator {
     }
 
     async fn run(&self, client: &mut Client, ordered: Vec<&Plugin>) -> Result<Report, Error> {
-        // Fast path: one simple query, no lock, no catalog reads.
-        if let Some(heads) = self.store.read_heads(client).await? {
-            if ordered.iter().all(|p| up_to_date(p, heads.get(p.name()))) {
-                debug!(plugins = ordered.len(), "every plugin is up to date");
-                return Ok(Report {
-                    plugins: ordered
-                        .iter()
-                        .map(|p| (p.name().to_string(), Outcome::UpToDate))
-                        .collect(),
-                    fast_path: true,
-                });
-            }
+        // Fast path: one simple query, no lock, no catalog reads; the hashes
+        // were computed when the plugins were built.
+        let declared: Vec<DeclaredHead<'_>> = ordered
+            .iter()
+            .map(|p| DeclaredHead {
+                plugin: p.name(),
+                hash: p.hash(),
+                version: p.version_text(),
+            })
+            .collect();
+        if self.store.heads_match(client, &declared).await? == Some(true) {
+            debug!(plugins = ordered.len(), "every plugin is up to date");
+            return Ok(Report {
+                plugins: ordered
+                    .iter()
+                    .map(|p| (p.name().to_string(), Outcome::UpToDate))
+                    .collect(),
+                fast_path: true,
+            });
         }
         self.apply(client, ordered)
             .instrument(info_span!("graft.apply"))
@@ -379,10 +386,7 @@ impl Migrator {
 
 /// Declared hash and version equal the journal head.
 fn up_to_date(p: &Plugin, head: Option<&JournalHead>) -> bool {
-    head.is_some_and(|h| {
-        &h.head_hash == p.hash()
-            && h.version.as_deref() == p.version().map(|v| v.to_string()).as_deref()
-    })
+    head.is_some_and(|h| &h.head_hash == p.hash() && h.version.as_deref() == p.version_text())
 }
 
 /// Diffs a plugin's head snapshot (or nothing) against its declaration.

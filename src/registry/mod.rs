@@ -8,12 +8,16 @@ use crate::model::Schema;
 use crate::snapshot::{Snapshot, SnapshotHash};
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// A plugin: one slice of the database, declared as a schema.
 #[derive(Debug, Clone)]
 pub struct Plugin {
     name: String,
     version: Option<Version>,
+    /// `version` as recorded in the journal, formatted once: the boot fast
+    /// path compares it without formatting.
+    version_text: Option<String>,
     depends_on: BTreeMap<String, VersionReq>,
     snapshot: Snapshot,
     hash: SnapshotHash,
@@ -30,6 +34,7 @@ impl Plugin {
         Plugin {
             name: name.into(),
             version: None,
+            version_text: None,
             depends_on: BTreeMap::new(),
             snapshot,
             hash,
@@ -39,8 +44,13 @@ impl Plugin {
 
     /// Sets the version.
     pub fn with_version(mut self, version: Version) -> Self {
-        self.version = Some(version);
+        self.set_version(Some(version));
         self
+    }
+
+    fn set_version(&mut self, version: Option<Version>) {
+        self.version_text = version.as_ref().map(Version::to_string);
+        self.version = version;
     }
 
     /// Adds a dependency.
@@ -57,6 +67,11 @@ impl Plugin {
     /// The declared version.
     pub fn version(&self) -> Option<&Version> {
         self.version.as_ref()
+    }
+
+    /// The declared version as text, as the journal records it.
+    pub fn version_text(&self) -> Option<&str> {
+        self.version_text.as_deref()
     }
 
     /// Dependencies.
@@ -119,6 +134,10 @@ pub enum DependencyError {
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     plugins: Vec<Plugin>,
+    /// [`ordered`](Self::ordered) as indices into `plugins`, computed on
+    /// first use and forgotten by [`add`](Self::add): a no-op boot does not
+    /// sort again.
+    order: OnceLock<Result<Vec<usize>, DependencyError>>,
 }
 
 impl Registry {
@@ -133,6 +152,7 @@ impl Registry {
             return Err(DependencyError::Duplicate(plugin.name));
         }
         self.plugins.push(plugin);
+        self.order = OnceLock::new();
         Ok(self)
     }
 
@@ -148,7 +168,21 @@ impl Registry {
 
     /// The plugins in dependency order (dependencies first; ties by name).
     /// Checks that every dependency is registered and satisfies its requirement.
+    /// Computed once per set of plugins.
     pub fn ordered(&self) -> Result<Vec<&Plugin>, DependencyError> {
+        match self.order.get_or_init(|| self.compute_order()) {
+            Ok(order) => Ok(order.iter().map(|&i| &self.plugins[i]).collect()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn compute_order(&self) -> Result<Vec<usize>, DependencyError> {
+        let index: HashMap<&str, usize> = self
+            .plugins
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
         let by_name: HashMap<&str, &Plugin> =
             self.plugins.iter().map(|p| (p.name.as_str(), p)).collect();
         for p in &self.plugins {
@@ -206,7 +240,7 @@ impl Registry {
         if out.len() < self.plugins.len() {
             return Err(DependencyError::Cycle(self.find_cycle(&indegree)));
         }
-        Ok(out)
+        Ok(out.iter().map(|p| index[p.name.as_str()]).collect())
     }
 
     /// One cycle among the plugins left with a positive indegree, in order,
@@ -251,7 +285,7 @@ impl Registry {
 impl From<crate::declare::Declared> for Plugin {
     fn from(d: crate::declare::Declared) -> Self {
         let mut p = Plugin::new(d.plugin, d.schema);
-        p.version = d.version;
+        p.set_version(d.version);
         p.depends_on = d.depends_on;
         p
     }
@@ -281,6 +315,21 @@ mod tests {
         r.add(p("audit", "1.0.0", &[("billing", "*")])).unwrap();
         r.add(p("accounts", "1.4.0", &[])).unwrap();
         assert_eq!(names(&r), ["accounts", "billing", "audit"]);
+    }
+
+    #[test]
+    fn the_order_is_computed_again_after_add() {
+        let mut r = Registry::new();
+        r.add(p("b", "1.0.0", &[])).unwrap();
+        assert_eq!(names(&r), ["b"]);
+        r.add(p("a", "1.0.0", &[("b", "*")])).unwrap();
+        assert_eq!(names(&r), ["b", "a"]);
+        let copy = r.clone();
+        r.add(p("c", "1.0.0", &[("z", "*")])).unwrap();
+        assert!(matches!(r.ordered(), Err(DependencyError::Missing { .. })));
+        assert!(matches!(r.ordered(), Err(DependencyError::Missing { .. })));
+        assert_eq!(names(&copy), ["b", "a"]);
+        assert_eq!(copy.get("a").unwrap().version_text(), Some("1.0.0"));
     }
 
     #[test]

@@ -37,6 +37,21 @@ pub struct JournalHead {
 pub struct Store {
     schema: String,
     q: String,
+    /// The journal-head query, built once.
+    heads_sql: String,
+    /// The boot fast path's query, built once: only the columns it compares.
+    fast_sql: String,
+}
+
+/// One plugin as the boot fast path compares it with its journal head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeclaredHead<'a> {
+    /// The plugin.
+    pub plugin: &'a str,
+    /// The declared snapshot hash.
+    pub hash: &'a SnapshotHash,
+    /// The declared version, as recorded (`Version`'s `Display`).
+    pub version: Option<&'a str>,
 }
 
 impl Store {
@@ -44,7 +59,14 @@ impl Store {
     pub fn new(schema: impl Into<String>) -> Self {
         let schema = schema.into();
         let q = quote_ident(&schema);
-        Store { schema, q }
+        let heads_sql = format!("SELECT plugin, version, head_idx, head_hash FROM {q}._journal");
+        let fast_sql = format!("SELECT plugin, version, head_hash FROM {q}._journal");
+        Store {
+            schema,
+            q,
+            heads_sql,
+            fast_sql,
+        }
     }
 
     /// The tracking schema's name.
@@ -98,15 +120,65 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         &self,
         client: &Client,
     ) -> Result<Option<HashMap<String, JournalHead>>, Error> {
-        let sql = format!(
-            "SELECT plugin, version, head_idx, head_hash FROM {}._journal",
-            self.q
-        );
-        match client.simple_query(&sql).await {
+        match client.simple_query(&self.heads_sql).await {
             Ok(msgs) => parse_heads(msgs).map(Some),
             Err(e) if is_missing(&e) => Ok(None),
             Err(e) => Err(Error::db("reading the journal")(e)),
         }
+    }
+
+    /// The boot fast path: whether every plugin of `declared` has a journal
+    /// head with its hash and version. ONE simple query reading only
+    /// `_journal` (no prepare, no transaction, no lock), compared row by row
+    /// as it is read, without building a map.
+    /// Journal rows of plugins not in `declared` are ignored. `None` when
+    /// the tracking tables do not exist yet.
+    pub async fn heads_match(
+        &self,
+        client: &Client,
+        declared: &[DeclaredHead<'_>],
+    ) -> Result<Option<bool>, Error> {
+        let msgs = match client.simple_query(&self.fast_sql).await {
+            Ok(msgs) => msgs,
+            Err(e) if is_missing(&e) => return Ok(None),
+            Err(e) => return Err(Error::db("reading the journal")(e)),
+        };
+        // Rows usually come back in the order the plugins were first
+        // recorded, which is `declared`'s: try the row's own position first,
+        // and sort for a binary search only when that misses.
+        let mut sorted: Option<Vec<&DeclaredHead<'_>>> = None;
+        let mut matched = 0;
+        let rows = msgs.iter().filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => Some(r),
+            _ => None,
+        });
+        for (n, r) in rows.enumerate() {
+            let Some(plugin) = r.get(0) else {
+                return Err(Error::Tracking("journal row without plugin".into()));
+            };
+            let d = match declared.get(n) {
+                Some(d) if d.plugin == plugin => d,
+                _ => {
+                    let sorted = sorted.get_or_insert_with(|| {
+                        let mut v: Vec<_> = declared.iter().collect();
+                        v.sort_unstable_by_key(|d| d.plugin);
+                        v
+                    });
+                    match sorted.binary_search_by(|d| d.plugin.cmp(plugin)) {
+                        Ok(i) => sorted[i],
+                        Err(_) => continue,
+                    }
+                }
+            };
+            if r.get(2) == Some(d.hash.as_str()) && r.get(1) == d.version {
+                matched += 1;
+            } else {
+                return Ok(Some(false));
+            }
+        }
+        // The journal's primary key is the plugin, and `declared` names each
+        // plugin once: no declared plugin matched twice.
+        Ok(Some(matched == declared.len()))
     }
 
     /// Reads the journal heads inside a transaction that already holds the
@@ -115,12 +187,8 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         &self,
         tx: &impl GenericClient,
     ) -> Result<HashMap<String, JournalHead>, Error> {
-        let sql = format!(
-            "SELECT plugin, version, head_idx, head_hash FROM {}._journal",
-            self.q
-        );
         let msgs = tx
-            .simple_query(&sql)
+            .simple_query(&self.heads_sql)
             .await
             .map_err(Error::db("re-reading the journal under the lock"))?;
         parse_heads(msgs)
