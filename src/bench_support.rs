@@ -122,3 +122,50 @@ pub fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN timings"));
     v[v.len() / 2]
 }
+
+/// Median, minimum and maximum of timing samples (any unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// The median (the upper one for an even count).
+    pub median: f64,
+    /// The smallest sample.
+    pub min: f64,
+    /// The largest sample.
+    pub max: f64,
+}
+
+impl Summary {
+    /// Summarises `samples`; panics when there are none.
+    pub fn of(samples: &[f64]) -> Summary {
+        assert!(!samples.is_empty(), "no samples");
+        let mut v = samples.to_vec();
+        v.sort_by(f64::total_cmp);
+        Summary {
+            median: v[v.len() / 2],
+            min: v[0],
+            max: v[v.len() - 1],
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.3} ms median (min {:.3}, max {:.3})",
+            self.median, self.min, self.max
+        )
+    }
+}
+
+/// `n` plugin schemas `p00`, `p01`, … of `tables` generated tables each, one
+/// namespace per plugin (see [`generated_schema_in`]).
+pub fn plugin_schemas(n: usize, tables: usize) -> Vec<(String, Schema)> {
+    (0..n)
+        .map(|i| {
+            let name = format!("p{i:02}");
+            let schema = generated_schema_in(&name, tables, 0);
+            (name, schema)
+        })
+        .collect()
+}
