@@ -1,32 +1,27 @@
-//! Introspection against a real PostgreSQL.
+//! Introspection against a real PostgreSQL: the test harness's throwaway
+//! cluster (`graft::testing`), a database of its own per test, so that they
+//! run in parallel under plain `cargo test`.
 //!
-//! These tests need a server: set `GRAFT_TEST_URL` to a tokio-postgres
-//! conninfo (e.g. `host=/tmp/pgi port=54329 user=postgres dbname=postgres`)
-//! and run `cargo test --test introspect_smoke -- --ignored`. Each test
-//! works in namespaces of its own (dropped and re-created), so they can run
-//! in parallel on one database. The timing test is meant for release mode:
-//! `cargo test --release --test introspect_smoke -- --ignored --nocapture timing`.
+//! The query count is observed at the server (`log_statement = all` for one
+//! session, its lines picked out of the server log by `application_name`),
+//! not taken from graft's own counter. Timing lives in
+//! `cargo bench --bench introspect`.
 
+use graft::embedded::LOG_LINE_PREFIX;
 use graft::introspect::{introspect, introspect_in, IntrospectError, CATALOG_QUERIES};
 use graft::model::{
     Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
     IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
-use std::time::Instant;
-use tokio_postgres::{Client, NoTls};
+use graft::testing::{test_db, TestCluster, TestDb};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio_postgres::Client;
 
-async fn connect() -> Client {
-    let url = std::env::var("GRAFT_TEST_URL")
-        .expect("GRAFT_TEST_URL is not set: it must hold a tokio-postgres conninfo");
-    let (client, conn) = tokio_postgres::connect(&url, NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("cannot connect to GRAFT_TEST_URL `{url}`: {e}"));
-    tokio::spawn(async move {
-        if let Err(e) = conn.await {
-            eprintln!("connection error: {e}");
-        }
-    });
-    client
+/// A fresh database and a connection to it.
+async fn connect() -> (TestDb, Client) {
+    let db = test_db().await;
+    let client = db.connect().await;
+    (db, client)
 }
 
 /// `"…"` with embedded quotes doubled.
@@ -335,9 +330,8 @@ async fn setup_fixture(client: &Client) {
 /// Every object kind, read back field by field (as one structural equality
 /// with a diff on failure), independent of the session's `search_path`.
 #[tokio::test]
-#[ignore = "needs a server: set GRAFT_TEST_URL and run with --ignored"]
 async fn fixture_reads_back_exactly() {
-    let mut client = connect().await;
+    let (_db, mut client) = connect().await;
     setup_fixture(&client).await;
     // A search_path that would print names unqualified: the output must not change.
     client
@@ -398,9 +392,8 @@ async fn fixture_reads_back_exactly() {
 /// Inside the caller's transaction: sees uncommitted DDL, gives the same
 /// printed forms, restores search_path, leaves the transaction open.
 #[tokio::test]
-#[ignore = "needs a server: set GRAFT_TEST_URL and run with --ignored"]
 async fn inside_a_transaction() {
-    let mut client = connect().await;
+    let (_db, mut client) = connect().await;
     client
         .batch_execute(
             "DROP SCHEMA IF EXISTS gi_tx CASCADE; CREATE SCHEMA gi_tx;
@@ -450,9 +443,8 @@ async fn inside_a_transaction() {
 /// A failing query is reported with its context; the connection stays usable
 /// and no transaction is left open.
 #[tokio::test]
-#[ignore = "needs a server: set GRAFT_TEST_URL and run with --ignored"]
 async fn errors_name_the_query_and_leave_the_session_clean() {
-    let mut client = connect().await;
+    let (_db, mut client) = connect().await;
     let tx = client.transaction().await.unwrap();
     // An aborted transaction: every statement fails.
     let _ = tx.batch_execute("SELECT 1/0").await;
@@ -479,9 +471,8 @@ async fn errors_name_the_query_and_leave_the_session_clean() {
 /// Dropping the future after its first poll leaves no transaction open:
 /// the closing statement was already queued.
 #[tokio::test]
-#[ignore = "needs a server: set GRAFT_TEST_URL and run with --ignored"]
 async fn dropping_the_future_closes_the_snapshot() {
-    let mut client = connect().await;
+    let (_db, mut client) = connect().await;
     let namespaces = ns(&["public"]);
     tokio::select! {
         biased;
@@ -501,44 +492,13 @@ async fn dropping_the_future_closes_the_snapshot() {
 }
 
 /// Creates `n` tables shaped like `graft::bench_support::generated_schema`
-/// in a fresh namespace `ns_name`: six columns, a primary key, an index, a
-/// foreign key to the previous table. Runs in chunks of 100 tables so that no
-/// transaction exceeds the default `max_locks_per_transaction`.
+/// in a new namespace `ns_name`: six columns, a primary key, an index, a
+/// foreign key to the previous table. In transactions of 100 tables.
 async fn create_generated(client: &Client, ns_name: &str, n: usize) {
     let s = q(ns_name);
-    let exists: bool = client
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
-            &[&ns_name],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    if exists {
-        // Drop the tables in chunks, then the namespace.
-        let tables: Vec<String> = client
-            .query(
-                "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = $1 AND c.relkind = 'r'",
-                &[&ns_name],
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        for chunk in tables.chunks(100) {
-            let list: Vec<String> = chunk.iter().map(|t| format!("{s}.{}", q(t))).collect();
-            client
-                .batch_execute(&format!("DROP TABLE {} CASCADE", list.join(", ")))
-                .await
-                .unwrap();
-        }
-    }
     client
         .batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};
-             CREATE TYPE {s}.status AS ENUM ('new', 'active', 'closed');"
+            "CREATE SCHEMA {s}; CREATE TYPE {s}.status AS ENUM ('new', 'active', 'closed');"
         ))
         .await
         .unwrap();
@@ -566,6 +526,7 @@ async fn create_generated(client: &Client, ns_name: &str, n: usize) {
                  CREATE INDEX t{i:05}_name_idx ON {s}.t{i:05} (name);\n"
             ));
         }
+        // One simple query of many statements: one transaction.
         client.batch_execute(&ddl).await.unwrap();
     }
 }
@@ -621,52 +582,104 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
     s
 }
 
-/// The query count does not grow with the table count.
-#[tokio::test]
-#[ignore = "needs a server: set GRAFT_TEST_URL and run with --ignored"]
-async fn query_count_is_fixed() {
-    let mut client = connect().await;
-    let ns_name = "gi_count";
-    let mut counts = Vec::new();
-    for n in [1, 1000] {
-        create_generated(&client, ns_name, n).await;
-        let got = introspect(&mut client, &ns(&[ns_name])).await.unwrap();
-        let mut want = generated_model(ns_name, n);
-        want.extensions = got.schema.extensions.clone();
-        assert_schema_eq(&got.schema, &want);
-        counts.push(got.stats.queries);
-    }
-    assert_eq!(counts, [CATALOG_QUERIES, CATALOG_QUERIES]);
+/// What one session sent, as the server logged it with `log_statement = all`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Logged {
+    /// Simple-protocol queries (`LOG:  statement: …`).
+    simple: Vec<String>,
+    /// Extended-protocol executions (`LOG:  execute <name>: …`).
+    extended: Vec<String>,
 }
 
-/// Prints the time to introspect 1,000 tables (median of 20 runs after one
-/// warm-up). Run in release mode with --nocapture.
-#[tokio::test]
-#[ignore = "needs a server: set GRAFT_TEST_URL and run with --ignored"]
-async fn timing_1000_tables() {
-    let mut client = connect().await;
-    let ns_name = "gi_bench";
-    let n = 1000;
-    create_generated(&client, ns_name, n).await;
-    let namespaces = ns(&[ns_name]);
-    let first = introspect(&mut client, &namespaces).await.unwrap();
-    assert_eq!(first.schema.tables.len(), n);
-    let mut wall = Vec::new();
-    let mut reported = Vec::new();
-    for _ in 0..20 {
-        let t = Instant::now();
-        let got = introspect(&mut client, &namespaces).await.unwrap();
-        wall.push(t.elapsed().as_secs_f64() * 1e3);
-        reported.push(got.stats.elapsed.as_secs_f64() * 1e3);
+impl Logged {
+    fn total(&self) -> usize {
+        self.simple.len() + self.extended.len()
     }
-    wall.sort_by(|a, b| a.total_cmp(b));
-    reported.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "introspect {n} tables: median {:.1} ms (min {:.1}, max {:.1}) wall; stats.elapsed median {:.1} ms; {} queries",
-        wall[wall.len() / 2],
-        wall[0],
-        wall[wall.len() - 1],
-        reported[reported.len() / 2],
-        first.stats.queries
+}
+
+/// A connection whose every statement the server logs (`log_statement =
+/// all`, set at connection start, which the superuser may), under an
+/// `application_name` no other session of this process uses.
+async fn logged_session(db: &TestDb, tag: &str) -> (Client, String) {
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    let app = format!(
+        "graft_count_{tag}_{}_{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut config = db.config();
+    config
+        .application_name(&app)
+        .options("-c log_statement=all");
+    let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    (client, app)
+}
+
+/// The statements the server logged for session `app`: the log lines
+/// whose prefix (`graft::embedded::LOG_LINE_PREFIX`) carries `[app]`.
+/// A statement spanning lines is logged as one line with the prefix and
+/// continuation lines without it, so each statement counts once.
+fn logged_statements(app: &str) -> Logged {
+    assert!(LOG_LINE_PREFIX.contains("[%a]"), "{LOG_LINE_PREFIX}");
+    let log = TestCluster::global().cluster().log_file();
+    let text = std::fs::read_to_string(log)
+        .unwrap_or_else(|e| panic!("reading the server log {}: {e}", log.display()));
+    let tag = format!(" [{app}] LOG:  ");
+    let mut out = Logged::default();
+    for line in text.lines() {
+        let Some((_, rest)) = line.split_once(&tag) else {
+            continue;
+        };
+        if let Some(sql) = rest.strip_prefix("statement: ") {
+            out.simple.push(sql.to_string());
+        } else if let Some(exec) = rest.strip_prefix("execute ") {
+            out.extended.push(exec.to_string());
+        }
+    }
+    out
+}
+
+/// The number of queries introspection sends does not grow with the table
+/// count: counted at the server, in its log, at 1 and 1,000 tables.
+#[tokio::test]
+async fn query_count_is_fixed() {
+    let (db, client) = connect().await;
+    let mut seen = Vec::new();
+    for n in [1, 1000] {
+        let ns_name = format!("gi_count_{n}");
+        create_generated(&client, &ns_name, n).await;
+        let (mut logged, app) = logged_session(&db, &n.to_string()).await;
+        assert_eq!(
+            logged_statements(&app),
+            Logged::default(),
+            "a fresh session"
+        );
+        let got = introspect(&mut logged, &ns(&[&ns_name])).await.unwrap();
+        let mut want = generated_model(&ns_name, n);
+        want.extensions = got.schema.extensions.clone();
+        assert_schema_eq(&got.schema, &want);
+        // The server writes a statement's log line before it runs it, so
+        // every line is in the log once introspect has returned.
+        let sent = logged_statements(&app);
+        println!(
+            "{n} tables: {} statements at the server ({} simple, {} extended), {:.0} ms",
+            sent.total(),
+            sent.simple.len(),
+            sent.extended.len(),
+            got.stats.elapsed.as_secs_f64() * 1e3
+        );
+        // The catalog queries, and only they, go by the extended protocol;
+        // the snapshot's BEGIN … and ROLLBACK by the simple one.
+        assert_eq!(sent.extended.len(), CATALOG_QUERIES, "{sent:#?}");
+        assert_eq!(sent.simple.len(), 2, "{sent:#?}");
+        assert!(sent.simple[0].starts_with("BEGIN"), "{sent:#?}");
+        assert_eq!(sent.simple[1], "ROLLBACK", "{sent:#?}");
+        assert_eq!(got.stats.queries, CATALOG_QUERIES);
+        seen.push(sent.total());
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "as many queries for 1,000 tables as for 1"
     );
 }
