@@ -1086,20 +1086,9 @@ where
     })
 }
 
-/// `err` with its chain of sources, the server's message included.
-pub fn pg_error_text(err: &tokio_postgres::Error) -> String {
-    if let Some(db) = err.as_db_error() {
-        return format!("{}: {} ({})", db.severity(), db.message(), db.code().code());
-    }
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
+/// `err` with its chain of sources, the server's message, SQLSTATE, detail
+/// and hint included (see [`crate::error::pg_error_text`]).
+pub use crate::error::pg_error_text;
 
 /// `name` as a quoted SQL identifier.
 fn quote_ident(name: &str) -> String {
