@@ -1026,13 +1026,29 @@ pub fn embedded_default(project_dir: impl AsRef<Path>) -> Result<(LocalCluster, 
         Err(_) => p.display().to_string(),
     };
     let mut line = format!(
-        "using embedded PostgreSQL {} at {} ({}; socket {}, port {}; log {}; database graft)",
-        cluster.version().unwrap_or_else(|| "?".into()),
+        "{} under {}/ (no --database-url or DATABASE_URL: the embedded default): data {}, \
+         socket {} port {}, log {}, database graft; it keeps running, stop it with \
+         `pg_ctl -D {} stop`{}",
+        match state {
+            DaemonStart::Started => format!(
+                "started a local PostgreSQL {}",
+                cluster.version().unwrap_or_else(|| "?".into())
+            ),
+            DaemonStart::AlreadyRunning => format!(
+                "using the local PostgreSQL {} already running",
+                cluster.version().unwrap_or_else(|| "?".into())
+            ),
+        },
+        show(&root),
         show(cluster.data_dir()),
-        state,
         show(cluster.socket_dir()),
         cluster.port(),
         show(cluster.log_file()),
+        show(cluster.data_dir()),
+        match &os_user {
+            Some(u) => format!(" as the `{}` OS user", u.name),
+            None => String::new(),
+        },
     );
     if !root.starts_with(&project) {
         line.push_str(&format!(

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = graft::cli::Cli::parse();
+    let json = cli.json();
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -26,7 +27,11 @@ fn main() -> ExitCode {
         Ok(graft::cli::Exit::Ok) => ExitCode::SUCCESS,
         Ok(graft::cli::Exit::Pending) => ExitCode::from(2),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let text = graft::cli::error_text(&e);
+            if json {
+                println!("{}", serde_json::json!({ "error": text }));
+            }
+            eprintln!("error: {text}");
             ExitCode::from(1)
         }
     }
