@@ -1,6 +1,7 @@
 //! The `graft` command line: argument parsing, connection, output.
 //!
-//! Exit codes: 0 ok, 1 error, 2 changes pending (`plan --check`).
+//! Exit codes: 0 ok, 1 error (usage errors included), 2 changes pending
+//! (`plan --check`).
 
 mod output;
 
@@ -25,7 +26,7 @@ pub struct Cli {
 struct Global {
     /// PostgreSQL connection string (URL or key=value). Without one, graft
     /// starts its own local PostgreSQL under .graft/ (the embedded default).
-    #[arg(long, env = "DATABASE_URL", global = true)]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
     /// Schema of the tracking tables.
     #[arg(long, default_value = "graft", global = true)]
@@ -143,6 +144,10 @@ impl Cli {
 
 fn load_registry(paths: &[PathBuf]) -> anyhow::Result<Registry> {
     let declared = crate::declare::load_paths(paths)?;
+    if declared.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!("no schema files (*.json) in {}", names.join(", "));
+    }
     let mut registry = Registry::new();
     for d in declared {
         registry.add(Plugin::from(d))?;

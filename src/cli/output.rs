@@ -414,6 +414,19 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 GREEN
             )
         );
+    } else if applied_steps == 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "Recorded the new version of {} of {}; no schema changes.",
+                    applied_plugins,
+                    count(report.plugins.len(), "plugin")
+                ),
+                GREEN
+            )
+        );
     } else {
         let _ = writeln!(
             out,
