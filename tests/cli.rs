@@ -782,7 +782,12 @@ impl Drop for Project {
     fn drop(&mut self) {
         // The server runs as a daemon: stop it through the same code path
         // that started it (pg_ctl, as the `postgres` OS user under root).
-        if self.0.join(".graft").exists() {
+        let pid_file = self.0.join(".graft/pgdata/postmaster.pid");
+        let running = std::fs::read_to_string(pid_file)
+            .ok()
+            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse().ok()))
+            .is_some_and(alive);
+        if running {
             match graft::embedded::embedded_default(&self.0) {
                 Ok((mut cluster, _)) => {
                     if let Err(e) = cluster.stop() {
@@ -819,8 +824,9 @@ async fn embedded_default_starts_a_local_server_under_dot_graft() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     let project = Project(dir.clone());
 
-    let r = run_with(Some(&dir), &[], &["status"]).await;
-    r.expect(0)
+    let first = run_with(Some(&dir), &[], &["status"]).await;
+    first
+        .expect(0)
         .stderr_has(&[
             "started a local PostgreSQL ",
             " under .graft/ (no --database-url or DATABASE_URL: the embedded default)",
@@ -835,7 +841,7 @@ async fn embedded_default_starts_a_local_server_under_dot_graft() {
         .expect(0)
         .stderr_has(&[
             "using the local PostgreSQL ",
-            " already running under .graft/",
+            " under .graft/ (the embedded default, port ",
         ]);
     run_with(Some(&dir), &[], &["status"])
         .await
@@ -851,7 +857,123 @@ async fn embedded_default_starts_a_local_server_under_dot_graft() {
         .trim()
         .parse()
         .unwrap();
+    // The command the first run printed stops it (as the `postgres` OS user
+    // under root).
+    let stop = first
+        .stderr
+        .split_once("stop it with: ")
+        .map(|(_, cmd)| cmd.trim().to_string())
+        .expect("the first run says how to stop the server");
+    let out = tokio::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&stop)
+        .current_dir(&dir)
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{stop}: {out:?}");
     drop(project);
     assert!(!dir.exists(), "project directory removed");
     assert!(!alive(pid), "the embedded server (pid {pid}) was stopped");
+}
+
+// ---------------------------------------------------------------- options and usage
+
+#[tokio::test]
+async fn usage_errors_and_empty_input_exit_1() {
+    // clap's own exit code for usage errors would be 2, which means "pending"
+    let r = run_with(None, &[], &["plan"]).await;
+    r.expect(1).stderr_has(&["<PATHS>"]);
+    run_with(None, &[], &["--no-such-flag", "status"])
+        .await
+        .expect(1);
+    run_with(None, &[], &["--help"])
+        .await
+        .expect(0)
+        .stdout_has(&["plan", "apply", "status", "--database-url"]);
+    // the value of DATABASE_URL (a password, perhaps) is not shown by --help
+    let r = run_with(
+        None,
+        &[("DATABASE_URL", "postgres://u:hunter2@h/d")],
+        &["--help"],
+    )
+    .await;
+    assert!(!r.stdout.contains("hunter2"), "{}", r.stdout);
+
+    let empty = Files::new();
+    run_with(None, &[], &["plan", &empty.dir()])
+        .await
+        .expect(1)
+        .stderr_has(&["error: no schema files (*.json) in "]);
+    let r = run_with(None, &[], &["apply", "/no/such/file.json"]).await;
+    r.expect(1)
+        .stderr_has(&["error: /no/such/file.json: cannot read: No such file or directory"]);
+}
+
+#[tokio::test]
+async fn version_only_change_and_tracking_schema_option() {
+    let db = test_db().await;
+    let files = Files::new();
+    files.write("a.json", V1);
+    let dir = files.dir();
+    graft(&db, &["--tracking-schema", "meta", "apply", &dir])
+        .await
+        .expect(0);
+    // the default tracking schema knows nothing of it
+    graft(&db, &["status"])
+        .await
+        .expect(0)
+        .stdout_has(&["No plugins recorded yet"]);
+    graft(&db, &["status", "--tracking-schema", "meta"])
+        .await
+        .expect(0)
+        .stdout_has(&["1 plugin recorded in meta._journal."]);
+
+    files.write("a.json", &V1.replace("\"1.0.0\"", "\"1.0.1\""));
+    graft(&db, &["--tracking-schema", "meta", "plan", "--check", &dir])
+        .await
+        .expect(2)
+        .stdout_has(&[
+            "a       1.0.0 -> 1.0.1  1         version only\n",
+            "a: schema unchanged; only the recorded version changes (1.0.0 -> 1.0.1)",
+        ]);
+    graft(&db, &["--tracking-schema", "meta", "apply", &dir])
+        .await
+        .expect(0)
+        .stdout_has(&[
+            "a       1.0.0 -> 1.0.1  1         version recorded (schema unchanged)\n",
+            "Recorded the new version of 1 of 1 plugin; no schema changes.",
+        ]);
+    graft(&db, &["--tracking-schema", "meta", "plan", "--check", &dir])
+        .await
+        .expect(0);
+}
+
+#[tokio::test]
+async fn lock_timeout_option_bounds_the_wait_for_a_busy_table() {
+    let db = test_db().await;
+    let files = v1_with_a_row(&db).await;
+    files.write(
+        "a.json",
+        &V1.replace(
+            r#"{ "name": "x", "type": "text" }"#,
+            r#"{ "name": "x", "type": "text" }, { "name": "y", "type": "int" }"#,
+        ),
+    );
+    // another session holds a lock on a.t that ALTER TABLE must wait for
+    let mut other = db.connect().await;
+    let tx = other.transaction().await.unwrap();
+    tx.batch_execute("LOCK TABLE a.t IN ACCESS SHARE MODE")
+        .await
+        .unwrap();
+    let before = db_state(&db).await;
+    let started = std::time::Instant::now();
+    let r = graft(&db, &["apply", "--lock-timeout-ms", "200", &files.dir()]).await;
+    r.expect(1).stderr_has(&[
+        "(AddColumn a.t.y) failed: canceling statement due to lock timeout (SQLSTATE 55P03)",
+    ]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    tx.rollback().await.unwrap();
+    assert_eq!(before, db_state(&db).await);
+    graft(&db, &["apply", &files.dir()]).await.expect(0);
 }
