@@ -977,3 +977,85 @@ async fn lock_timeout_option_bounds_the_wait_for_a_busy_table() {
     assert_eq!(before, db_state(&db).await);
     graft(&db, &["apply", &files.dir()]).await.expect(0);
 }
+
+// ---------------------------------------------------------------- README
+
+/// The fenced blocks of the README's CLI section.
+fn readme_cli_blocks() -> Vec<String> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let start = readme.find("\n## CLI\n").expect("a CLI section");
+    let section = &readme[start..];
+    let section = &section[..section[1..].find("\n## ").map_or(section.len(), |i| i + 1)];
+    section
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| {
+            b.trim_start_matches(|c: char| c != '\n')
+                .trim_start_matches('\n')
+                .to_string()
+        })
+        .collect()
+}
+
+/// `text` with every 12-digit hex word replaced by `<hash>`.
+fn mask_hashes(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split(' ')
+                .map(|w| {
+                    if w.len() == 12 && w.chars().all(|c| c.is_ascii_hexdigit()) {
+                        "<hash>"
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn readme_cli_examples_match_the_output() {
+    let blocks = readme_cli_blocks();
+    let find = |needle: &str| {
+        blocks
+            .iter()
+            .find(|b| b.contains(needle))
+            .unwrap_or_else(|| panic!("no README block with {needle:?}"))
+            .clone()
+    };
+    let db = test_db().await;
+    let fx = fixtures().display().to_string();
+    let plan = graft(&db, &["plan", &fx]).await;
+    let readme_plan = find("Pending: ");
+    for line in readme_plan.lines().filter(|l| *l != "...") {
+        assert!(
+            plan.stdout.lines().any(|o| o == line),
+            "README plan line {line:?} is not in the output:\n{}",
+            plan.stdout
+        );
+    }
+    graft(&db, &["apply", &fx]).await.expect(0);
+    let again = graft(&db, &["apply", &fx]).await;
+    assert_eq!(again.stdout, find("Nothing to do: "));
+    let status = graft(&db, &["status"]).await;
+    assert_eq!(
+        mask_hashes(&status.stdout),
+        mask_hashes(&find("recorded in graft._journal."))
+    );
+    // every option the README lists exists
+    let help = run_with(None, &[], &["--help"]).await;
+    for opt in [
+        "--database-url",
+        "--tracking-schema",
+        "--lock-timeout-ms",
+        "--json",
+    ] {
+        assert!(find("global options").contains(opt));
+        help.stdout_has(&[opt]);
+    }
+}
