@@ -1046,21 +1046,42 @@ pub fn embedded_default(project_dir: impl AsRef<Path>) -> Result<(LocalCluster, 
         Ok(rel) => rel.display().to_string(),
         Err(_) => p.display().to_string(),
     };
-    let mut line = format!(
-        "using embedded PostgreSQL {} at {} ({}; socket {}, port {}; log {}; database graft)",
-        cluster.version().unwrap_or_else(|| "?".into()),
-        show(cluster.data_dir()),
-        state,
-        show(cluster.socket_dir()),
-        cluster.port(),
-        show(cluster.log_file()),
-    );
-    if !root.starts_with(&project) {
-        line.push_str(&format!(
-            "; outside the project because the `{SERVER_OS_USER}` OS user cannot reach {}",
+    let version = cluster.version().unwrap_or_else(|| "?".into());
+    let under = if root.starts_with(&project) {
+        format!("{}/", show(&root))
+    } else {
+        format!(
+            "{}/ (outside the project because the `{SERVER_OS_USER}` OS user cannot reach {})",
+            show(&root),
             project.display()
-        ));
-    }
+        )
+    };
+    let line = match state {
+        DaemonStart::Started => {
+            let pg_ctl = format!(
+                "{} -D {} stop",
+                cluster.bin_dir().join("pg_ctl").display(),
+                shell_word(&cluster.data_dir().display().to_string())
+            );
+            let stop = match &os_user {
+                Some(u) => format!("su {} -s /bin/sh -c {}", u.name, shell_word(&pg_ctl)),
+                None => pg_ctl,
+            };
+            format!(
+                "started a local PostgreSQL {version} under {under} (no --database-url or \
+                 DATABASE_URL: the embedded default); data {}, socket {} port {}, log {}, \
+                 database graft. It keeps running for the next command; stop it with: {stop}",
+                show(cluster.data_dir()),
+                show(cluster.socket_dir()),
+                cluster.port(),
+                show(cluster.log_file()),
+            )
+        }
+        DaemonStart::AlreadyRunning => format!(
+            "using the local PostgreSQL {version} under {under} (the embedded default, port {})",
+            cluster.port()
+        ),
+    };
     Ok((cluster, line))
 }
 
@@ -1107,20 +1128,9 @@ where
     })
 }
 
-/// `err` with its chain of sources, the server's message included.
-pub fn pg_error_text(err: &tokio_postgres::Error) -> String {
-    if let Some(db) = err.as_db_error() {
-        return format!("{}: {} ({})", db.severity(), db.message(), db.code().code());
-    }
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
+/// `err` with its chain of sources, the server's message, SQLSTATE, detail
+/// and hint included (see [`crate::error::pg_error_text`]).
+pub use crate::error::pg_error_text;
 
 /// `name` as a quoted SQL identifier.
 fn quote_ident(name: &str) -> String {
@@ -1142,6 +1152,19 @@ fn conninfo_quote(value: &str) -> String {
 /// `value` quoted for `/bin/sh` (pg_ctl passes `-o` through a shell).
 fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// `value` as one `/bin/sh` word: as is when that is safe, else quoted.
+fn shell_word(value: &str) -> String {
+    if !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@%,".contains(c))
+    {
+        value.to_string()
+    } else {
+        shell_quote(value)
+    }
 }
 
 /// A currently free TCP port number on the loopback interface.
@@ -1284,5 +1307,10 @@ mod tests {
     #[test]
     fn shell_quoting() {
         assert_eq!(shell_quote("/a b/c'd"), "'/a b/c'\\''d'");
+        assert_eq!(
+            shell_word("/tmp/x-1/.graft/pgdata"),
+            "/tmp/x-1/.graft/pgdata"
+        );
+        assert_eq!(shell_word("/a b"), "'/a b'");
     }
 }

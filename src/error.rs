@@ -14,7 +14,13 @@ pub enum Error {
     #[error(transparent)]
     Dependency(#[from] DependencyError),
     /// Destructive steps without permission. Nothing was applied.
-    #[error("plugin `{plugin}`: refusing {} destructive step(s) without permission (--allow-destructive): {}", .steps.len(), .steps.join("; "))]
+    #[error(
+        "plugin `{plugin}`: refusing {} that lose{} data (nothing was applied):\n{}\n\
+         to allow data loss, run again with --allow-destructive (Options::allow_destructive in the API)",
+        count(.steps.len(), "step"),
+        if .steps.len() == 1 { "s" } else { "" },
+        .steps.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
+    )]
     Destructive {
         /// The plugin.
         plugin: String,
@@ -22,7 +28,11 @@ pub enum Error {
         steps: Vec<String>,
     },
     /// A stored snapshot does not match its hash: the tracking tables were edited.
-    #[error("plugin `{plugin}`: stored snapshot {idx} is tampered with: its content hashes to {computed}, but {stored} is recorded")]
+    #[error(
+        "plugin `{plugin}`: stored snapshot {idx} was modified after it was recorded (tampered \
+         with): its content hashes to {computed}, but {stored} is recorded; refusing to migrate \
+         from it"
+    )]
     Tampered {
         /// The plugin.
         plugin: String,
@@ -44,7 +54,11 @@ pub enum Error {
         source: SnapshotError,
     },
     /// A step failed; the whole transaction was rolled back.
-    #[error("while applying plugin `{plugin}` step {step_index} ({step}): {source}\n  sql: {sql}\n  (rolled back: nothing was applied)")]
+    #[error(
+        "plugin `{plugin}`: step {step_index} ({step}) failed: {}\n{}\n  rolled back: nothing was applied",
+        pg_error_text(source),
+        sql_excerpt(sql, source)
+    )]
     Apply {
         /// The plugin.
         plugin: String,
@@ -59,7 +73,7 @@ pub enum Error {
         source: Box<tokio_postgres::Error>,
     },
     /// A database error outside a plan step.
-    #[error("while {context}: {source}")]
+    #[error("while {context}: {}", pg_error_text(source))]
     Db {
         /// What graft was doing.
         context: String,
@@ -101,6 +115,105 @@ impl Error {
         };
         e.code().map(|c| c.code())
     }
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// A database error as text: for a server error its message, SQLSTATE,
+/// detail, hint and context (`where`), one per line, the later ones indented;
+/// for a client error (connection, I/O, protocol) its text with the chain of
+/// causes. `tokio_postgres::Error` alone displays as just `db error`.
+///
+/// ```text
+/// function nosuchfn() does not exist (SQLSTATE 42883)
+///   hint: No function matches the given name and argument types. …
+/// ```
+pub fn pg_error_text(err: &tokio_postgres::Error) -> String {
+    if let Some(db) = err.as_db_error() {
+        let mut text = String::new();
+        let severity = db.severity();
+        if severity != "ERROR" {
+            text.push_str(severity);
+            text.push_str(": ");
+        }
+        text.push_str(db.message());
+        text.push_str(&format!(" (SQLSTATE {})", db.code().code()));
+        for (label, value) in [
+            ("detail", db.detail()),
+            ("hint", db.hint()),
+            ("context", db.where_()),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                text.push_str(&format!("\n  {label}: {}", indent_rest(v, "    ")));
+            }
+        }
+        return text;
+    }
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// `  sql: <statement>`, continuation lines indented under the first, and a
+/// caret under the character the server's error position points at.
+fn sql_excerpt(sql: &str, err: &tokio_postgres::Error) -> String {
+    const PREFIX: &str = "  sql: ";
+    let pad = " ".repeat(PREFIX.len());
+    let position = err.as_db_error().and_then(|db| match db.position() {
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p as usize),
+        _ => None,
+    });
+    // (line number, column) of the 1-based character position.
+    let caret = position.and_then(|p| {
+        let mut seen = 0usize;
+        for (n, line) in sql.split('\n').enumerate() {
+            let len = line.chars().count();
+            if p > seen && p <= seen + len {
+                return Some((n, p - seen - 1));
+            }
+            seen += len + 1;
+        }
+        None
+    });
+    let mut out = String::new();
+    for (n, line) in sql.split('\n').enumerate() {
+        if n == 0 {
+            out.push_str(PREFIX);
+        } else {
+            out.push('\n');
+            out.push_str(&pad);
+        }
+        out.push_str(line);
+        if let Some((cn, col)) = caret {
+            if cn == n {
+                out.push('\n');
+                out.push_str(&pad);
+                out.push_str(&" ".repeat(col));
+                out.push('^');
+            }
+        }
+    }
+    out
+}
+
+/// `s` with every line after the first prefixed by `indent`.
+fn indent_rest(s: &str, indent: &str) -> String {
+    s.replace('\n', &format!("\n{indent}"))
 }
 
 impl From<crate::declare::DeclareError> for Error {

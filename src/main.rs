@@ -11,7 +11,19 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = graft::cli::Cli::parse();
+    // Usage errors exit 1, not clap's 2: 2 means "changes pending".
+    let cli = match graft::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let json = cli.json();
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -26,7 +38,11 @@ fn main() -> ExitCode {
         Ok(graft::cli::Exit::Ok) => ExitCode::SUCCESS,
         Ok(graft::cli::Exit::Pending) => ExitCode::from(2),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let text = graft::cli::error_text(&e);
+            if json {
+                println!("{}", serde_json::json!({ "error": text }));
+            }
+            eprintln!("error: {text}");
             ExitCode::from(1)
         }
     }

@@ -12,7 +12,7 @@
 use crate::diff::diff;
 use crate::error::Error;
 use crate::model::Schema;
-use crate::plan::{build_plan, Plan};
+use crate::plan::{build_plan, Hazard, Plan};
 use crate::registry::{Plugin, Registry};
 use crate::snapshot::{Snapshot, SnapshotHash};
 use crate::store::{DeclaredHead, JournalHead, Record, Store};
@@ -284,13 +284,13 @@ impl Migrator {
                     .destructive_steps()
                     .map(|(i, s)| {
                         format!(
-                            "step {} {} {} ({})",
+                            "step {} {} {}: {}",
                             i + 1,
                             s.change.kind(),
                             s.change.subject(),
                             s.hazards
                                 .iter()
-                                .map(|h| format!("{h:?}"))
+                                .map(|h| hazard_label(*h))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         )
@@ -381,6 +381,16 @@ impl Migrator {
             steps: pp.plan.steps.len(),
             statements: statements.len(),
         })
+    }
+}
+
+/// A hazard in words, as the CLI and error messages show it.
+pub fn hazard_label(h: Hazard) -> &'static str {
+    match h {
+        Hazard::DataLoss => "data loss",
+        Hazard::RiskyCast => "cast may fail on existing rows",
+        Hazard::TableRewrite => "table rewrite",
+        Hazard::LongLock => "long lock",
     }
 }
 

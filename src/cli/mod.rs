@@ -1,10 +1,12 @@
 //! The `graft` command line: argument parsing, connection, output.
 //!
-//! Exit codes: 0 ok, 1 error, 2 changes pending (`plan --check`).
+//! Exit codes: 0 ok, 1 error (usage errors included), 2 changes pending
+//! (`plan --check`).
 
 mod output;
 
-use crate::apply::{Migrator, Options, Outcome};
+use crate::apply::{Migrator, Options};
+use crate::error::pg_error_text;
 use crate::registry::{Plugin, Registry};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -24,7 +26,7 @@ pub struct Cli {
 struct Global {
     /// PostgreSQL connection string (URL or key=value). Without one, graft
     /// starts its own local PostgreSQL under .graft/ (the embedded default).
-    #[arg(long, env = "DATABASE_URL", global = true)]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
     /// Schema of the tracking tables.
     #[arg(long, default_value = "graft", global = true)]
@@ -71,6 +73,11 @@ pub enum Exit {
 }
 
 impl Cli {
+    /// Whether `--json` was given (errors are then also reported as JSON).
+    pub fn json(&self) -> bool {
+        self.global.json
+    }
+
     /// Runs the command.
     pub async fn run(self) -> anyhow::Result<Exit> {
         let g = &self.global;
@@ -93,7 +100,11 @@ impl Cli {
                 let mut client = connect(g).await?;
                 let plans = migrator.plan_all(&mut client, &registry).await?;
                 let pending = plans.iter().any(|p| p.is_pending());
-                output::plans(&plans, g.json)?;
+                if g.json {
+                    output::print_json(&output::plans_json(&plans))?;
+                } else {
+                    output::print(&output::plans_text(&plans))?;
+                }
                 Ok(if *check && pending {
                     Exit::Pending
                 } else {
@@ -103,20 +114,28 @@ impl Cli {
             Command::Apply { paths, .. } => {
                 let registry = load_registry(paths)?;
                 let mut client = connect(g).await?;
-                let plans = migrator.plan_all(&mut client, &registry).await?;
-                if !g.json {
-                    output::plans(&plans, false)?;
+                if g.json {
+                    let report = migrator.migrate_all(&mut client, &registry).await?;
+                    output::print_json(&output::report_json(&report))?;
+                } else {
+                    // The plans name the steps each applied plugin ran.
+                    let plans = migrator.plan_all(&mut client, &registry).await?;
+                    let report = migrator.migrate_all(&mut client, &registry).await?;
+                    output::print(&output::report_text(&report, &plans))?;
                 }
-                let report = migrator.migrate_all(&mut client, &registry).await?;
-                output::report(&report, g.json)?;
                 Ok(Exit::Ok)
             }
             Command::Status => {
                 let client = connect(g).await?;
                 let heads = migrator.store().read_heads(&client).await?;
+                let exists = heads.is_some();
                 let mut rows: Vec<_> = heads.unwrap_or_default().into_values().collect();
                 rows.sort_by(|a, b| a.plugin.cmp(&b.plugin));
-                output::status(&rows, g.json)?;
+                if g.json {
+                    output::print_json(&output::status_json(&rows, &g.tracking_schema, exists))?;
+                } else {
+                    output::print(&output::status_text(&rows, &g.tracking_schema, exists))?;
+                }
                 Ok(Exit::Ok)
             }
         }
@@ -125,6 +144,10 @@ impl Cli {
 
 fn load_registry(paths: &[PathBuf]) -> anyhow::Result<Registry> {
     let declared = crate::declare::load_paths(paths)?;
+    if declared.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!("no schema files (*.json) in {}", names.join(", "));
+    }
     let mut registry = Registry::new();
     for d in declared {
         registry.add(Plugin::from(d))?;
@@ -133,45 +156,109 @@ fn load_registry(paths: &[PathBuf]) -> anyhow::Result<Registry> {
     Ok(registry)
 }
 
+/// How long connecting may take unless the connection string says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 async fn connect(g: &Global) -> anyhow::Result<tokio_postgres::Client> {
-    let config: tokio_postgres::Config = match &g.database_url {
-        Some(url) => url
-            .parse()
-            .map_err(|e| anyhow::anyhow!("invalid --database-url / DATABASE_URL: {e}"))?,
+    let mut config: tokio_postgres::Config = match &g.database_url {
+        Some(url) => url.parse().map_err(|e| {
+            anyhow::anyhow!(
+                "invalid --database-url / DATABASE_URL: {} (expected postgres://user@host:port/dbname \
+                 or key=value pairs such as `host=/run/postgresql dbname=app`)",
+                pg_error_text(&e)
+            )
+        })?,
         None => {
             let cwd = std::env::current_dir()?;
-            let (cluster, line) = crate::embedded::embedded_default(&cwd)?;
-            if !g.json {
-                eprintln!("{line}");
-            }
+            let (cluster, line) = crate::embedded::embedded_default(&cwd)
+                .map_err(|e| anyhow::anyhow!("starting the embedded PostgreSQL: {e}"))?;
+            eprintln!("{line}");
             cluster.config("graft")
         }
     };
-    let (client, conn) = config
-        .connect(tokio_postgres::NoTls)
-        .await
-        .map_err(|e| anyhow::anyhow!("while connecting to the database: {e}"))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    let (client, conn) = config.connect(tokio_postgres::NoTls).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot connect to the database ({}): {}",
+            describe_target(&config),
+            pg_error_text(&e)
+        )
+    })?;
     tokio::spawn(async move {
         if let Err(e) = conn.await {
-            tracing::error!("connection error: {e}");
+            tracing::error!("connection error: {}", pg_error_text(&e));
         }
     });
     Ok(client)
 }
 
-/// The summary line for an outcome.
-fn outcome_text(o: &Outcome) -> String {
-    match o {
-        Outcome::UpToDate => "up to date".to_string(),
-        Outcome::Applied {
-            from_idx,
-            to_idx,
-            steps,
-            statements,
-        } => format!(
-            "applied {steps} step(s), {statements} statement(s): snapshot {} -> {to_idx}",
-            from_idx.map_or("none".to_string(), |i| i.to_string())
-        ),
-        Outcome::VersionRecorded => "version recorded (schema unchanged)".to_string(),
+/// `host H, port P, database D, user U` for messages (never the password).
+fn describe_target(config: &tokio_postgres::Config) -> String {
+    use tokio_postgres::config::Host;
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(h) => h.clone(),
+            Host::Unix(p) => p.display().to_string(),
+        })
+        .collect();
+    let ports: Vec<String> = config.get_ports().iter().map(u16::to_string).collect();
+    let mut parts = vec![format!(
+        "host {}",
+        if hosts.is_empty() {
+            "localhost".to_string()
+        } else {
+            hosts.join(",")
+        }
+    )];
+    parts.push(format!(
+        "port {}",
+        if ports.is_empty() {
+            "5432".to_string()
+        } else {
+            ports.join(",")
+        }
+    ));
+    if let Some(db) = config.get_dbname() {
+        parts.push(format!("database {db}"));
     }
+    if let Some(user) = config.get_user() {
+        parts.push(format!("user {user}"));
+    }
+    parts.join(", ")
+}
+
+/// An error and its causes as one message: each cause only when its text is
+/// not already part of the message, and database errors with the server's
+/// message, SQLSTATE, detail and hint rather than just `db error`.
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        if cause.is::<tokio_postgres::error::DbError>() {
+            break;
+        }
+        let pg = cause.downcast_ref::<tokio_postgres::Error>().or_else(|| {
+            cause
+                .downcast_ref::<Box<tokio_postgres::Error>>()
+                .map(|b| &**b)
+        });
+        let part = match pg {
+            Some(e) => pg_error_text(e),
+            None => cause.to_string(),
+        };
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+        // pg_error_text covers the database error's own causes.
+        if pg.is_some() {
+            break;
+        }
+    }
+    text
 }

@@ -1,110 +1,552 @@
 //! Human and JSON output.
+//!
+//! Human output goes to stdout: an aligned table per command, details below
+//! it, and a summary line last. Colour only when stdout is a terminal and
+//! `NO_COLOR` is unset. JSON output is one pretty-printed object per command
+//! (its shape is documented in the README's CLI section).
 
-use super::outcome_text;
-use crate::apply::{PluginPlan, Report};
-use crate::render::plan_text;
+use crate::apply::{hazard_label, PluginPlan, Report};
+use crate::plan::Step;
 use crate::store::JournalHead;
+use crate::Outcome;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
+const BOLD: &str = "1";
+const RED: &str = "31";
+const GREEN: &str = "32";
+const YELLOW: &str = "33";
+const DIM: &str = "2";
+
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 fn paint(s: &str, code: &str) -> String {
-    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+    if colour() {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
         s.to_string()
     }
 }
 
-/// Prints plans.
-pub fn plans(plans: &[PluginPlan], json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        serde_json::to_writer_pretty(&mut out, plans)?;
-        writeln!(out)?;
-        return Ok(());
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
     }
+}
+
+/// Escapes control characters, so that a name cannot break a line.
+fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// A table cell: its text and an optional colour.
+struct Cell(String, Option<&'static str>);
+
+impl Cell {
+    fn plain(s: impl Into<String>) -> Self {
+        Cell(s.into(), None)
+    }
+    fn painted(s: impl Into<String>, code: &'static str) -> Self {
+        Cell(s.into(), Some(code))
+    }
+}
+
+/// Rows aligned in columns two spaces apart; the first row is the header.
+/// The last column is not padded.
+fn table(rows: &[Vec<Cell>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(c.0.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for (r, row) in rows.iter().enumerate() {
+        let mut line = String::new();
+        for (i, c) in row.iter().enumerate() {
+            let last = i + 1 == row.len();
+            let pad = if last {
+                String::new()
+            } else {
+                " ".repeat(widths[i] - c.0.chars().count() + 2)
+            };
+            let text = match (r, c.1) {
+                (0, _) => paint(&c.0, DIM),
+                (_, Some(code)) => paint(&c.0, code),
+                (_, None) => c.0.clone(),
+            };
+            line.push_str(&text);
+            line.push_str(&pad);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `1.0.0`, `1.0.0 -> 1.1.0` when the recorded version differs, `-` for none.
+fn version_cell(recorded: Option<&str>, declared: Option<&str>) -> String {
+    let d = declared.unwrap_or("-");
+    match recorded {
+        Some(r) if Some(r) != declared => format!("{r} -> {d}"),
+        _ => d.to_string(),
+    }
+}
+
+fn hazard_line(step: &Step) -> Option<(String, &'static str)> {
+    let mut parts: Vec<&str> = step.hazards.iter().map(|h| hazard_label(*h)).collect();
+    if !step.transactional {
+        parts.push("cannot run inside a transaction");
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let (suffix, code) = if step.is_destructive() {
+        (" (destructive: apply needs --allow-destructive)", RED)
+    } else {
+        ("", YELLOW)
+    };
+    let label = if parts.len() == 1 {
+        "hazard"
+    } else {
+        "hazards"
+    };
+    Some((format!("{label}: {}{suffix}", parts.join(", ")), code))
+}
+
+fn step_title(i: usize, step: &Step) -> String {
+    format!(
+        "[{}] {} {}",
+        i + 1,
+        step.change.kind(),
+        printable(&step.change.subject())
+    )
+}
+
+fn plan_state(p: &PluginPlan) -> Cell {
+    if !p.is_pending() {
+        return Cell::painted("up to date", GREEN);
+    }
+    if p.plan.is_empty() {
+        return Cell::painted("version only", YELLOW);
+    }
+    let n = p.plan.steps.len();
+    let destructive = p.plan.destructive_steps().count();
+    let mut s = count(n, "step");
+    if destructive > 0 {
+        s.push_str(&format!(", {destructive} destructive"));
+        Cell::painted(s, RED)
+    } else {
+        Cell::painted(s, YELLOW)
+    }
+}
+
+/// The human text of `graft plan`.
+pub fn plans_text(plans: &[PluginPlan]) -> String {
+    let mut out = String::new();
+    if plans.is_empty() {
+        out.push_str("No plugins declared.\n");
+        return out;
+    }
+    let mut rows = vec![vec![
+        Cell::plain("plugin"),
+        Cell::plain("version"),
+        Cell::plain("snapshot"),
+        Cell::plain("changes"),
+    ]];
     for p in plans {
-        let version = p.version.as_deref().unwrap_or("unversioned");
-        let head = p
-            .from_idx
-            .map_or("no snapshot yet".to_string(), |i| format!("snapshot {i}"));
-        let state = if !p.is_pending() {
-            paint("up to date", "32")
-        } else if p.plan.is_empty() {
-            paint("version change only", "33")
-        } else {
-            paint(&format!("{} step(s) pending", p.plan.steps.len()), "33")
-        };
-        writeln!(
+        rows.push(vec![
+            Cell::painted(printable(&p.plugin), BOLD),
+            Cell::plain(version_cell(
+                p.recorded_version.as_deref(),
+                p.version.as_deref(),
+            )),
+            Cell::plain(p.from_idx.map_or("-".to_string(), |i| i.to_string())),
+            plan_state(p),
+        ]);
+    }
+    out.push_str(&table(&rows));
+
+    for p in plans.iter().filter(|p| p.is_pending()) {
+        out.push('\n');
+        let name = paint(&printable(&p.plugin), BOLD);
+        if p.plan.is_empty() {
+            let _ = writeln!(
+                out,
+                "{name}: schema unchanged; only the recorded version changes ({})",
+                version_cell(p.recorded_version.as_deref(), p.version.as_deref())
+            );
+            continue;
+        }
+        let _ = writeln!(
             out,
-            "{} {} ({head}, declared {}): {state}",
-            paint("plugin", "1"),
-            paint(&p.plugin, "1"),
-            version
-        )?;
-        if !p.plan.is_empty() {
-            for line in plan_text(&p.plan).lines() {
-                writeln!(out, "  {line}")?;
+            "{name}: {}{}",
+            count(p.plan.steps.len(), "step"),
+            match p.from_idx {
+                None => " (first migration)".to_string(),
+                Some(i) => format!(" (from snapshot {i})"),
+            }
+        );
+        for (i, step) in p.plan.steps.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "  {}", step_title(i, step));
+            if let Some((h, code)) = hazard_line(step) {
+                let _ = writeln!(out, "      {}", paint(&h, code));
+            }
+            for sql in &step.sql {
+                let mut lines = sql.lines().peekable();
+                while let Some(line) = lines.next() {
+                    let end = if lines.peek().is_none() { ";" } else { "" };
+                    let _ = writeln!(out, "      {line}{end}");
+                }
             }
         }
     }
-    Ok(())
+
+    out.push('\n');
+    out.push_str(&plan_summary(plans));
+    out.push('\n');
+    out
 }
 
-/// Prints a migration report.
-pub fn report(report: &Report, json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        serde_json::to_writer_pretty(&mut out, report)?;
-        writeln!(out)?;
-        return Ok(());
+/// The last line of `graft plan`.
+fn plan_summary(plans: &[PluginPlan]) -> String {
+    let pending: Vec<&PluginPlan> = plans.iter().filter(|p| p.is_pending()).collect();
+    if pending.is_empty() {
+        return paint(
+            &format!(
+                "Up to date: {}, nothing to apply.",
+                count(plans.len(), "plugin")
+            ),
+            GREEN,
+        );
     }
-    for (plugin, o) in &report.plugins {
-        writeln!(out, "{plugin}: {}", outcome_text(o))?;
-    }
-    Ok(())
-}
-
-/// Prints journal heads.
-pub fn status(rows: &[JournalHead], json: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "plugin": r.plugin, "version": r.version,
-                    "head_idx": r.head_idx, "head_hash": r.head_hash.as_str(),
-                })
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &v)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    if rows.is_empty() {
-        writeln!(out, "no plugins recorded yet")?;
-        return Ok(());
-    }
-    let w = rows
+    let steps: usize = pending.iter().map(|p| p.plan.steps.len()).sum();
+    let destructive: usize = pending
         .iter()
-        .map(|r| r.plugin.len())
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    writeln!(
-        out,
-        "{:<w$}  {:<12}  {:>4}  head hash",
-        "plugin", "version", "head"
-    )?;
-    for r in rows {
-        writeln!(
-            out,
-            "{:<w$}  {:<12}  {:>4}  {}",
-            r.plugin,
-            r.version.as_deref().unwrap_or("-"),
-            r.head_idx,
-            r.head_hash.short()
-        )?;
+        .map(|p| p.plan.destructive_steps().count())
+        .sum();
+    let mut s = format!(
+        "Pending: {} in {} of {}.",
+        count(steps, "step"),
+        pending.len(),
+        count(plans.len(), "plugin")
+    );
+    if destructive > 0 {
+        s.push_str(&format!(
+            " {} lose{} data: apply needs --allow-destructive.",
+            count(destructive, "step"),
+            if destructive == 1 { "s" } else { "" }
+        ));
+        paint(&s, RED)
+    } else {
+        s.push_str(" Run `graft apply` to apply.");
+        paint(&s, YELLOW)
     }
-    Ok(())
+}
+
+fn step_json(i: usize, step: &Step) -> Value {
+    json!({
+        "index": i + 1,
+        "kind": step.change.kind(),
+        "subject": step.change.subject(),
+        "sql": step.sql,
+        "hazards": step.hazards,
+        "destructive": step.is_destructive(),
+        "transactional": step.transactional,
+    })
+}
+
+/// The JSON of `graft plan`.
+pub fn plans_json(plans: &[PluginPlan]) -> Value {
+    let plugins: Vec<Value> = plans
+        .iter()
+        .map(|p| {
+            json!({
+                "plugin": p.plugin,
+                "version": p.version,
+                "recorded_version": p.recorded_version,
+                "from_idx": p.from_idx,
+                "from_hash": p.from_hash.as_ref().map(|h| h.as_str()),
+                "to_hash": p.to_hash.as_str(),
+                "pending": p.is_pending(),
+                "steps": p.plan.steps.iter().enumerate()
+                    .map(|(i, s)| step_json(i, s)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "pending": plans.iter().any(|p| p.is_pending()),
+        "steps": plans.iter().map(|p| p.plan.steps.len()).sum::<usize>(),
+        "destructive_steps": plans.iter().map(|p| p.plan.destructive_steps().count()).sum::<usize>(),
+        "plugins": plugins,
+    })
+}
+
+/// The human text of `graft apply`; `plans` are the plans computed just
+/// before applying, used to list the steps of each applied plugin.
+pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
+    let mut out = String::new();
+    if report.plugins.is_empty() {
+        out.push_str("No plugins declared.\n");
+        return out;
+    }
+    let plan_of = |name: &str| plans.iter().find(|p| p.plugin == name);
+    let mut rows = vec![vec![
+        Cell::plain("plugin"),
+        Cell::plain("version"),
+        Cell::plain("snapshot"),
+        Cell::plain("result"),
+    ]];
+    for (plugin, o) in &report.plugins {
+        let pp = plan_of(plugin);
+        let declared = pp.and_then(|p| p.version.as_deref());
+        let recorded = pp.and_then(|p| p.recorded_version.as_deref());
+        let (version, snapshot, result) = match o {
+            Outcome::UpToDate => (
+                declared.unwrap_or("-").to_string(),
+                pp.and_then(|p| p.from_idx)
+                    .map_or("-".to_string(), |i| i.to_string()),
+                Cell::painted("up to date", GREEN),
+            ),
+            Outcome::Applied {
+                from_idx,
+                to_idx,
+                steps,
+                statements,
+            } => (
+                version_cell(recorded, declared),
+                format!(
+                    "{} -> {to_idx}",
+                    from_idx.map_or("-".to_string(), |i| i.to_string())
+                ),
+                Cell::painted(
+                    format!(
+                        "applied {}, {}",
+                        count(*steps, "step"),
+                        count(*statements, "statement")
+                    ),
+                    YELLOW,
+                ),
+            ),
+            Outcome::VersionRecorded => (
+                version_cell(recorded, declared),
+                pp.and_then(|p| p.from_idx)
+                    .map_or("-".to_string(), |i| i.to_string()),
+                Cell::painted("version recorded (schema unchanged)", YELLOW),
+            ),
+        };
+        rows.push(vec![
+            Cell::painted(printable(plugin), BOLD),
+            Cell::plain(version),
+            Cell::plain(snapshot),
+            result,
+        ]);
+    }
+    out.push_str(&table(&rows));
+
+    let mut applied_plugins = 0;
+    let mut applied_steps = 0;
+    let mut applied_statements = 0;
+    for (plugin, o) in &report.plugins {
+        match o {
+            Outcome::Applied {
+                steps, statements, ..
+            } => {
+                applied_plugins += 1;
+                applied_steps += steps;
+                applied_statements += statements;
+                let Some(pp) = plan_of(plugin).filter(|p| p.plan.steps.len() == *steps) else {
+                    continue;
+                };
+                let _ = writeln!(out, "\n{}:", paint(&printable(plugin), BOLD));
+                let titles: Vec<String> = pp
+                    .plan
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, step)| step_title(i, step))
+                    .collect();
+                let width = titles.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+                for (title, step) in titles.iter().zip(&pp.plan.steps) {
+                    match hazard_line(step) {
+                        Some((h, code)) => {
+                            let pad = " ".repeat(width - title.chars().count() + 2);
+                            let _ = writeln!(out, "  {title}{pad}{}", paint(&h, code));
+                        }
+                        None => {
+                            let _ = writeln!(out, "  {title}");
+                        }
+                    }
+                }
+            }
+            Outcome::VersionRecorded => applied_plugins += 1,
+            Outcome::UpToDate => {}
+        }
+    }
+    out.push('\n');
+    if applied_plugins == 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "Nothing to do: {} up to date.",
+                    count(report.plugins.len(), "plugin")
+                ),
+                GREEN
+            )
+        );
+    } else if applied_steps == 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "Recorded the new version of {} of {}; no schema changes.",
+                    applied_plugins,
+                    count(report.plugins.len(), "plugin")
+                ),
+                GREEN
+            )
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "Applied {} ({}) to {} of {} in one transaction.",
+                    count(applied_steps, "step"),
+                    count(applied_statements, "statement"),
+                    applied_plugins,
+                    count(report.plugins.len(), "plugin")
+                ),
+                GREEN
+            )
+        );
+    }
+    out
+}
+
+/// The JSON of `graft apply`.
+pub fn report_json(report: &Report) -> Value {
+    let plugins: Vec<Value> = report
+        .plugins
+        .iter()
+        .map(|(plugin, o)| {
+            // `plugin` first, then the outcome's `status` and its fields.
+            let mut m = serde_json::Map::new();
+            m.insert("plugin".into(), json!(plugin));
+            if let Ok(Value::Object(fields)) = serde_json::to_value(o) {
+                m.extend(fields);
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({
+        "applied": report.applied_any(),
+        "fast_path": report.fast_path,
+        "plugins": plugins,
+    })
+}
+
+/// The human text of `graft status`.
+pub fn status_text(rows: &[JournalHead], tracking_schema: &str, exists: bool) -> String {
+    let mut out = String::new();
+    if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "No plugins recorded yet{}.",
+            if exists {
+                String::new()
+            } else {
+                format!(
+                    " (no `{}` tracking tables in this database)",
+                    printable(tracking_schema)
+                )
+            }
+        );
+        return out;
+    }
+    let mut table_rows = vec![vec![
+        Cell::plain("plugin"),
+        Cell::plain("version"),
+        Cell::plain("snapshot"),
+        Cell::plain("hash"),
+    ]];
+    for r in rows {
+        table_rows.push(vec![
+            Cell::painted(printable(&r.plugin), BOLD),
+            Cell::plain(r.version.as_deref().unwrap_or("-")),
+            Cell::plain(r.head_idx.to_string()),
+            Cell::plain(r.head_hash.short()),
+        ]);
+    }
+    out.push_str(&table(&table_rows));
+    let _ = writeln!(
+        out,
+        "\n{} recorded in {}._journal.",
+        count(rows.len(), "plugin"),
+        printable(tracking_schema)
+    );
+    out
+}
+
+/// The JSON of `graft status`.
+pub fn status_json(rows: &[JournalHead], tracking_schema: &str, exists: bool) -> Value {
+    let plugins: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "plugin": r.plugin,
+                "version": r.version,
+                "head_idx": r.head_idx,
+                "head_hash": r.head_hash.as_str(),
+            })
+        })
+        .collect();
+    json!({
+        "tracking_schema": tracking_schema,
+        "initialized": exists,
+        "plugins": plugins,
+    })
+}
+
+/// Writes `text` to stdout. A closed pipe (`graft plan | head`) is not an
+/// error.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    quiet_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// Writes `value` as pretty JSON and a newline to stdout.
+pub fn print_json(value: &Value) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    print(&text)
+}
+
+fn quiet_pipe(r: std::io::Result<()>) -> anyhow::Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }
