@@ -149,7 +149,11 @@ fn push_table_changes(
             Some(o) => push_column_changes(table, o, n, out),
         }
     }
-    for o in &p.old.columns {
+    // Generated columns first: PostgreSQL refuses to drop a column that a
+    // generated column still reads.
+    let (generated, regular): (Vec<&Column>, Vec<&Column>) =
+        p.old.columns.iter().partition(|c| c.generated.is_some());
+    for o in generated.into_iter().chain(regular) {
         if !new_col_names.contains(o.name.as_str()) && !renamed_away.contains(o.name.as_str()) {
             out.push(Change::DropColumn {
                 table: table.clone(),
@@ -326,5 +330,39 @@ fn push_named<T: Clone + PartialEq>(
         if !olds.contains_key(k) {
             out.push(add((*n).clone()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::{diff, Change};
+    use crate::model::{Column, ColumnType, QualName, Schema, Table};
+
+    fn schema(columns: Vec<Column>) -> Schema {
+        let mut t = Table::new(QualName::new("app", "t"));
+        t.columns = columns;
+        let mut s = Schema {
+            namespaces: vec!["app".into()],
+            tables: vec![t],
+            ..Schema::default()
+        };
+        s.normalize();
+        s
+    }
+
+    #[test]
+    fn generated_columns_are_dropped_before_the_columns_they_read() {
+        let a = Column::new("a", ColumnType::builtin("integer"));
+        let mut g = Column::new("g", ColumnType::builtin("boolean"));
+        g.generated = Some("(a IS NOT NULL)".into());
+        let changes = diff(&schema(vec![a, g]), &schema(vec![]));
+        let dropped: Vec<&str> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropColumn { column, .. } => Some(column.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dropped, ["g", "a"]);
     }
 }
