@@ -103,6 +103,9 @@ fn push_table_changes(
     out: &mut Vec<Change>,
 ) {
     let table = &p.new.name;
+    // Drops run before table renames (see `plan::order`): they name the
+    // table as it was.
+    let old_table = &p.old.name;
     if p.old.comment != p.new.comment {
         out.push(Change::SetTableComment {
             table: table.clone(),
@@ -156,7 +159,7 @@ fn push_table_changes(
     for o in generated.into_iter().chain(regular) {
         if !new_col_names.contains(o.name.as_str()) && !renamed_away.contains(o.name.as_str()) {
             out.push(Change::DropColumn {
-                table: table.clone(),
+                table: old_table.clone(),
                 column: o.name.clone(),
             });
         }
@@ -175,7 +178,7 @@ fn push_table_changes(
     if old_pk != p.new.primary_key {
         if let Some(o) = &p.old.primary_key {
             out.push(Change::DropPrimaryKey {
-                table: table.clone(),
+                table: old_table.clone(),
                 name: o.name.clone(),
             });
         }
@@ -197,7 +200,7 @@ fn push_table_changes(
             u
         },
         |name| Change::DropUnique {
-            table: table.clone(),
+            table: old_table.clone(),
             name,
         },
         |unique| Change::AddUnique {
@@ -212,7 +215,7 @@ fn push_table_changes(
         |c| &c.name,
         Clone::clone,
         |name| Change::DropCheck {
-            table: table.clone(),
+            table: old_table.clone(),
             name,
         },
         |check| Change::AddCheck {
@@ -240,7 +243,7 @@ fn push_table_changes(
             i
         },
         |name| Change::DropIndex {
-            table: table.clone(),
+            table: old_table.clone(),
             name,
         },
         |index| Change::CreateIndex {
@@ -267,7 +270,7 @@ fn push_table_changes(
             f
         },
         |name| Change::DropForeignKey {
-            table: table.clone(),
+            table: old_table.clone(),
             name,
         },
         |fk| Change::AddForeignKey {
@@ -348,6 +351,27 @@ mod tests {
         };
         s.normalize();
         s
+    }
+
+    #[test]
+    fn drops_on_a_renamed_table_name_it_as_it_was() {
+        // they run before the rename
+        let old = schema(vec![
+            Column::new("a", ColumnType::builtin("integer")),
+            Column::new("b", ColumnType::builtin("integer")),
+        ]);
+        let mut new = old.clone();
+        new.tables[0].name.name = "u".into();
+        new.tables[0].renamed_from = Some("t".into());
+        new.tables[0].columns.pop();
+        let changes = diff(&old, &new);
+        assert!(
+            changes.contains(&Change::DropColumn {
+                table: QualName::new("app", "t"),
+                column: "b".into()
+            }),
+            "{changes:?}"
+        );
     }
 
     #[test]
