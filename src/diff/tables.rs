@@ -1,7 +1,8 @@
 //! Tables, columns, constraints and indexes.
 
 use super::{Change, Pair};
-use crate::model::{Column, IndexKey, IndexTarget, QualName, Schema, Table};
+use crate::model::expr::same_through_renames;
+use crate::model::{Check, Column, Index, IndexTarget, QualName, Schema, Table};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Pairs tables (after applying rename hints) and pushes their changes.
@@ -119,6 +120,9 @@ fn push_table_changes(
     let new_col_names: HashSet<&str> = p.new.columns.iter().map(|c| c.name.as_str()).collect();
     let mut col_renames: HashMap<String, String> = HashMap::new(); // old → new
     let mut renamed_away: HashSet<&str> = HashSet::new();
+    // First every pairing and rename: a generated column compares its
+    // expression through the renames of the columns it reads.
+    let mut paired: Vec<(&Column, Option<&Column>)> = Vec::with_capacity(p.new.columns.len());
     for n in &p.new.columns {
         let old = match old_cols.get(n.name.as_str()) {
             Some(o) => Some(*o),
@@ -140,6 +144,10 @@ fn push_table_changes(
                 _ => None,
             },
         };
+        paired.push((n, old));
+    }
+    let renamed = |c: &str| col_renames.get(c).map(String::as_str);
+    for (n, old) in paired {
         match old {
             None => {
                 let mut c = n.clone();
@@ -149,7 +157,7 @@ fn push_table_changes(
                     column: c,
                 });
             }
-            Some(o) => push_column_changes(table, o, n, out),
+            Some(o) => push_column_changes(table, o, n, &renamed, out),
         }
     }
     // Generated columns first: PostgreSQL refuses to drop a column that a
@@ -209,11 +217,21 @@ fn push_table_changes(
         },
         out,
     );
+    let new_checks: HashMap<&str, &Check> =
+        p.new.checks.iter().map(|c| (c.name.as_str(), c)).collect();
     push_named(
         &p.old.checks,
         &p.new.checks,
         |c| &c.name,
-        Clone::clone,
+        |c| {
+            let mut c = c.clone();
+            if let Some(n) = new_checks.get(c.name.as_str()) {
+                if same_through_renames(&c.expr, &n.expr, renamed) {
+                    c.expr = n.expr.clone();
+                }
+            }
+            c
+        },
         |name| Change::DropCheck {
             table: old_table.clone(),
             name,
@@ -224,19 +242,32 @@ fn push_table_changes(
         },
         out,
     );
+    let new_indexes: HashMap<&str, &Index> =
+        p.new.indexes.iter().map(|i| (i.name.as_str(), i)).collect();
     push_named(
         &p.old.indexes,
         &p.new.indexes,
         |i| &i.name,
         |i| {
             let mut i = i.clone();
-            for k in &mut i.keys {
-                if let IndexKey {
-                    target: IndexTarget::Column(c),
-                    ..
-                } = k
-                {
-                    *c = rc(c);
+            let n = new_indexes.get(i.name.as_str());
+            for (j, k) in i.keys.iter_mut().enumerate() {
+                match &mut k.target {
+                    IndexTarget::Column(c) => *c = rc(c),
+                    IndexTarget::Expr(e) => {
+                        if let Some(IndexTarget::Expr(ne)) =
+                            n.and_then(|n| n.keys.get(j)).map(|k| &k.target)
+                        {
+                            if same_through_renames(e, ne, renamed) {
+                                *e = ne.clone();
+                            }
+                        }
+                    }
+                }
+            }
+            if let (Some(pred), Some(Some(np))) = (&mut i.predicate, n.map(|n| &n.predicate)) {
+                if same_through_renames(pred, np, renamed) {
+                    *pred = np.clone();
                 }
             }
             i.include = rcs(&i.include);
@@ -281,10 +312,22 @@ fn push_table_changes(
     );
 }
 
-fn push_column_changes(table: &QualName, o: &Column, n: &Column, out: &mut Vec<Change>) {
+fn push_column_changes<'a>(
+    table: &QualName,
+    o: &Column,
+    n: &Column,
+    renamed: impl Fn(&str) -> Option<&'a str>,
+    out: &mut Vec<Change>,
+) {
     let mut old = o.clone();
     old.name = n.name.clone();
     old.renamed_from = None;
+    // PostgreSQL follows renames in the generation expression.
+    if let (Some(og), Some(ng)) = (&old.generated, &n.generated) {
+        if same_through_renames(og, ng, renamed) {
+            old.generated = n.generated.clone();
+        }
+    }
     let mut new = n.clone();
     new.renamed_from = None;
     let comment_changed = old.comment != new.comment;
@@ -371,6 +414,47 @@ mod tests {
                 column: "b".into()
             }),
             "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn expressions_follow_column_renames() {
+        use crate::model::{Check, Index, IndexKey, IndexTarget};
+        let mut g = Column::new("g", ColumnType::builtin("boolean"));
+        g.generated = Some("(a IS NOT NULL)".into());
+        let mut old = schema(vec![g, Column::new("a", ColumnType::builtin("text"))]);
+        old.tables[0].checks.push(Check {
+            name: "c".into(),
+            expr: "(a <> ''::text)".into(),
+        });
+        old.tables[0].indexes.push(Index {
+            name: "i".into(),
+            unique: false,
+            method: "btree".into(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Expr("lower(a)".into()),
+                desc: false,
+                nulls_first: None,
+            }],
+            include: vec![],
+            predicate: Some("a IS NOT NULL".into()),
+        });
+        let mut new = old.clone();
+        let t = &mut new.tables[0];
+        t.columns[0].generated = Some("(\"A b\" IS NOT NULL)".into());
+        t.columns[1].name = "A b".into();
+        t.columns[1].renamed_from = Some("a".into());
+        t.checks[0].expr = "(\"A b\" <> ''::text)".into();
+        t.indexes[0].keys[0].target = IndexTarget::Expr("lower(\"A b\")".into());
+        t.indexes[0].predicate = Some("\"A b\" IS NOT NULL".into());
+        let changes = diff(&old, &new);
+        assert_eq!(
+            changes,
+            [Change::RenameColumn {
+                table: QualName::new("app", "t"),
+                from: "a".into(),
+                to: "A b".into()
+            }]
         );
     }
 
