@@ -56,8 +56,8 @@ pub enum Change {
         old: EnumType,
         /// The type as it must become.
         new: EnumType,
-        /// Columns of that type (or arrays of it) to re-cast: (table, column, is_array).
-        columns: Vec<(QualName, String, bool)>,
+        /// Columns of that type (or arrays of it) to re-cast.
+        columns: Vec<EnumColumn>,
     },
     /// `CREATE TABLE` with columns, primary key, uniques and checks. Foreign
     /// keys and indexes come as their own changes.
@@ -195,6 +195,39 @@ pub enum Change {
         /// Index name.
         name: String,
     },
+}
+
+/// A column re-cast by [`Change::RecreateEnum`]. PostgreSQL cannot cast a
+/// default that names the type: it is dropped before the cast and the
+/// declared one set after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumColumn {
+    /// The table (its name before any rename: the enum changes first).
+    pub table: QualName,
+    /// The column (its name before any rename).
+    pub column: String,
+    /// Whether the column is an array of the type.
+    pub array: bool,
+    /// Whether the column has a default now (dropped before the cast).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_default: bool,
+    /// The default to set after the cast: the declared one, when the
+    /// column keeps the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+impl EnumColumn {
+    /// A column without a default.
+    pub fn new(table: QualName, column: impl Into<String>, array: bool) -> Self {
+        EnumColumn {
+            table,
+            column: column.into(),
+            array,
+            has_default: false,
+            default: None,
+        }
+    }
 }
 
 impl Change {

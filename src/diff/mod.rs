@@ -9,10 +9,10 @@ mod change;
 mod pair;
 mod tables;
 
-pub use change::Change;
+pub use change::{Change, EnumColumn};
 pub use pair::Pair;
 
-use crate::model::{EnumType, QualName, Schema};
+use crate::model::{Column, EnumType, QualName, Schema};
 use std::collections::{BTreeSet, HashMap};
 
 /// Computes the changes that turn `old` into `new`. Both must be normalised
@@ -65,7 +65,7 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         match olds.get(&n.name) {
             None => out.push(Change::CreateEnum { r#enum: n.clone() }),
             Some(o) if o.values == n.values => {}
-            Some(o) => push_enum_values(old, o, n, out),
+            Some(o) => push_enum_values(old, new, o, n, out),
         }
     }
     for o in &old.enums {
@@ -77,9 +77,30 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     }
 }
 
+/// The column `table.column` of the old schema as the new schema declares
+/// it: paired by name first, then by rename hint, as tables and columns are.
+fn new_column<'a>(new: &'a Schema, table: &QualName, column: &str) -> Option<&'a Column> {
+    let t = new.table(table).or_else(|| {
+        new.tables.iter().find(|t| {
+            t.name.schema == table.schema && t.renamed_from.as_deref() == Some(&table.name)
+        })
+    })?;
+    t.column(column).or_else(|| {
+        t.columns
+            .iter()
+            .find(|c| c.renamed_from.as_deref() == Some(column))
+    })
+}
+
 /// Values only added (old labels keep their relative order): `ADD VALUE`s.
 /// Anything else recreates the type.
-fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut Vec<Change>) {
+fn push_enum_values(
+    old_schema: &Schema,
+    new_schema: &Schema,
+    o: &EnumType,
+    n: &EnumType,
+    out: &mut Vec<Change>,
+) {
     let kept: Vec<&String> = n.values.iter().filter(|v| o.values.contains(v)).collect();
     let only_added =
         kept.len() == o.values.len() && kept.iter().zip(&o.values).all(|(a, b)| *a == b);
@@ -107,7 +128,12 @@ fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut V
         for c in &t.columns {
             if let crate::model::BaseType::Named(q) = &c.ty.base {
                 if q == &o.name {
-                    columns.push((t.name.clone(), c.name.clone(), c.ty.array));
+                    let mut col = EnumColumn::new(t.name.clone(), c.name.clone(), c.ty.array);
+                    col.has_default = c.default.is_some();
+                    col.default = new_column(new_schema, &t.name, &c.name)
+                        .filter(|n| n.ty == c.ty && n.identity.is_none() && n.generated.is_none())
+                        .and_then(|n| n.default.clone());
+                    columns.push(col);
                 }
             }
         }
@@ -117,4 +143,51 @@ fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut V
         new: n.clone(),
         columns,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ColumnType, Table};
+
+    #[test]
+    fn recreated_enum_columns_carry_their_defaults() {
+        let e = QualName::new("app", "e");
+        let schema = |values: &[&str], default: &str, column: &str| {
+            let mut t = Table::new(QualName::new("app", "t"));
+            let mut c = Column::new(column, ColumnType::named(e.clone(), false));
+            c.default = Some(default.into());
+            if column != "c" {
+                c.renamed_from = Some("c".into());
+            }
+            t.columns.push(c);
+            let mut s = Schema {
+                namespaces: vec!["app".into()],
+                enums: vec![EnumType {
+                    name: e.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+                tables: vec![t],
+                ..Schema::default()
+            };
+            s.normalize();
+            s
+        };
+        let old = schema(&["a", "b"], "'a'::app.e", "c");
+        let new = schema(&["b", "a"], "'b'::app.e", "d");
+        let Some(Change::RecreateEnum { columns, .. }) = diff(&old, &new)
+            .into_iter()
+            .find(|c| matches!(c, Change::RecreateEnum { .. }))
+        else {
+            panic!("no RecreateEnum");
+        };
+        assert_eq!(
+            columns,
+            [EnumColumn {
+                has_default: true,
+                default: Some("'b'::app.e".into()),
+                ..EnumColumn::new(QualName::new("app", "t"), "c", false)
+            }]
+        );
+    }
 }

@@ -469,7 +469,7 @@ mod tests {
             name: QualName::new("s", "e"),
             values: v.iter().map(|s| s.to_string()).collect(),
         };
-        let cols = vec![(tq.clone(), "c".to_string(), false)];
+        let cols = vec![crate::diff::EnumColumn::new(tq.clone(), "c", false)];
         assert_eq!(
             hazards(&Change::RecreateEnum {
                 old: e(&["a", "b"]),

@@ -1,6 +1,7 @@
 //! Inline snapshots of the SQL of every change kind.
 
 use super::*;
+use crate::diff::EnumColumn;
 use crate::model::{
     Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
     IndexKey, IndexTarget, PrimaryKey, QualName, Table, Unique,
@@ -121,14 +122,18 @@ fn recreate_enum() {
             old: status_enum(&["draft", "open", "paid"]),
             new: status_enum(&["draft", "paid"]),
             columns: vec![
-                (invoices(), "status".into(), false),
-                (q("billing", "audit"), "seen".into(), true),
+                EnumColumn {
+                    has_default: true,
+                    default: Some("'draft'::billing.invoice_status".into()),
+                    ..EnumColumn::new(invoices(), "status", false)
+                },
+                EnumColumn::new(q("billing", "audit"), "seen", true),
             ],
         },
         expect![[r#"
             ALTER TYPE "billing"."invoice_status" RENAME TO "invoice_status__graft_old";
             CREATE TYPE "billing"."invoice_status" AS ENUM ('draft', 'paid');
-            ALTER TABLE "billing"."invoices" ALTER COLUMN "status" TYPE "billing"."invoice_status" USING "status"::text::"billing"."invoice_status";
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "status" DROP DEFAULT, ALTER COLUMN "status" TYPE "billing"."invoice_status" USING "status"::text::"billing"."invoice_status", ALTER COLUMN "status" SET DEFAULT 'draft'::billing.invoice_status;
             ALTER TABLE "billing"."audit" ALTER COLUMN "seen" TYPE "billing"."invoice_status"[] USING "seen"::text[]::"billing"."invoice_status"[];
             DROP TYPE "billing"."invoice_status__graft_old"
             -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
