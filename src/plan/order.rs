@@ -10,6 +10,7 @@
 //! order, and ties keep the diff's deterministic (name-sorted) order.
 
 use crate::diff::Change;
+use crate::plan::hazard::{generated_change, GeneratedChange};
 
 /// The layer of a change; lower runs first.
 pub fn rank(change: &Change) -> u8 {
@@ -26,17 +27,26 @@ pub fn rank(change: &Change) -> u8 {
         Change::RenameTable { .. } => 8,
         Change::RenameColumn { .. } => 9,
         Change::CreateTable { .. } => 10,
-        Change::AddColumn { .. } => 11,
-        Change::AlterColumn { .. } => 12,
-        Change::AddPrimaryKey { .. } => 13,
-        Change::AddUnique { .. } => 14,
-        Change::AddCheck { .. } => 15,
-        Change::CreateIndex { .. } => 16,
-        Change::AddForeignKey { .. } => 17,
-        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => 18,
-        Change::DropEnum { .. } => 19,
-        Change::DropExtension { .. } => 20,
-        Change::DropNamespace { .. } => 21,
+        // Column changes before new columns: PostgreSQL refuses to change
+        // the type of a column that a (new) generated column reads. New
+        // columns keep their declared order.
+        Change::AlterColumn { old, new, .. }
+            if generated_change(old, new) != GeneratedChange::Recreate =>
+        {
+            11
+        }
+        Change::AddColumn { .. } => 12,
+        // Recreated generated columns last: they may read a new column.
+        Change::AlterColumn { .. } => 13,
+        Change::AddPrimaryKey { .. } => 14,
+        Change::AddUnique { .. } => 15,
+        Change::AddCheck { .. } => 16,
+        Change::CreateIndex { .. } => 17,
+        Change::AddForeignKey { .. } => 18,
+        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => 19,
+        Change::DropEnum { .. } => 20,
+        Change::DropExtension { .. } => 21,
+        Change::DropNamespace { .. } => 22,
     }
 }
 
@@ -82,5 +92,28 @@ fn order_renames(changes: &mut [Change]) {
         if !moved {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, ColumnType, QualName};
+
+    #[test]
+    fn generated_columns_come_after_type_changes() {
+        let t = QualName::new("app", "t");
+        let mut g = Column::new("g", ColumnType::builtin("boolean"));
+        g.generated = Some("(a IS NOT NULL)".into());
+        let add = Change::AddColumn {
+            table: t.clone(),
+            column: g,
+        };
+        let alter = Change::AlterColumn {
+            table: t,
+            old: Column::new("a", ColumnType::builtin("integer")),
+            new: Column::new("a", ColumnType::builtin("bigint")),
+        };
+        assert_eq!(order(vec![add.clone(), alter.clone()]), [alter, add]);
     }
 }
