@@ -193,8 +193,18 @@ impl Renderer<'_> {
         if let Some(pk) = &t.primary_key {
             items.push(self.primary_key(pk)?);
         }
+        // CREATE TABLE silently drops a unique constraint on the same columns
+        // as the primary key or an earlier unique constraint; ALTER TABLE
+        // keeps it.
+        let mut keys: Vec<&[String]> = t.primary_key.iter().map(|p| &p.columns[..]).collect();
+        let mut redundant = Vec::new();
         for u in &t.uniques {
-            items.push(self.unique(u)?);
+            if keys.contains(&&u.columns[..]) {
+                redundant.push(add_constraint(&t.name, &self.unique(u)?));
+            } else {
+                items.push(self.unique(u)?);
+                keys.push(&u.columns);
+            }
         }
         items.extend(t.checks.iter().map(check_constraint));
         let name = qualified(&t.name);
@@ -203,6 +213,7 @@ impl Renderer<'_> {
         } else {
             format!("CREATE TABLE {name} (\n    {}\n)", items.join(",\n    "))
         }];
+        out.extend(redundant);
         if t.comment.is_some() {
             out.push(comment_on("TABLE", &name, &t.comment));
         }

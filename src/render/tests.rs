@@ -225,6 +225,29 @@ fn tables() {
         },
         expect![[r#"CREATE TABLE "s"."empty" ()"#]],
     );
+    // CREATE TABLE would drop a unique constraint that repeats a key
+    let mut t = Table::new(q("s", "keys"));
+    t.columns.push(not_null(col("a", "integer")));
+    t.primary_key = Some(PrimaryKey {
+        name: "keys_pkey".into(),
+        columns: vec!["a".into()],
+    });
+    for name in ["keys_a_key", "keys_a_key1"] {
+        t.uniques.push(Unique {
+            name: name.into(),
+            columns: vec!["a".into()],
+        });
+    }
+    check(
+        Change::CreateTable { table: t },
+        expect![[r#"
+            CREATE TABLE "s"."keys" (
+                "a" integer NOT NULL,
+                CONSTRAINT "keys_pkey" PRIMARY KEY ("a")
+            );
+            ALTER TABLE "s"."keys" ADD CONSTRAINT "keys_a_key" UNIQUE ("a");
+            ALTER TABLE "s"."keys" ADD CONSTRAINT "keys_a_key1" UNIQUE ("a")"#]],
+    );
     check(
         Change::DropTable { name: invoices() },
         expect![[r#"
@@ -754,13 +777,13 @@ fn hostile_identifiers() {
     check(
         Change::CreateTable { table: t },
         expect![[r#"
-        CREATE TABLE "a b"."x;DROP TABLE y" (
-            "we""ird; name" text NOT NULL,
-            CONSTRAINT "we""ird; name" PRIMARY KEY ("we""ird; name"),
-            CONSTRAINT "we""ird; name u" UNIQUE ("we""ird; name")
-        );
-        COMMENT ON TABLE "a b"."x;DROP TABLE y" IS E'back\\slash''quote';
-        COMMENT ON COLUMN "a b"."x;DROP TABLE y"."we""ird; name" IS 'it''s; DROP TABLE z; --'"#]],
+            CREATE TABLE "a b"."x;DROP TABLE y" (
+                "we""ird; name" text NOT NULL,
+                CONSTRAINT "we""ird; name" PRIMARY KEY ("we""ird; name")
+            );
+            ALTER TABLE "a b"."x;DROP TABLE y" ADD CONSTRAINT "we""ird; name u" UNIQUE ("we""ird; name");
+            COMMENT ON TABLE "a b"."x;DROP TABLE y" IS E'back\\slash''quote';
+            COMMENT ON COLUMN "a b"."x;DROP TABLE y"."we""ird; name" IS 'it''s; DROP TABLE z; --'"#]],
     );
     check(
         Change::DropTable {
