@@ -50,12 +50,12 @@ pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         push_create_table(t, out);
     }
 
-    // Dropped tables: first the foreign keys between dropped tables, so that
-    // the drops never depend on each other's order.
-    let dropped_names: HashSet<&QualName> = dropped.iter().map(|t| &t.name).collect();
+    // Dropped tables: first their foreign keys to other tables, so that the
+    // drops never depend on each other's order, and the keys they reference
+    // (in kept tables too) can be dropped before them.
     for t in &dropped {
         for fk in &t.foreign_keys {
-            if dropped_names.contains(&fk.ref_table) && fk.ref_table != t.name {
+            if fk.ref_table != t.name {
                 out.push(Change::DropForeignKey {
                     table: t.name.clone(),
                     name: fk.name.clone(),
@@ -455,6 +455,48 @@ mod tests {
                 from: "a".into(),
                 to: "A b".into()
             }]
+        );
+    }
+
+    #[test]
+    fn foreign_keys_of_dropped_tables_are_dropped_first() {
+        use crate::model::{ForeignKey, PrimaryKey};
+        let mut a = Table::new(QualName::new("app", "a"));
+        a.columns.push(Column::new("id", ColumnType::builtin("integer")));
+        a.primary_key = Some(PrimaryKey {
+            name: "a_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        let mut b = Table::new(QualName::new("app", "b"));
+        b.columns.push(Column::new("a_id", ColumnType::builtin("integer")));
+        b.foreign_keys.push(ForeignKey {
+            name: "b_a_id_fkey".into(),
+            columns: vec!["a_id".into()],
+            ref_table: a.name.clone(),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferrable: Default::default(),
+        });
+        let mut old = Schema {
+            namespaces: vec!["app".into()],
+            tables: vec![a.clone(), b],
+            ..Schema::default()
+        };
+        old.normalize();
+        // b goes, and a's primary key with it: the key is referenced by b's
+        // foreign key until b is dropped, so that goes first
+        a.primary_key = None;
+        let mut new = Schema {
+            namespaces: vec!["app".into()],
+            tables: vec![a],
+            ..Schema::default()
+        };
+        new.normalize();
+        let plan = crate::plan::order::order(diff(&old, &new));
+        assert!(
+            matches!(&plan[0], Change::DropForeignKey { name, .. } if name == "b_a_id_fkey"),
+            "{plan:?}"
         );
     }
 
