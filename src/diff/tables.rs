@@ -3,7 +3,7 @@
 use super::{Change, Pair};
 use crate::model::expr::same_through_renames;
 use crate::model::{Check, Column, Index, IndexTarget, QualName, Schema, Table};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Pairs tables (after applying rename hints) and pushes their changes.
 pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
@@ -69,8 +69,72 @@ pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         });
     }
 
+    let start = out.len();
+    for p in &pairs {
+        push_table_changes(*p, &table_renames, out);
+    }
+    push_foreign_keys_of_dropped_keys(&pairs, start, out);
+}
+
+/// A foreign key depends on the key (primary key or unique constraint) it
+/// references: PostgreSQL refuses to drop that key while the foreign key
+/// exists. When a kept foreign key references a key that is dropped (or
+/// replaced, e.g. renamed), drop the foreign key before it and add it back.
+/// `out[start..]` holds the changes of the paired tables.
+fn push_foreign_keys_of_dropped_keys(pairs: &[Pair<&Table>], start: usize, out: &mut Vec<Change>) {
+    let by_old: HashMap<&QualName, &Table> = pairs.iter().map(|p| (&p.old.name, p.old)).collect();
+    let mut dropped_keys: HashMap<&QualName, Vec<BTreeSet<&str>>> = HashMap::new();
+    let mut dropped_fks: HashSet<(QualName, String)> = HashSet::new();
+    for c in &out[start..] {
+        let (table, name, pk) = match c {
+            Change::DropPrimaryKey { table, name } => (table, name, true),
+            Change::DropUnique { table, name } => (table, name, false),
+            Change::DropForeignKey { table, name } => {
+                dropped_fks.insert((table.clone(), name.clone()));
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(t) = by_old.get(table) else { continue };
+        let columns = if pk {
+            t.primary_key.as_ref().map(|k| &k.columns)
+        } else {
+            t.uniques
+                .iter()
+                .find(|u| &u.name == name)
+                .map(|u| &u.columns)
+        };
+        if let Some(cols) = columns {
+            dropped_keys
+                .entry(&t.name)
+                .or_default()
+                .push(cols.iter().map(String::as_str).collect());
+        }
+    }
+    if dropped_keys.is_empty() {
+        return;
+    }
     for p in pairs {
-        push_table_changes(p, &table_renames, out);
+        for fk in &p.old.foreign_keys {
+            let cols: BTreeSet<&str> = fk.ref_columns.iter().map(String::as_str).collect();
+            let references_dropped = dropped_keys
+                .get(&fk.ref_table)
+                .is_some_and(|keys| keys.contains(&cols));
+            if !references_dropped || dropped_fks.contains(&(p.old.name.clone(), fk.name.clone())) {
+                continue;
+            }
+            // kept as it is (a changed one is dropped and added already)
+            if let Some(n) = p.new.foreign_keys.iter().find(|f| f.name == fk.name) {
+                out.push(Change::DropForeignKey {
+                    table: p.old.name.clone(),
+                    name: fk.name.clone(),
+                });
+                out.push(Change::AddForeignKey {
+                    table: p.new.name.clone(),
+                    fk: n.clone(),
+                });
+            }
+        }
     }
 }
 
@@ -462,13 +526,15 @@ mod tests {
     fn foreign_keys_of_dropped_tables_are_dropped_first() {
         use crate::model::{ForeignKey, PrimaryKey};
         let mut a = Table::new(QualName::new("app", "a"));
-        a.columns.push(Column::new("id", ColumnType::builtin("integer")));
+        a.columns
+            .push(Column::new("id", ColumnType::builtin("integer")));
         a.primary_key = Some(PrimaryKey {
             name: "a_pkey".into(),
             columns: vec!["id".into()],
         });
         let mut b = Table::new(QualName::new("app", "b"));
-        b.columns.push(Column::new("a_id", ColumnType::builtin("integer")));
+        b.columns
+            .push(Column::new("a_id", ColumnType::builtin("integer")));
         b.foreign_keys.push(ForeignKey {
             name: "b_a_id_fkey".into(),
             columns: vec!["a_id".into()],
@@ -497,6 +563,48 @@ mod tests {
         assert!(
             matches!(&plan[0], Change::DropForeignKey { name, .. } if name == "b_a_id_fkey"),
             "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn a_foreign_key_is_dropped_and_added_around_a_replaced_key() {
+        use crate::model::{ForeignKey, PrimaryKey};
+        let mut t = Table::new(QualName::new("app", "t"));
+        t.columns
+            .push(Column::new("id", ColumnType::builtin("integer")));
+        t.columns
+            .push(Column::new("parent", ColumnType::builtin("integer")));
+        t.primary_key = Some(PrimaryKey {
+            name: "t_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        t.foreign_keys.push(ForeignKey {
+            name: "t_parent_fkey".into(),
+            columns: vec!["parent".into()],
+            ref_table: t.name.clone(),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferrable: Default::default(),
+        });
+        let mut old = Schema {
+            namespaces: vec!["app".into()],
+            tables: vec![t],
+            ..Schema::default()
+        };
+        old.normalize();
+        let mut new = old.clone();
+        new.tables[0].primary_key.as_mut().unwrap().name = "t_key".into();
+        let plan = crate::plan::order::order(diff(&old, &new));
+        let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "DropForeignKey",
+                "DropPrimaryKey",
+                "AddPrimaryKey",
+                "AddForeignKey"
+            ]
         );
     }
 
