@@ -1,7 +1,7 @@
 //! Tables, columns, constraints and indexes.
 
 use super::{Change, Pair};
-use crate::model::expr::same_through_renames;
+use crate::model::expr::{mentions, same_through_renames};
 use crate::model::{Check, Column, Index, IndexTarget, QualName, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -211,6 +211,21 @@ fn push_table_changes(
         paired.push((n, old));
     }
     let renamed = |c: &str| col_renames.get(c).map(String::as_str);
+    // Columns whose generation expression is added or changed: PostgreSQL 15
+    // cannot alter it, so the column is dropped and added back, and every
+    // key, check and index on it must be added back too.
+    let recreated: HashSet<&str> = paired
+        .iter()
+        .filter_map(|(n, o)| {
+            let ng = n.generated.as_deref()?;
+            let same = o
+                .and_then(|o| o.generated.as_deref())
+                .is_some_and(|og| same_through_renames(og, ng, renamed));
+            (o.is_some() && !same).then_some(n.name.as_str())
+        })
+        .collect();
+    let on_recreated = |cols: &[String]| cols.iter().any(|c| recreated.contains(c.as_str()));
+    let reads_recreated = |e: &str| recreated.iter().any(|c| mentions(e, c));
     for (n, old) in paired {
         match old {
             None => {
@@ -247,7 +262,12 @@ fn push_table_changes(
         pk.columns = rcs(&pk.columns);
         pk
     });
-    if old_pk != p.new.primary_key {
+    let pk_recreated = p
+        .new
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| on_recreated(&k.columns));
+    if old_pk != p.new.primary_key || pk_recreated {
         if let Some(o) = &p.old.primary_key {
             out.push(Change::DropPrimaryKey {
                 table: old_table.clone(),
@@ -271,6 +291,7 @@ fn push_table_changes(
             u.columns = rcs(&u.columns);
             u
         },
+        |u| on_recreated(&u.columns),
         |name| Change::DropUnique {
             table: old_table.clone(),
             name,
@@ -296,6 +317,7 @@ fn push_table_changes(
             }
             c
         },
+        |c| reads_recreated(&c.expr),
         |name| Change::DropCheck {
             table: old_table.clone(),
             name,
@@ -337,6 +359,14 @@ fn push_table_changes(
             i.include = rcs(&i.include);
             i
         },
+        |i| {
+            on_recreated(&i.include)
+                || i.predicate.as_deref().is_some_and(reads_recreated)
+                || i.keys.iter().any(|k| match &k.target {
+                    IndexTarget::Column(c) => recreated.contains(c.as_str()),
+                    IndexTarget::Expr(e) => reads_recreated(e),
+                })
+        },
         |name| Change::DropIndex {
             table: old_table.clone(),
             name,
@@ -364,6 +394,7 @@ fn push_table_changes(
             }
             f
         },
+        |f| on_recreated(&f.columns) || (f.ref_table == *table && on_recreated(&f.ref_columns)),
         |name| Change::DropForeignKey {
             table: old_table.clone(),
             name,
@@ -413,13 +444,15 @@ fn push_column_changes<'a>(
     }
 }
 
-/// Pairs named items by name: removed → drop, added → add, changed → drop + add.
+/// Pairs named items by name: removed → drop, added → add, changed (or
+/// `on_recreated`, a new item on a recreated column) → drop + add.
 #[allow(clippy::too_many_arguments)]
 fn push_named<T: Clone + PartialEq>(
     old: &[T],
     new: &[T],
     name: impl Fn(&T) -> &String,
     through_renames: impl Fn(&T) -> T,
+    on_recreated: impl Fn(&T) -> bool,
     drop: impl Fn(String) -> Change,
     add: impl Fn(T) -> Change,
     out: &mut Vec<Change>,
@@ -429,7 +462,7 @@ fn push_named<T: Clone + PartialEq>(
     for (k, o) in &olds {
         match news.get(k) {
             None => out.push(drop((*k).clone())),
-            Some(n) if through_renames(o) != **n => {
+            Some(n) if through_renames(o) != **n || on_recreated(n) => {
                 out.push(drop((*k).clone()));
                 out.push(add((*n).clone()));
             }
@@ -604,6 +637,47 @@ mod tests {
                 "DropPrimaryKey",
                 "AddPrimaryKey",
                 "AddForeignKey"
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_and_indexes_on_a_recreated_generated_column_are_added_back() {
+        use crate::model::{Index, IndexKey, IndexTarget, PrimaryKey};
+        let mut old = schema(vec![
+            Column::new("a", ColumnType::builtin("integer")),
+            Column::new("g", ColumnType::builtin("boolean")),
+        ]);
+        let t = &mut old.tables[0];
+        t.primary_key = Some(PrimaryKey {
+            name: "t_pkey".into(),
+            columns: vec!["g".into()],
+        });
+        t.indexes.push(Index {
+            name: "t_i".into(),
+            unique: false,
+            method: "btree".into(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Column("a".into()),
+                desc: false,
+                nulls_first: None,
+            }],
+            include: vec![],
+            predicate: Some("g".into()),
+        });
+        old.normalize();
+        let mut new = old.clone();
+        new.tables[0].columns[1].generated = Some("(a IS NOT NULL)".into());
+        let mut kinds: Vec<&str> = diff(&old, &new).iter().map(Change::kind).collect();
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            [
+                "AddPrimaryKey",
+                "AlterColumn",
+                "CreateIndex",
+                "DropIndex",
+                "DropPrimaryKey"
             ]
         );
     }

@@ -213,6 +213,14 @@ pub fn same_through_renames<'a>(
     })
 }
 
+/// Whether expression `expr` may read column `column`: an identifier with
+/// that name appears in it (in any position: when unsure, yes).
+pub fn mentions(expr: &str, column: &str) -> bool {
+    tokens(expr)
+        .iter()
+        .any(|t| matches!(t, Token::Ident(x) if x == column))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +255,14 @@ mod tests {
         assert!(!same_through_renames("(a > 0)", "(\"A b\" > 1)", r));
         assert!(!same_through_renames("(a > 0)", "(a > 0)", r));
         assert!(!same_through_renames("(a > 0)", "(a > 0) AND b", r));
+    }
+
+    #[test]
+    fn mentioned_columns() {
+        assert!(mentions("(\"A b\" > 0)", "A b"));
+        assert!(mentions("lower(a)", "a"));
+        assert!(!mentions("lower(ab)", "a"));
+        assert!(!mentions("'a' = b", "a"));
     }
 
     #[test]

@@ -36,7 +36,7 @@
 //! - **Changed generation expression**: no `SET EXPRESSION` before 17, so
 //!   `AlterColumn` drops the column and adds it again (at the end of the
 //!   table, its comment re-set). Indexes and constraints on that column go
-//!   with it: the plan must recreate them.
+//!   with it: the diff drops them before and adds them back after.
 //! - **Type change of a column that a generated column reads**: refused by
 //!   PostgreSQL ("cannot alter type of a column used by a generated
 //!   column"); the plan must drop and re-add the generated column around it.
