@@ -116,6 +116,17 @@ pub enum Change {
         /// The column as it must become.
         new: Column,
     },
+    /// `ALTER COLUMN … DROP EXPRESSION`: a generated column becomes a
+    /// regular one and keeps its values. A step of its own, under the
+    /// table's and column's names before any rename, that runs before
+    /// columns are dropped: PostgreSQL refuses to drop a column that a
+    /// generated column reads.
+    DropExpression {
+        /// Table name (before any rename).
+        table: QualName,
+        /// Column name (before any rename).
+        column: String,
+    },
     /// `COMMENT ON COLUMN`.
     SetColumnComment {
         /// Table name.
@@ -250,6 +261,7 @@ impl Change {
             Change::DropColumn { .. } => "DropColumn",
             Change::RenameColumn { .. } => "RenameColumn",
             Change::AlterColumn { .. } => "AlterColumn",
+            Change::DropExpression { .. } => "DropExpression",
             Change::SetColumnComment { .. } => "SetColumnComment",
             Change::AddPrimaryKey { .. } => "AddPrimaryKey",
             Change::DropPrimaryKey { .. } => "DropPrimaryKey",
@@ -280,7 +292,9 @@ impl Change {
             Change::RenameTable { from, to } => format!("{from} -> {to}"),
             Change::SetTableComment { table, .. } => table.to_string(),
             Change::AddColumn { table, column } => format!("{table}.{}", column.name),
-            Change::DropColumn { table, column } => format!("{table}.{column}"),
+            Change::DropColumn { table, column } | Change::DropExpression { table, column } => {
+                format!("{table}.{column}")
+            }
             Change::RenameColumn { table, from, to } => format!("{table}.{from} -> {to}"),
             Change::AlterColumn { table, new, .. } => format!("{table}.{}", new.name),
             Change::SetColumnComment { table, column, .. } => format!("{table}.{column}"),

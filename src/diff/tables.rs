@@ -236,7 +236,7 @@ fn push_table_changes(
                     column: c,
                 });
             }
-            Some(o) => push_column_changes(table, o, n, &renamed, out),
+            Some(o) => push_column_changes(Pair::new(old_table, table), o, n, renamed, out),
         }
     }
     // Generated columns first: PostgreSQL refuses to drop a column that a
@@ -408,20 +408,30 @@ fn push_table_changes(
 }
 
 fn push_column_changes<'a>(
-    table: &QualName,
+    tables: Pair<&QualName>,
     o: &Column,
     n: &Column,
     renamed: impl Fn(&str) -> Option<&'a str>,
     out: &mut Vec<Change>,
 ) {
+    let table = tables.new;
     let mut old = o.clone();
     old.name = n.name.clone();
     old.renamed_from = None;
-    // PostgreSQL follows renames in the generation expression.
-    if let (Some(og), Some(ng)) = (&old.generated, &n.generated) {
-        if same_through_renames(og, ng, renamed) {
+    match (&old.generated, &n.generated) {
+        // PostgreSQL follows renames in the generation expression.
+        (Some(og), Some(ng)) if same_through_renames(og, ng, renamed) => {
             old.generated = n.generated.clone();
         }
+        // Early, before the columns it reads may be dropped.
+        (Some(_), None) => {
+            out.push(Change::DropExpression {
+                table: tables.old.clone(),
+                column: o.name.clone(),
+            });
+            old.generated = None;
+        }
+        _ => {}
     }
     let mut new = n.clone();
     new.renamed_from = None;
@@ -680,6 +690,38 @@ mod tests {
                 "DropPrimaryKey"
             ]
         );
+    }
+
+    #[test]
+    fn a_generated_column_stops_reading_before_its_source_is_dropped() {
+        let mut g = Column::new("g", ColumnType::builtin("boolean"));
+        g.generated = Some("(a IS NOT NULL)".into());
+        let old = schema(vec![Column::new("a", ColumnType::builtin("integer")), g]);
+        let mut h = Column::new("h", ColumnType::builtin("integer"));
+        h.renamed_from = Some("g".into());
+        let mut new = schema(vec![h]);
+        new.tables[0].name.name = "u".into();
+        new.tables[0].renamed_from = Some("t".into());
+        let plan = crate::plan::order::order(diff(&old, &new));
+        let t = QualName::new("app", "t");
+        assert_eq!(
+            plan[..2],
+            [
+                Change::DropExpression {
+                    table: t.clone(),
+                    column: "g".into()
+                },
+                Change::DropColumn {
+                    table: t,
+                    column: "a".into()
+                },
+            ],
+            "{plan:?}"
+        );
+        let Change::AlterColumn { old, .. } = &plan[4] else {
+            panic!("{plan:?}")
+        };
+        assert_eq!(old.generated, None);
     }
 
     #[test]

@@ -301,6 +301,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::SetTableComment { .. }
         | Change::RenameColumn { .. }
         | Change::SetColumnComment { .. }
+        | Change::DropExpression { .. }
         | Change::DropPrimaryKey { .. }
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }

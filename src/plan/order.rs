@@ -22,7 +22,7 @@ pub fn rank(change: &Change) -> u8 {
         Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
         Change::DropPrimaryKey { .. } => 5,
         // Dropping tables and columns early frees their names for renames.
-        Change::DropTable { .. } => 6,
+        Change::DropTable { .. } | Change::DropExpression { .. } => 6,
         Change::DropColumn { .. } => 7,
         Change::RenameTable { .. } => 8,
         Change::RenameColumn { .. } => 9,

@@ -134,6 +134,11 @@ impl Renderer<'_> {
                     .to_string(PostgresQueryBuilder)
             })?],
             Change::AlterColumn { table, old, new } => self.alter_column(table, old, new)?,
+            Change::DropExpression { table, column } => vec![format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
+                qualified(table),
+                quote_ident(column)
+            )],
             Change::SetColumnComment {
                 table,
                 column,

@@ -638,6 +638,13 @@ fn constraints() {
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"."accounts" ("id") ON DELETE RESTRICT ON UPDATE SET DEFAULT DEFERRABLE INITIALLY IMMEDIATE
             -- hazards: [LongLock]"#]],
     );
+    check(
+        Change::DropExpression {
+            table: invoices(),
+            column: "total x2".into(),
+        },
+        expect![[r#"ALTER TABLE "billing"."invoices" ALTER COLUMN "total x2" DROP EXPRESSION"#]],
+    );
     for change in [
         Change::DropPrimaryKey {
             table: invoices(),
