@@ -311,7 +311,13 @@ impl Renderer<'_> {
         let reset_default =
             old_default.is_some() && !matches!(cast, CastKind::Same | CastKind::BinaryCoercible);
         if old.identity.is_some() && new.identity.is_none() {
-            clauses.push("DROP IDENTITY".to_string());
+            if cast == CastKind::Same {
+                clauses.push("DROP IDENTITY".to_string());
+            } else {
+                // Alone: PostgreSQL checks `TYPE` against the column as it
+                // was before the statement, still an identity (integers only).
+                out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP IDENTITY"));
+            }
         }
         if old_default.is_some() && (new_default.is_none() || reset_default) {
             clauses.push("DROP DEFAULT".to_string());

@@ -509,6 +509,15 @@ fn alter_column_identity() {
             r#"ALTER TABLE "billing"."invoices" ALTER COLUMN "id" DROP IDENTITY, ALTER COLUMN "id" DROP NOT NULL"#
         ]],
     );
+    // a type change is checked against the column still an identity: alone first
+    alter(
+        id(Identity::ByDefault),
+        not_null(col("id", "text")),
+        expect![[r#"
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "id" DROP IDENTITY;
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "id" TYPE text USING "id"::text
+            -- hazards: [TableRewrite]"#]],
+    );
 }
 
 #[test]
