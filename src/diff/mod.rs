@@ -78,18 +78,18 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
 }
 
 /// The column `table.column` of the old schema as the new schema declares
-/// it: paired by name first, then by rename hint, as tables and columns are.
+/// it: paired by rename hint first, then by name, as tables and columns are
+/// (close enough: whether the hint is usable is not checked).
 fn new_column<'a>(new: &'a Schema, table: &QualName, column: &str) -> Option<&'a Column> {
-    let t = new.table(table).or_else(|| {
-        new.tables.iter().find(|t| {
-            t.name.schema == table.schema && t.renamed_from.as_deref() == Some(&table.name)
-        })
-    })?;
-    t.column(column).or_else(|| {
-        t.columns
-            .iter()
-            .find(|c| c.renamed_from.as_deref() == Some(column))
-    })
+    let t = new
+        .tables
+        .iter()
+        .find(|t| t.name.schema == table.schema && t.renamed_from.as_deref() == Some(&table.name))
+        .or_else(|| new.table(table))?;
+    t.columns
+        .iter()
+        .find(|c| c.renamed_from.as_deref() == Some(column))
+        .or_else(|| t.column(column))
 }
 
 /// Values only added (old labels keep their relative order): `ADD VALUE`s.

@@ -10,40 +10,49 @@ pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let olds: HashMap<&QualName, &Table> = old.tables.iter().map(|t| (&t.name, t)).collect();
     let new_names: HashSet<&QualName> = new.tables.iter().map(|t| &t.name).collect();
 
-    // Re-key the old side through the hints: new name → old table.
+    // Re-key the old side through the hints first: a hint is used when its
+    // source exists and is not kept under its own name. It wins over a name
+    // match: renamed to the name of a table that is dropped, the table keeps
+    // its rows.
     let mut renamed_away: HashSet<&QualName> = HashSet::new();
-    let mut table_renames: HashMap<QualName, QualName> = HashMap::new(); // old → new
-    let mut pairs: Vec<Pair<&Table>> = Vec::new();
-    let mut created: Vec<&Table> = Vec::new();
+    let mut hinted: Vec<Option<&Table>> = Vec::with_capacity(new.tables.len());
     for n in &new.tables {
-        if let Some(o) = olds.get(&n.name) {
-            pairs.push(Pair::new(o, n));
-            continue;
-        }
-        let hinted = n.renamed_from.as_ref().and_then(|from| {
+        let source = n.renamed_from.as_ref().and_then(|from| {
             let q = QualName::new(n.name.schema.clone(), from.clone());
-            // a hint is used only when its source exists and is not kept under its own name
             olds.get_key_value(&q)
                 .filter(|(k, _)| !new_names.contains(*k) && !renamed_away.contains(*k))
                 .map(|(k, t)| (*k, *t))
         });
-        match hinted {
-            Some((k, o)) => {
-                renamed_away.insert(k);
-                table_renames.insert(o.name.clone(), n.name.clone());
-                out.push(Change::RenameTable {
-                    from: o.name.clone(),
-                    to: n.name.clone(),
-                });
-                pairs.push(Pair::new(o, n));
-            }
-            None => created.push(n),
+        if let Some((k, _)) = source {
+            renamed_away.insert(k);
+        }
+        hinted.push(source.map(|(_, t)| t));
+    }
+    let mut table_renames: HashMap<QualName, QualName> = HashMap::new(); // old → new
+    let mut pairs: Vec<Pair<&Table>> = Vec::new();
+    let mut created: Vec<&Table> = Vec::new();
+    for (n, source) in new.tables.iter().zip(hinted) {
+        if let Some(o) = source {
+            table_renames.insert(o.name.clone(), n.name.clone());
+            out.push(Change::RenameTable {
+                from: o.name.clone(),
+                to: n.name.clone(),
+            });
+            pairs.push(Pair::new(o, n));
+        } else if let Some(o) = olds
+            .get(&n.name)
+            .filter(|o| !renamed_away.contains(&o.name))
+        {
+            pairs.push(Pair::new(o, n));
+        } else {
+            created.push(n);
         }
     }
+    let paired: HashSet<&QualName> = pairs.iter().map(|p| &p.old.name).collect();
     let dropped: Vec<&Table> = old
         .tables
         .iter()
-        .filter(|t| !new_names.contains(&t.name) && !renamed_away.contains(&t.name))
+        .filter(|t| !paired.contains(&t.name))
         .collect();
 
     for t in created {
@@ -69,9 +78,10 @@ pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         });
     }
 
+    let dropped_names: HashSet<&QualName> = dropped.iter().map(|t| &t.name).collect();
     let start = out.len();
     for p in &pairs {
-        push_table_changes(*p, &table_renames, out);
+        push_table_changes(*p, &table_renames, &dropped_names, out);
     }
     push_foreign_keys_of_dropped_keys(&pairs, start, out);
 }
@@ -165,6 +175,7 @@ pub(super) fn push_create_table(t: &Table, out: &mut Vec<Change>) {
 fn push_table_changes(
     p: Pair<&Table>,
     table_renames: &HashMap<QualName, QualName>,
+    dropped_tables: &HashSet<&QualName>,
     out: &mut Vec<Change>,
 ) {
     let table = &p.new.name;
@@ -185,32 +196,53 @@ fn push_table_changes(
     let mut col_renames: HashMap<String, String> = HashMap::new(); // old → new
     let mut renamed_away: HashSet<&str> = HashSet::new();
     // First every pairing and rename: a generated column compares its
-    // expression through the renames of the columns it reads.
-    let mut paired: Vec<(&Column, Option<&Column>)> = Vec::with_capacity(p.new.columns.len());
+    // expression through the renames of the columns it reads. Hints first,
+    // as for tables: renamed to the name of a dropped column, a column keeps
+    // its values.
+    let mut hinted: Vec<Option<&Column>> = Vec::with_capacity(p.new.columns.len());
     for n in &p.new.columns {
-        let old = match old_cols.get(n.name.as_str()) {
-            Some(o) => Some(*o),
-            None => match n.renamed_from.as_deref() {
-                Some(from)
-                    if old_cols.contains_key(from)
-                        && !new_col_names.contains(from)
-                        && !renamed_away.contains(from) =>
-                {
-                    renamed_away.insert(from);
-                    col_renames.insert(from.to_string(), n.name.clone());
-                    out.push(Change::RenameColumn {
-                        table: table.clone(),
-                        from: from.to_string(),
-                        to: n.name.clone(),
-                    });
-                    Some(old_cols[from])
-                }
-                _ => None,
-            },
+        let source = match n.renamed_from.as_deref() {
+            Some(from)
+                if old_cols.contains_key(from)
+                    && !new_col_names.contains(from)
+                    && !renamed_away.contains(from) =>
+            {
+                renamed_away.insert(from);
+                col_renames.insert(from.to_string(), n.name.clone());
+                out.push(Change::RenameColumn {
+                    table: table.clone(),
+                    from: from.to_string(),
+                    to: n.name.clone(),
+                });
+                Some(old_cols[from])
+            }
+            _ => None,
         };
+        hinted.push(source);
+    }
+    let mut paired: Vec<(&Column, Option<&Column>)> = Vec::with_capacity(p.new.columns.len());
+    for (n, source) in p.new.columns.iter().zip(hinted) {
+        let old = source.or_else(|| {
+            old_cols
+                .get(n.name.as_str())
+                .copied()
+                .filter(|o| !renamed_away.contains(o.name.as_str()))
+        });
         paired.push((n, old));
     }
-    let renamed = |c: &str| col_renames.get(c).map(String::as_str);
+    let kept: HashSet<&str> = paired
+        .iter()
+        .filter_map(|(_, o)| o.map(|o| o.name.as_str()))
+        .collect();
+    // An old column dropped while a new one takes its name is not that one:
+    // `\0` never matches a name.
+    let dropped = |c: &str| old_cols.contains_key(c) && !kept.contains(c);
+    let renamed = |c: &str| {
+        col_renames
+            .get(c)
+            .map(String::as_str)
+            .or_else(|| dropped(c).then_some("\0"))
+    };
     // Columns whose generation expression is added or changed: PostgreSQL 15
     // cannot alter it, so the column is dropped and added back, and every
     // key, check and index on it must be added back too.
@@ -244,7 +276,7 @@ fn push_table_changes(
     let (generated, regular): (Vec<&Column>, Vec<&Column>) =
         p.old.columns.iter().partition(|c| c.generated.is_some());
     for o in generated.into_iter().chain(regular) {
-        if !new_col_names.contains(o.name.as_str()) && !renamed_away.contains(o.name.as_str()) {
+        if dropped(&o.name) {
             out.push(Change::DropColumn {
                 table: old_table.clone(),
                 column: o.name.clone(),
@@ -254,7 +286,7 @@ fn push_table_changes(
 
     // Constraints and indexes refer to columns by name; PostgreSQL follows
     // renames, so compare the old side through the renames.
-    let rc = |c: &String| col_renames.get(c).cloned().unwrap_or_else(|| c.clone());
+    let rc = |c: &String| renamed(c).map_or_else(|| c.clone(), str::to_string);
     let rcs = |cs: &[String]| cs.iter().map(rc).collect::<Vec<_>>();
 
     let old_pk = p.old.primary_key.as_ref().map(|pk| {
@@ -386,6 +418,9 @@ fn push_table_changes(
             f.columns = rcs(&f.columns);
             if let Some(to) = table_renames.get(&f.ref_table) {
                 f.ref_table = to.clone();
+            } else if dropped_tables.contains(&f.ref_table) {
+                // a new table may have taken its name
+                f.ref_table.name.insert(0, '\0');
             }
             // Column renames of the referenced table are followed too when
             // the table references itself.
@@ -722,6 +757,68 @@ mod tests {
             panic!("{plan:?}")
         };
         assert_eq!(old.generated, None);
+    }
+
+    #[test]
+    fn a_rename_hint_wins_over_a_name_match() {
+        use crate::model::{Index, IndexKey, IndexTarget};
+        // b is dropped and a renamed to b; a keeps its rows, b's index goes
+        let mut old = schema(vec![
+            Column::new("a", ColumnType::builtin("integer")),
+            Column::new("b", ColumnType::builtin("integer")),
+        ]);
+        old.tables[0].indexes.push(Index {
+            name: "t_b_idx".into(),
+            unique: false,
+            method: "btree".into(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Column("b".into()),
+                desc: false,
+                nulls_first: None,
+            }],
+            include: vec![],
+            predicate: None,
+        });
+        let other = Table::new(QualName::new("app", "u"));
+        old.tables.push(other);
+        old.normalize();
+        let mut new = old.clone();
+        new.tables.retain(|t| t.name.name == "t");
+        let t = &mut new.tables[0];
+        t.columns.remove(1);
+        t.columns[0].name = "b".into();
+        t.columns[0].renamed_from = Some("a".into());
+        t.name.name = "u".into();
+        t.renamed_from = Some("t".into());
+        let tq = |n: &str| QualName::new("app", n);
+        let plan = crate::plan::order::order(diff(&old, &new));
+        assert_eq!(
+            plan,
+            [
+                Change::DropIndex {
+                    table: tq("t"),
+                    name: "t_b_idx".into()
+                },
+                Change::DropTable { name: tq("u") },
+                Change::DropColumn {
+                    table: tq("t"),
+                    column: "b".into()
+                },
+                Change::RenameTable {
+                    from: tq("t"),
+                    to: tq("u")
+                },
+                Change::RenameColumn {
+                    table: tq("u"),
+                    from: "a".into(),
+                    to: "b".into()
+                },
+                Change::CreateIndex {
+                    table: tq("u"),
+                    index: new.tables[0].indexes[0].clone()
+                },
+            ]
+        );
     }
 
     #[test]
