@@ -35,8 +35,10 @@ pub fn rank(change: &Change) -> u8 {
         {
             11
         }
+        // New generated columns, and recreated ones, last: they may read a
+        // new column, which PostgreSQL needs to exist first.
+        Change::AddColumn { column, .. } if column.generated.is_some() => 13,
         Change::AddColumn { .. } => 12,
-        // Recreated generated columns last: they may read a new column.
         Change::AlterColumn { .. } => 13,
         Change::AddPrimaryKey { .. } => 14,
         Change::AddUnique { .. } => 15,
@@ -114,6 +116,14 @@ mod tests {
             old: Column::new("a", ColumnType::builtin("integer")),
             new: Column::new("a", ColumnType::builtin("bigint")),
         };
-        assert_eq!(order(vec![add.clone(), alter.clone()]), [alter, add]);
+        assert_eq!(
+            order(vec![add.clone(), alter.clone()]),
+            [alter, add.clone()]
+        );
+        let plain = Change::AddColumn {
+            table: QualName::new("app", "t"),
+            column: Column::new("a", ColumnType::builtin("integer")),
+        };
+        assert_eq!(order(vec![add.clone(), plain.clone()]), [plain, add]);
     }
 }
