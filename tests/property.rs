@@ -77,6 +77,8 @@ enum Ty {
     I4Arr,
     /// An enum of the schema, by id.
     Enum(u32),
+    /// An array of an enum of the schema.
+    EnumArr(u32),
 }
 
 const BUILTINS: [Ty; 18] = [
@@ -135,7 +137,7 @@ impl Ty {
             Ty::Uuid => "uuid",
             Ty::TextArr => "text[]",
             Ty::I4Arr => "integer[]",
-            Ty::Enum(_) => unreachable!("enums are named types"),
+            Ty::Enum(_) | Ty::EnumArr(_) => unreachable!("enums are named types"),
         }
     }
 
@@ -160,6 +162,7 @@ impl Ty {
             Ty::Jsonb => vec![Ty::Text],
             Ty::Uuid => vec![Ty::Text],
             Ty::TextArr => vec![],
+            Ty::EnumArr(_) => vec![Ty::TextArr],
             Ty::I4Arr => vec![Ty::TextArr],
             // a label may be longer than 40 characters
             Ty::Enum(_) if data => vec![Ty::Text],
@@ -168,6 +171,9 @@ impl Ty {
         if self == Ty::Text && !data {
             // '1' is no label: only without rows
             v.extend(enums.iter().map(|e| Ty::Enum(e.id)));
+        }
+        if self == Ty::TextArr {
+            v.extend(enums.iter().map(|e| Ty::EnumArr(e.id)));
         }
         v
     }
@@ -703,14 +709,13 @@ impl G {
     }
 
     fn ty_from_seed(&self, s: u8) -> Ty {
-        let n = BUILTINS.len() + 2;
+        let n = BUILTINS.len() + 3;
         let i = s as usize % n;
-        if i < BUILTINS.len() {
-            BUILTINS[i]
-        } else if let Some(e) = self.enums.get(s as usize % self.enums.len().max(1)) {
-            Ty::Enum(e.id)
-        } else {
-            Ty::Text
+        match self.enums.get(s as usize / n % self.enums.len().max(1)) {
+            _ if i < BUILTINS.len() => BUILTINS[i],
+            Some(e) if i == BUILTINS.len() + 2 => Ty::EnumArr(e.id),
+            Some(e) => Ty::Enum(e.id),
+            None => Ty::Text,
         }
     }
 
@@ -844,7 +849,9 @@ impl G {
                         .map(|(_, (n, _))| n)
                         .collect();
                     freed.sort();
-                    self.tables[t].name = if style % 5 == 4 && !freed.is_empty() {
+                    // (only a table of A: a new one would be paired by name)
+                    let of_a = self.a_tables.contains(&self.tables[t].id);
+                    self.tables[t].name = if style % 5 == 4 && of_a && !freed.is_empty() {
                         self.reused = true;
                         freed[*style as usize / 5 % freed.len()].clone()
                     } else {
@@ -884,7 +891,8 @@ impl G {
                             })
                             .unwrap_or_default();
                         freed.sort();
-                        let name = if style % 5 == 4 && !freed.is_empty() {
+                        let of_a = self.a_cols.contains_key(&tb.cols[c].id);
+                        let name = if style % 5 == 4 && of_a && !freed.is_empty() {
                             self.reused = true;
                             freed[*style as usize / 5 % freed.len()].clone()
                         } else {
@@ -1273,7 +1281,11 @@ impl G {
                 let used = self
                     .tables
                     .iter()
-                    .any(|t| t.cols.iter().any(|c| c.ty == Ty::Enum(id)));
+                    .any(|t| {
+                        t.cols
+                            .iter()
+                            .any(|c| c.ty == Ty::Enum(id) || c.ty == Ty::EnumArr(id))
+                    });
                 if !used {
                     self.enums.remove(e);
                 }
@@ -1407,6 +1419,7 @@ impl G {
     fn column_type(&self, ty: Ty) -> ColumnType {
         match ty {
             Ty::Enum(id) => ColumnType::named(self.enum_qual(id), false),
+            Ty::EnumArr(id) => ColumnType::named(self.enum_qual(id), true),
             t => ColumnType::builtin(t.canonical()),
         }
     }
@@ -1437,6 +1450,7 @@ impl G {
             (Ty::Uuid, _) => "'00000000-0000-0000-0000-000000000002'::uuid".into(),
             (Ty::TextArr, _) => ["'{}'::text[]", "'{a,\"b c\"}'::text[]"][v as usize].into(),
             (Ty::I4Arr, _) => "'{1,2}'::integer[]".into(),
+            (Ty::EnumArr(id), _) => format!("'{{}}'::{}[]", self.enum_printed(id)),
             (Ty::Enum(id), _) => {
                 let e = self.enums.iter().find(|e| e.id == id).unwrap();
                 format!("{}::{}", pg_lit(&e.anchor), self.enum_printed(id))
@@ -1578,7 +1592,7 @@ impl G {
 /// would change the type of a column a generated column reads, which
 /// PostgreSQL 15 refuses (a known limitation, like any type change of it).
 fn gen_source(c: &GCol) -> bool {
-    c.gen_src.is_none() && !matches!(c.ty, Ty::Enum(_))
+    c.gen_src.is_none() && !matches!(c.ty, Ty::Enum(_) | Ty::EnumArr(_))
 }
 
 fn pk_candidate(c: &GCol) -> bool {
@@ -1631,6 +1645,7 @@ fn data_literal(g: &G, ty: Ty) -> String {
         Ty::Uuid => "'00000000-0000-0000-0000-000000000001'".into(),
         Ty::TextArr | Ty::I4Arr => "'{1}'".into(),
         Ty::Enum(id) => pg_lit(&g.enums.iter().find(|e| e.id == id).unwrap().anchor),
+        Ty::EnumArr(_) => "'{}'".into(),
         _ => unreachable!(),
     }
 }
