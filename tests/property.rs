@@ -172,7 +172,7 @@ impl Ty {
             // '1' is no label: only without rows
             v.extend(enums.iter().map(|e| Ty::Enum(e.id)));
         }
-        if self == Ty::TextArr {
+        if self == Ty::TextArr && !data {
             v.extend(enums.iter().map(|e| Ty::EnumArr(e.id)));
         }
         v
@@ -916,7 +916,10 @@ impl G {
                 if col.gen_src.is_some() || read {
                     return;
                 }
-                let int_only = col.identity.is_some() || self.in_fk(self.tables[t].id, col.id);
+                // (a foreign key column, even one whose key is gone, holds
+                // NULL: a check on it must stay one that NULL passes)
+                let int_only =
+                    col.identity.is_some() || col.is_ref || self.in_fk(self.tables[t].id, col.id);
                 let targets: Vec<Ty> = col
                     .ty
                     .targets(self.data, &self.enums)
@@ -992,8 +995,10 @@ impl G {
                     Some(src) => {
                         // Rolling back casts the boolean to the old type:
                         // only types boolean has a cast to.
-                        let castable =
-                            matches!(col.ty, Ty::Bool | Ty::I4 | Ty::Text) || col.ty.is_varchar();
+                        let from_bool =
+                            |ty: Ty| matches!(ty, Ty::Bool | Ty::I4 | Ty::Text) || ty.is_varchar();
+                        let castable = from_bool(col.ty)
+                            && self.a_cols.get(&col.id).map_or(true, |ty| from_bool(*ty));
                         if col.identity.is_some()
                             || col.is_ref
                             || !castable
@@ -1278,14 +1283,11 @@ impl G {
                     return;
                 };
                 let id = self.enums[e].id;
-                let used = self
-                    .tables
-                    .iter()
-                    .any(|t| {
-                        t.cols
-                            .iter()
-                            .any(|c| c.ty == Ty::Enum(id) || c.ty == Ty::EnumArr(id))
-                    });
+                let used = self.tables.iter().any(|t| {
+                    t.cols
+                        .iter()
+                        .any(|c| c.ty == Ty::Enum(id) || c.ty == Ty::EnumArr(id))
+                });
                 if !used {
                     self.enums.remove(e);
                 }
