@@ -13,7 +13,7 @@ pub use change::{Change, EnumColumn};
 pub use pair::Pair;
 
 use crate::model::{Column, EnumType, QualName, Schema};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Computes the changes that turn `old` into `new`. Both must be normalised
 /// ([`Schema::normalize`]); the result is deterministic.
@@ -22,7 +22,18 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     push_namespaces(old, new, &mut out);
     push_extensions(old, new, &mut out);
     push_enums(old, new, &mut out);
-    tables::push_tables(old, new, &mut out);
+    // Checks and indexes whose expressions name a recreated enum type are
+    // dropped before and added back after it: PostgreSQL cannot re-cast them.
+    let recreated: HashSet<&QualName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::RecreateEnum { new, .. } => Some(&new.name),
+            _ => None,
+        })
+        .collect();
+    let mut tables_out = Vec::new();
+    tables::push_tables(old, new, &recreated, &mut tables_out);
+    out.extend(tables_out);
     out
 }
 
@@ -149,6 +160,56 @@ fn push_enum_values(
 mod tests {
     use super::*;
     use crate::model::{ColumnType, Table};
+
+    #[test]
+    fn checks_and_indexes_naming_a_recreated_enum_are_dropped_before_it() {
+        use crate::model::{Check, Index, IndexKey, IndexTarget};
+        let e = QualName::new("app", "e");
+        let schema = |values: &[&str]| {
+            let mut t = Table::new(QualName::new("app", "t"));
+            t.columns
+                .push(Column::new("c", ColumnType::named(e.clone(), false)));
+            t.checks.push(Check {
+                name: "t_check".into(),
+                expr: "(c <> 'a'::app.e)".into(),
+            });
+            t.indexes.push(Index {
+                name: "t_c_idx".into(),
+                unique: false,
+                method: "btree".into(),
+                keys: vec![IndexKey {
+                    target: IndexTarget::Column("c".into()),
+                    desc: false,
+                    nulls_first: None,
+                }],
+                include: vec![],
+                predicate: Some("c <> 'a'::app.e".into()),
+            });
+            let mut s = Schema {
+                namespaces: vec!["app".into()],
+                enums: vec![EnumType {
+                    name: e.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+                tables: vec![t],
+                ..Schema::default()
+            };
+            s.normalize();
+            s
+        };
+        let plan = crate::plan::order::order(diff(&schema(&["a", "b"]), &schema(&["b", "a"])));
+        let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "DropCheck",
+                "DropIndex",
+                "RecreateEnum",
+                "AddCheck",
+                "CreateIndex"
+            ]
+        );
+    }
 
     #[test]
     fn recreated_enum_columns_carry_their_defaults() {

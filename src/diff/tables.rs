@@ -6,7 +6,12 @@ use crate::model::{Check, Column, Index, IndexTarget, QualName, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Pairs tables (after applying rename hints) and pushes their changes.
-pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+pub(super) fn push_tables(
+    old: &Schema,
+    new: &Schema,
+    recreated_types: &HashSet<&QualName>,
+    out: &mut Vec<Change>,
+) {
     let olds: HashMap<&QualName, &Table> = old.tables.iter().map(|t| (&t.name, t)).collect();
     let new_names: HashSet<&QualName> = new.tables.iter().map(|t| &t.name).collect();
 
@@ -81,7 +86,7 @@ pub(super) fn push_tables(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let dropped_names: HashSet<&QualName> = dropped.iter().map(|t| &t.name).collect();
     let start = out.len();
     for p in &pairs {
-        push_table_changes(*p, &table_renames, &dropped_names, out);
+        push_table_changes(*p, &table_renames, &dropped_names, recreated_types, out);
     }
     push_foreign_keys_of_dropped_keys(&pairs, start, out);
 }
@@ -176,6 +181,7 @@ fn push_table_changes(
     p: Pair<&Table>,
     table_renames: &HashMap<QualName, QualName>,
     dropped_tables: &HashSet<&QualName>,
+    recreated_types: &HashSet<&QualName>,
     out: &mut Vec<Change>,
 ) {
     let table = &p.new.name;
@@ -257,7 +263,10 @@ fn push_table_changes(
         })
         .collect();
     let on_recreated = |cols: &[String]| cols.iter().any(|c| recreated.contains(c.as_str()));
-    let reads_recreated = |e: &str| recreated.iter().any(|c| mentions(e, c));
+    let reads_recreated = |e: &str| {
+        recreated.iter().any(|c| mentions(e, c))
+            || recreated_types.iter().any(|q| mentions(e, &q.name))
+    };
     for (n, old) in paired {
         match old {
             None => {

@@ -17,10 +17,12 @@ pub fn rank(change: &Change) -> u8 {
     match change {
         Change::CreateNamespace { .. } => 0,
         Change::CreateExtension { .. } => 1,
-        Change::CreateEnum { .. } | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 2,
+        Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
         Change::DropForeignKey { .. } => 3,
         Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
-        Change::DropPrimaryKey { .. } => 5,
+        // After the checks and indexes naming the type are dropped, before
+        // renames (it names columns as they were).
+        Change::DropPrimaryKey { .. } | Change::RecreateEnum { .. } => 5,
         // Dropping tables and columns early frees their names for renames.
         Change::DropTable { .. } | Change::DropExpression { .. } => 6,
         Change::DropColumn { .. } => 7,

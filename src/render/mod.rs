@@ -50,10 +50,9 @@
 //! - **`RecreateEnum`**: the old type is renamed to `<name>__graft_old`, the
 //!   new one created, every listed column re-cast through `text`, the old
 //!   type dropped. A column default is dropped before the cast and the
-//!   declared one set after it. An index predicate or check constraint that
-//!   mentions the type makes the cast fail (the transaction rolls back,
-//!   nothing is lost): dependent indexes and checks must be dropped before
-//!   and recreated after by the plan.
+//!   declared one set after it. An index or check constraint that names the
+//!   type would make the cast fail: the diff drops it before and adds it
+//!   back after.
 //! - **`AddEnumValue`** runs in a transaction, but the new label cannot be
 //!   used (as a default, in a check, in a row) before that transaction
 //!   commits, unless the type was created in the same transaction.
