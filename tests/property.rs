@@ -239,11 +239,13 @@ fn kind_of(k: u8) -> Kind {
 }
 
 /// The kind a check or predicate takes for a column type: what does not
-/// apply to the type falls back to `IS NOT NULL`.
-fn effective(kind: Kind, ty: Ty) -> Kind {
+/// apply to the type falls back to `IS NOT NULL`. With rows, an enum column
+/// holds the label it would be compared with.
+fn effective(kind: Kind, ty: Ty, data: bool) -> Kind {
     match kind {
         Kind::Positive if ty.is_int() || ty.is_num() => Kind::Positive,
         Kind::NonEmpty if ty == Ty::Text || ty.is_varchar() => Kind::NonEmpty,
+        Kind::NonEmpty if matches!(ty, Ty::Enum(_)) && !data => Kind::NonEmpty,
         _ => Kind::NotNull,
     }
 }
@@ -633,11 +635,13 @@ fn case() -> impl Strategy<Value = Case> {
     (
         any::<u8>(),
         prop::bool::weighted(0.6),
+        vec((1..4u8, any::<u8>()).prop_map(|(n, s)| Edit::AddEnum(n, s)), 0..3),
         vec(add_table(), 1..5),
         vec(edit(false), 0..14),
         vec(edit(true), 0..14),
     )
-        .prop_map(|(ns_style, data, mut a, more, b)| {
+        .prop_map(|(ns_style, data, mut a, tables, more, b)| {
+            a.extend(tables);
             a.extend(more);
             Case {
                 ns_style,
@@ -709,11 +713,11 @@ impl G {
     }
 
     fn ty_from_seed(&self, s: u8) -> Ty {
-        let n = BUILTINS.len() + 3;
+        let n = BUILTINS.len() + 5;
         let i = s as usize % n;
         match self.enums.get(s as usize / n % self.enums.len().max(1)) {
             _ if i < BUILTINS.len() => BUILTINS[i],
-            Some(e) if i == BUILTINS.len() + 2 => Ty::EnumArr(e.id),
+            Some(e) if i == BUILTINS.len() + 4 => Ty::EnumArr(e.id),
             Some(e) => Ty::Enum(e.id),
             None => Ty::Text,
         }
@@ -1453,10 +1457,7 @@ impl G {
             (Ty::TextArr, _) => ["'{}'::text[]", "'{a,\"b c\"}'::text[]"][v as usize].into(),
             (Ty::I4Arr, _) => "'{1,2}'::integer[]".into(),
             (Ty::EnumArr(id), _) => format!("'{{}}'::{}[]", self.enum_printed(id)),
-            (Ty::Enum(id), _) => {
-                let e = self.enums.iter().find(|e| e.id == id).unwrap();
-                format!("{}::{}", pg_lit(&e.anchor), self.enum_printed(id))
-            }
+            (Ty::Enum(id), _) => self.anchor_literal(id),
             _ => unreachable!(),
         }
     }
@@ -1525,7 +1526,7 @@ impl G {
                     let col = t.col(c.col).unwrap();
                     Check {
                         name: c.name.clone(),
-                        expr: check_text(c.kind, &col.name, col.ty),
+                        expr: self.check_text(c.kind, &col.name, col.ty),
                     }
                 })
                 .collect();
@@ -1559,7 +1560,7 @@ impl G {
                     include: names(&i.include),
                     predicate: i.pred.map(|(c, k)| {
                         let col = t.col(c).unwrap();
-                        pred_text(k, &col.name, col.ty)
+                        self.pred_text(k, &col.name, col.ty)
                     }),
                 })
                 .collect();
@@ -1609,27 +1610,37 @@ fn effective_lower(ty: Ty) -> bool {
     ty == Ty::Text || ty.is_varchar()
 }
 
-/// A check as `pg_get_expr(conbin)` prints it.
-fn check_text(kind: Kind, col: &str, ty: Ty) -> String {
-    let c = pg_ident(col);
-    match effective(kind, ty) {
-        Kind::Positive if ty.is_int() => format!("({c} > 0)"),
-        Kind::Positive => format!("({c} > (0)::numeric)"),
-        Kind::NonEmpty if ty == Ty::Text => format!("({c} <> ''::text)"),
-        Kind::NonEmpty => format!("(({c})::text <> ''::text)"),
-        Kind::NotNull => format!("({c} IS NOT NULL)"),
+impl G {
+    /// `'<anchor>'::<enum>`, as PostgreSQL prints it.
+    fn anchor_literal(&self, id: u32) -> String {
+        let e = self.enums.iter().find(|e| e.id == id).unwrap();
+        format!("{}::{}", pg_lit(&e.anchor), self.enum_printed(id))
     }
-}
 
-/// An index predicate as `pg_get_expr(indpred, indrelid, true)` prints it.
-fn pred_text(kind: Kind, col: &str, ty: Ty) -> String {
-    let c = pg_ident(col);
-    match effective(kind, ty) {
-        Kind::Positive if ty.is_int() => format!("{c} > 0"),
-        Kind::Positive => format!("{c} > 0::numeric"),
-        Kind::NonEmpty if ty == Ty::Text => format!("{c} <> ''::text"),
-        Kind::NonEmpty => format!("{c}::text <> ''::text"),
-        Kind::NotNull => format!("{c} IS NOT NULL"),
+    /// A check as `pg_get_expr(conbin)` prints it.
+    fn check_text(&self, kind: Kind, col: &str, ty: Ty) -> String {
+        let c = pg_ident(col);
+        match (effective(kind, ty, self.data), ty) {
+            (Kind::Positive, t) if t.is_int() => format!("({c} > 0)"),
+            (Kind::Positive, _) => format!("({c} > (0)::numeric)"),
+            (Kind::NonEmpty, Ty::Text) => format!("({c} <> ''::text)"),
+            (Kind::NonEmpty, Ty::Enum(id)) => format!("({c} <> {})", self.anchor_literal(id)),
+            (Kind::NonEmpty, _) => format!("(({c})::text <> ''::text)"),
+            (Kind::NotNull, _) => format!("({c} IS NOT NULL)"),
+        }
+    }
+
+    /// An index predicate as `pg_get_expr(indpred, indrelid, true)` prints it.
+    fn pred_text(&self, kind: Kind, col: &str, ty: Ty) -> String {
+        let c = pg_ident(col);
+        match (effective(kind, ty, self.data), ty) {
+            (Kind::Positive, t) if t.is_int() => format!("{c} > 0"),
+            (Kind::Positive, _) => format!("{c} > 0::numeric"),
+            (Kind::NonEmpty, Ty::Text) => format!("{c} <> ''::text"),
+            (Kind::NonEmpty, Ty::Enum(id)) => format!("{c} <> {}", self.anchor_literal(id)),
+            (Kind::NonEmpty, _) => format!("{c}::text <> ''::text"),
+            (Kind::NotNull, _) => format!("{c} IS NOT NULL"),
+        }
     }
 }
 
