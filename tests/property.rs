@@ -930,9 +930,10 @@ impl G {
                     .into_iter()
                     .filter(|ty| !int_only || ty.is_int())
                     .collect();
-                // With rows, one cast from A's type: each is chosen to take
-                // the row's value; two in a row may not (jsonb → text → integer).
-                if self.data && self.a_cols.get(&col.id).is_some_and(|a| *a != col.ty) {
+                // One cast from A's type: each is chosen to take the row's
+                // value and to have a cast back (for the roll back); two in a
+                // row may not (jsonb → text → integer: no cast integer → jsonb).
+                if self.a_cols.get(&col.id).is_some_and(|a| *a != col.ty) {
                     return;
                 }
                 if let Some(i) = pick(&targets, x) {
