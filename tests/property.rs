@@ -1,31 +1,48 @@
 //! Property test: random schema pairs round-trip through a real database.
 //!
 //! A case is a namespace, a list of edits that builds schema A from nothing
-//! and a second list that turns A into B (B overlaps A: tables and columns
-//! renamed with `renamed_from` hints, types changed along casts, constraints,
-//! indexes, foreign keys (cycles included), enums, comments and identity
-//! added and dropped). Names are often hostile: quotes, spaces, semicolons,
-//! upper case, keywords, dots, backslashes, non-ASCII, 63-byte names.
+//! and a second list that turns A into B, so that B overlaps A: tables and
+//! columns added, dropped and renamed (with `renamed_from` hints, sometimes
+//! to the name of something B dropped), types changed along casts
+//! (widening, narrowing, to and from text, enums and arrays), nullability,
+//! defaults, identity, stored generated columns, primary keys, unique
+//! constraints, checks, indexes (unique, partial, expression, DESC, NULLS
+//! FIRST/LAST, INCLUDE, hash), foreign keys between the tables (self
+//! references and cycles, every action, deferrable), enums and arrays of
+//! them (values added anywhere, removed), comments, extensions. Names are
+//! often hostile: quotes, spaces, semicolons, upper case, reserved words,
+//! dots, backslashes, non-ASCII, leading digits, trailing spaces, 63 bytes.
 //!
-//! For each case, on a database of its own (the namespace is dropped between
-//! cases):
+//! For each case, on one database per test run (every schema is dropped
+//! between cases):
 //!
-//! 1. A and B survive the schema file: `to_file` → JSON → `from_json_str`
-//!    gives the same model back, rename hints included;
-//! 2. migrate to A, introspect equals A; optionally one row per table;
-//! 3. migrate to B (`allow_destructive`), introspect equals B; migrating B
-//!    again is a no-op; the rows are still there, and every column that kept
-//!    its type (renamed or not) kept its value;
-//! 4. the tables emptied, migrate back to A (hints from B's names, a roll
-//!    back), introspect equals A.
+//! 1. A, B and A-with-hints-back survive the schema file: `to_file` → JSON
+//!    → `from_json_str` gives the same model back, rename hints included;
+//! 2. migrate to A, introspect equals A; in most cases one row per table;
+//! 3. the dry run plans what the diff plans; migrate to B
+//!    (`allow_destructive`), introspect equals B; migrating B again is a
+//!    no-op; every row is still there, and every column that kept its type
+//!    (renamed or not) kept its value;
+//! 4. roll back: the tables emptied, migrate B back to A (hints from B's
+//!    names), introspect equals A (up to column order: a column dropped and
+//!    added back comes back last).
+//!
+//! Expressions are generated in the form PostgreSQL prints them back. The
+//! generator steers around what graft documents it cannot do on
+//! PostgreSQL 15: changing the type of a column a generated column reads
+//! (recreating the generated column would move it), a generated column
+//! reading an enum column (recreating the enum changes its type); added or
+//! changed generation expressions move the column last, as graft does. It
+//! also keeps to what a single cast can do: one type change per column, to
+//! types the row's value and the roll back can cast to.
 //!
 //! The edits are abstract (indexes into whatever exists when they apply), so
 //! proptest shrinks a failure to a few edits; the failure message prints
 //! both schemas as schema files and the SQL of the failing plan.
 //!
-//! `GRAFT_PROPTEST_CASES` sets the number of cases (default 32);
-//! `PROPTEST_RNG_SEED` is not read: use the persisted regressions file or
-//! `GRAFT_PROPTEST_SEED` (a u64) to replay a run.
+//! `GRAFT_PROPTEST_CASES` sets the number of cases (default 48, about five
+//! seconds); `GRAFT_PROPTEST_SEED` (a u64) picks the random seed;
+//! `GRAFT_PROPTEST_STATS=1` prints how often each kind of change was planned.
 
 use graft::declare::{from_json_str, Declared};
 use graft::diff::diff;
@@ -635,7 +652,10 @@ fn case() -> impl Strategy<Value = Case> {
     (
         any::<u8>(),
         prop::bool::weighted(0.6),
-        vec((1..4u8, any::<u8>()).prop_map(|(n, s)| Edit::AddEnum(n, s)), 0..3),
+        vec(
+            (1..4u8, any::<u8>()).prop_map(|(n, s)| Edit::AddEnum(n, s)),
+            0..3,
+        ),
         vec(add_table(), 1..5),
         vec(edit(false), 0..14),
         vec(edit(true), 0..14),
@@ -1757,9 +1777,11 @@ fn count(what: &str, old: &Schema, new: &Schema) {
     }
 }
 
+const NO_CHANGES: &str = "-- no changes\n";
+
 fn plan_of(old: &Schema, new: &Schema) -> String {
     match build_plan(diff(old, new)) {
-        Ok(p) if p.is_empty() => "-- no changes\n".into(),
+        Ok(p) if p.is_empty() => NO_CHANGES.into(),
         Ok(p) => plan_sql(&p),
         Err(e) => format!("-- does not render: {e}\n"),
     }
@@ -1989,9 +2011,17 @@ async fn run_case(client: &mut tokio_postgres::Client, case: &Case) -> Result<()
         );
     }
 
-    // 3. A → B
+    // 3. A → B; the dry run (from the stored snapshot) plans what the diff does
     let plan_b = plan_of(&built.a, &built.b);
     let pb = Plugin::new(PLUGIN, built.b.clone());
+    match migrator.plan(client, &pb).await {
+        Ok(pp) if plan_sql(&pp.plan) == plan_b || (pp.plan.is_empty() && plan_b == NO_CHANGES) => {}
+        Ok(pp) => {
+            let dry = plan_sql(&pp.plan);
+            return fail("the dry run plans something else", dry, &plan_b);
+        }
+        Err(e) => return fail("dry run of B", error_text(&e), &plan_b),
+    }
     if let Err(e) = migrator.migrate(client, &pb).await {
         return fail("migrate A to B", error_text(&e), &plan_b);
     }
@@ -2074,7 +2104,7 @@ fn cases() -> u32 {
     std::env::var("GRAFT_PROPTEST_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(32)
+        .unwrap_or(48)
 }
 
 #[test]
