@@ -91,8 +91,8 @@ pub(super) fn push_tables(
     push_foreign_keys_of_dropped_keys(&pairs, start, out);
 }
 
-/// A foreign key depends on the key (primary key or unique constraint) it
-/// references: PostgreSQL refuses to drop that key while the foreign key
+/// A foreign key depends on the key (primary key, unique constraint or plain
+/// unique index) it references: PostgreSQL refuses to drop that key while the foreign key
 /// exists. When a kept foreign key references a key that is dropped (or
 /// replaced, e.g. renamed), drop the foreign key before it and add it back.
 /// `out[start..]` holds the changes of the paired tables.
@@ -101,29 +101,49 @@ fn push_foreign_keys_of_dropped_keys(pairs: &[Pair<&Table>], start: usize, out: 
     let mut dropped_keys: HashMap<&QualName, Vec<BTreeSet<&str>>> = HashMap::new();
     let mut dropped_fks: HashSet<(QualName, String)> = HashSet::new();
     for c in &out[start..] {
-        let (table, name, pk) = match c {
-            Change::DropPrimaryKey { table, name } => (table, name, true),
-            Change::DropUnique { table, name } => (table, name, false),
+        let (table, columns): (_, Option<Vec<&str>>) = match c {
+            Change::DropPrimaryKey { table, .. } => (
+                table,
+                by_old
+                    .get(table)
+                    .and_then(|t| t.primary_key.as_ref())
+                    .map(|k| k.columns.iter().map(String::as_str).collect()),
+            ),
+            Change::DropUnique { table, name } => (
+                table,
+                by_old
+                    .get(table)
+                    .and_then(|t| t.uniques.iter().find(|u| &u.name == name))
+                    .map(|u| u.columns.iter().map(String::as_str).collect()),
+            ),
+            // a plain unique index can back a foreign key too
+            Change::DropIndex { table, name } => (
+                table,
+                by_old
+                    .get(table)
+                    .and_then(|t| t.indexes.iter().find(|i| &i.name == name))
+                    .filter(|i| i.unique && i.predicate.is_none())
+                    .and_then(|i| {
+                        i.keys
+                            .iter()
+                            .map(|k| match &k.target {
+                                IndexTarget::Column(c) => Some(c.as_str()),
+                                IndexTarget::Expr(_) => None,
+                            })
+                            .collect()
+                    }),
+            ),
             Change::DropForeignKey { table, name } => {
                 dropped_fks.insert((table.clone(), name.clone()));
                 continue;
             }
             _ => continue,
         };
-        let Some(t) = by_old.get(table) else { continue };
-        let columns = if pk {
-            t.primary_key.as_ref().map(|k| &k.columns)
-        } else {
-            t.uniques
-                .iter()
-                .find(|u| &u.name == name)
-                .map(|u| &u.columns)
-        };
-        if let Some(cols) = columns {
+        if let (Some(t), Some(cols)) = (by_old.get(table), columns) {
             dropped_keys
                 .entry(&t.name)
                 .or_default()
-                .push(cols.iter().map(String::as_str).collect());
+                .push(cols.into_iter().collect());
         }
     }
     if dropped_keys.is_empty() {
@@ -826,6 +846,63 @@ mod tests {
                     table: tq("u"),
                     index: new.tables[0].indexes[0].clone()
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_foreign_key_is_dropped_and_added_around_a_dropped_unique_index() {
+        use crate::model::{ForeignKey, Index, IndexKey, IndexTarget, PrimaryKey};
+        let mut t = Table::new(QualName::new("app", "t"));
+        t.columns
+            .push(Column::new("id", ColumnType::builtin("integer")));
+        t.columns
+            .push(Column::new("parent", ColumnType::builtin("integer")));
+        t.indexes.push(Index {
+            name: "t_id_idx".into(),
+            unique: true,
+            method: "btree".into(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Column("id".into()),
+                desc: false,
+                nulls_first: None,
+            }],
+            include: vec![],
+            predicate: None,
+        });
+        t.foreign_keys.push(ForeignKey {
+            name: "t_parent_fkey".into(),
+            columns: vec!["parent".into()],
+            ref_table: t.name.clone(),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferrable: Default::default(),
+        });
+        let mut old = Schema {
+            namespaces: vec!["app".into()],
+            tables: vec![t],
+            ..Schema::default()
+        };
+        old.normalize();
+        // the key moves from the index to a primary key
+        let mut new = old.clone();
+        new.tables[0].indexes.clear();
+        new.tables[0].primary_key = Some(PrimaryKey {
+            name: "t_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        new.normalize();
+        let plan = crate::plan::order::order(diff(&old, &new));
+        let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "DropForeignKey",
+                "DropIndex",
+                "AlterColumn",
+                "AddPrimaryKey",
+                "AddForeignKey"
             ]
         );
     }
