@@ -412,9 +412,22 @@ impl GTable {
     fn col_name(&self, id: u32) -> &str {
         &self.col(id).expect("column exists").name
     }
-    /// Column sets that a foreign key may reference: primary key and unique constraints.
-    fn keys(&self) -> impl Iterator<Item = &GKey> {
-        self.pk.iter().chain(self.uniques.iter())
+    /// Column sets that a foreign key may reference: primary key, unique
+    /// constraints and unique indexes on plain columns without predicate.
+    fn keys(&self) -> Vec<Vec<u32>> {
+        let plain =
+            |k: &GIdxKey| !(k.lower && self.col(k.col).is_some_and(|c| effective_lower(c.ty)));
+        let indexes = self
+            .indexes
+            .iter()
+            .filter(|i| i.unique && !i.hash && i.pred.is_none() && i.keys.iter().all(plain));
+        self.pk
+            .iter()
+            .chain(self.uniques.iter())
+            .map(|k| k.cols.clone())
+            .chain(indexes.map(|i| i.keys.iter().map(|k| k.col).collect()))
+            .filter(|k: &Vec<u32>| k.iter().collect::<HashSet<_>>().len() == k.len())
+            .collect()
     }
 }
 
@@ -1104,7 +1117,7 @@ impl G {
                         }
                     }
                 }
-                if ucols.is_empty() || tb.keys().any(|k| same_set(&k.cols, &ucols)) {
+                if ucols.is_empty() || tb.keys().iter().any(|k| same_set(k, &ucols)) {
                     return;
                 }
                 let label: Vec<&str> = ucols.iter().map(|c| tb.col_name(*c)).collect();
@@ -1221,12 +1234,13 @@ impl G {
                 let Some(t) = self.table_ix(t) else { return };
                 let Some(r) = self.table_ix(r) else { return };
                 let rt = &self.tables[r];
-                let keys: Vec<&GKey> = rt
+                let keys: Vec<Vec<u32>> = rt
                     .keys()
-                    .filter(|k| k.cols.iter().all(|c| rt.col(*c).unwrap().ty.is_int()))
+                    .into_iter()
+                    .filter(|k| k.iter().all(|c| rt.col(*c).unwrap().ty.is_int()))
                     .collect();
                 let Some(k) = pick(&keys, &s.key) else { return };
-                let ref_cols = keys[k].cols.clone();
+                let ref_cols = keys[k].clone();
                 let ref_tys: Vec<Ty> = ref_cols.iter().map(|c| rt.col(*c).unwrap().ty).collect();
                 let ref_table = rt.id;
                 let mut cols = Vec::new();
@@ -1380,7 +1394,7 @@ impl G {
                         .find(|r| r.id == f.ref_table)
                         .is_some_and(|r| {
                             f.ref_cols.iter().all(|c| r.has_col(*c))
-                                && r.keys().any(|k| same_set(&k.cols, &f.ref_cols))
+                                && r.keys().iter().any(|k| same_set(k, &f.ref_cols))
                         })
                 });
                 changed |= n != t.fks.len();
