@@ -495,6 +495,12 @@ fn push_column_changes<'a>(
             });
             old.generated = None;
         }
+        // Recreated (AlterColumn, late): its old expression goes early too,
+        // so that the columns it read may be dropped or change type.
+        (Some(_), Some(_)) => out.push(Change::DropExpression {
+            table: tables.old.clone(),
+            column: o.name.clone(),
+        }),
         _ => {}
     }
     let mut new = n.clone();
@@ -904,6 +910,34 @@ mod tests {
                 "AddPrimaryKey",
                 "AddForeignKey"
             ]
+        );
+    }
+
+    #[test]
+    fn a_recreated_generated_column_stops_reading_early() {
+        // g reads b, then a; b changes type meanwhile
+        let gen = |e: &str| {
+            let mut g = Column::new("g", ColumnType::builtin("boolean"));
+            g.generated = Some(e.into());
+            g
+        };
+        let int = |n: &str, t: &str| Column::new(n, ColumnType::builtin(t));
+        let old = schema(vec![
+            int("a", "integer"),
+            int("b", "integer"),
+            gen("(b IS NOT NULL)"),
+        ]);
+        let new = schema(vec![
+            int("a", "integer"),
+            int("b", "bigint"),
+            gen("(a IS NOT NULL)"),
+        ]);
+        let plan = crate::plan::order::order(diff(&old, &new));
+        let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
+        assert_eq!(kinds, ["DropExpression", "AlterColumn", "AlterColumn"]);
+        assert!(
+            matches!(&plan[2], Change::AlterColumn { old, .. } if old.generated.is_some()),
+            "{plan:?}"
         );
     }
 
