@@ -56,8 +56,8 @@ pub enum Change {
         old: EnumType,
         /// The type as it must become.
         new: EnumType,
-        /// Columns of that type (or arrays of it) to re-cast: (table, column, is_array).
-        columns: Vec<(QualName, String, bool)>,
+        /// Columns of that type (or arrays of it) to re-cast.
+        columns: Vec<EnumColumn>,
     },
     /// `CREATE TABLE` with columns, primary key, uniques and checks. Foreign
     /// keys and indexes come as their own changes.
@@ -115,6 +115,17 @@ pub enum Change {
         old: Column,
         /// The column as it must become.
         new: Column,
+    },
+    /// `ALTER COLUMN … DROP EXPRESSION`: a generated column becomes a
+    /// regular one and keeps its values. A step of its own, under the
+    /// table's and column's names before any rename, that runs before
+    /// columns are dropped: PostgreSQL refuses to drop a column that a
+    /// generated column reads.
+    DropExpression {
+        /// Table name (before any rename).
+        table: QualName,
+        /// Column name (before any rename).
+        column: String,
     },
     /// `COMMENT ON COLUMN`.
     SetColumnComment {
@@ -197,6 +208,39 @@ pub enum Change {
     },
 }
 
+/// A column re-cast by [`Change::RecreateEnum`]. PostgreSQL cannot cast a
+/// default that names the type: it is dropped before the cast and the
+/// declared one set after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumColumn {
+    /// The table (its name before any rename: the enum changes first).
+    pub table: QualName,
+    /// The column (its name before any rename).
+    pub column: String,
+    /// Whether the column is an array of the type.
+    pub array: bool,
+    /// Whether the column has a default now (dropped before the cast).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_default: bool,
+    /// The default to set after the cast: the declared one, when the
+    /// column keeps the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+impl EnumColumn {
+    /// A column without a default.
+    pub fn new(table: QualName, column: impl Into<String>, array: bool) -> Self {
+        EnumColumn {
+            table,
+            column: column.into(),
+            array,
+            has_default: false,
+            default: None,
+        }
+    }
+}
+
 impl Change {
     /// The step kind, e.g. `AddColumn`.
     pub fn kind(&self) -> &'static str {
@@ -217,6 +261,7 @@ impl Change {
             Change::DropColumn { .. } => "DropColumn",
             Change::RenameColumn { .. } => "RenameColumn",
             Change::AlterColumn { .. } => "AlterColumn",
+            Change::DropExpression { .. } => "DropExpression",
             Change::SetColumnComment { .. } => "SetColumnComment",
             Change::AddPrimaryKey { .. } => "AddPrimaryKey",
             Change::DropPrimaryKey { .. } => "DropPrimaryKey",
@@ -247,7 +292,9 @@ impl Change {
             Change::RenameTable { from, to } => format!("{from} -> {to}"),
             Change::SetTableComment { table, .. } => table.to_string(),
             Change::AddColumn { table, column } => format!("{table}.{}", column.name),
-            Change::DropColumn { table, column } => format!("{table}.{column}"),
+            Change::DropColumn { table, column } | Change::DropExpression { table, column } => {
+                format!("{table}.{column}")
+            }
             Change::RenameColumn { table, from, to } => format!("{table}.{from} -> {to}"),
             Change::AlterColumn { table, new, .. } => format!("{table}.{}", new.name),
             Change::SetColumnComment { table, column, .. } => format!("{table}.{column}"),

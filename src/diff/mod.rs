@@ -9,11 +9,11 @@ mod change;
 mod pair;
 mod tables;
 
-pub use change::Change;
+pub use change::{Change, EnumColumn};
 pub use pair::Pair;
 
-use crate::model::{EnumType, QualName, Schema};
-use std::collections::{BTreeSet, HashMap};
+use crate::model::{Column, EnumType, QualName, Schema};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Computes the changes that turn `old` into `new`. Both must be normalised
 /// ([`Schema::normalize`]); the result is deterministic.
@@ -22,7 +22,18 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     push_namespaces(old, new, &mut out);
     push_extensions(old, new, &mut out);
     push_enums(old, new, &mut out);
-    tables::push_tables(old, new, &mut out);
+    // Checks and indexes whose expressions name a recreated enum type are
+    // dropped before and added back after it: PostgreSQL cannot re-cast them.
+    let recreated: HashSet<&QualName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::RecreateEnum { new, .. } => Some(&new.name),
+            _ => None,
+        })
+        .collect();
+    let mut tables_out = Vec::new();
+    tables::push_tables(old, new, &recreated, &mut tables_out);
+    out.extend(tables_out);
     out
 }
 
@@ -65,7 +76,7 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         match olds.get(&n.name) {
             None => out.push(Change::CreateEnum { r#enum: n.clone() }),
             Some(o) if o.values == n.values => {}
-            Some(o) => push_enum_values(old, o, n, out),
+            Some(o) => push_enum_values(old, new, o, n, out),
         }
     }
     for o in &old.enums {
@@ -77,9 +88,30 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     }
 }
 
+/// The column `table.column` of the old schema as the new schema declares
+/// it: paired by rename hint first, then by name, as tables and columns are
+/// (close enough: whether the hint is usable is not checked).
+fn new_column<'a>(new: &'a Schema, table: &QualName, column: &str) -> Option<&'a Column> {
+    let t = new
+        .tables
+        .iter()
+        .find(|t| t.name.schema == table.schema && t.renamed_from.as_deref() == Some(&table.name))
+        .or_else(|| new.table(table))?;
+    t.columns
+        .iter()
+        .find(|c| c.renamed_from.as_deref() == Some(column))
+        .or_else(|| t.column(column))
+}
+
 /// Values only added (old labels keep their relative order): `ADD VALUE`s.
 /// Anything else recreates the type.
-fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut Vec<Change>) {
+fn push_enum_values(
+    old_schema: &Schema,
+    new_schema: &Schema,
+    o: &EnumType,
+    n: &EnumType,
+    out: &mut Vec<Change>,
+) {
     let kept: Vec<&String> = n.values.iter().filter(|v| o.values.contains(v)).collect();
     let only_added =
         kept.len() == o.values.len() && kept.iter().zip(&o.values).all(|(a, b)| *a == b);
@@ -107,7 +139,12 @@ fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut V
         for c in &t.columns {
             if let crate::model::BaseType::Named(q) = &c.ty.base {
                 if q == &o.name {
-                    columns.push((t.name.clone(), c.name.clone(), c.ty.array));
+                    let mut col = EnumColumn::new(t.name.clone(), c.name.clone(), c.ty.array);
+                    col.has_default = c.default.is_some();
+                    col.default = new_column(new_schema, &t.name, &c.name)
+                        .filter(|n| n.ty == c.ty && n.identity.is_none() && n.generated.is_none())
+                        .and_then(|n| n.default.clone());
+                    columns.push(col);
                 }
             }
         }
@@ -117,4 +154,101 @@ fn push_enum_values(old_schema: &Schema, o: &EnumType, n: &EnumType, out: &mut V
         new: n.clone(),
         columns,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ColumnType, Table};
+
+    #[test]
+    fn checks_and_indexes_naming_a_recreated_enum_are_dropped_before_it() {
+        use crate::model::{Check, Index, IndexKey, IndexTarget};
+        let e = QualName::new("app", "e");
+        let schema = |values: &[&str]| {
+            let mut t = Table::new(QualName::new("app", "t"));
+            t.columns
+                .push(Column::new("c", ColumnType::named(e.clone(), false)));
+            t.checks.push(Check {
+                name: "t_check".into(),
+                expr: "(c <> 'a'::app.e)".into(),
+            });
+            t.indexes.push(Index {
+                name: "t_c_idx".into(),
+                unique: false,
+                method: "btree".into(),
+                keys: vec![IndexKey {
+                    target: IndexTarget::Column("c".into()),
+                    desc: false,
+                    nulls_first: None,
+                }],
+                include: vec![],
+                predicate: Some("c <> 'a'::app.e".into()),
+            });
+            let mut s = Schema {
+                namespaces: vec!["app".into()],
+                enums: vec![EnumType {
+                    name: e.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+                tables: vec![t],
+                ..Schema::default()
+            };
+            s.normalize();
+            s
+        };
+        let plan = crate::plan::order::order(diff(&schema(&["a", "b"]), &schema(&["b", "a"])));
+        let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "DropCheck",
+                "DropIndex",
+                "RecreateEnum",
+                "AddCheck",
+                "CreateIndex"
+            ]
+        );
+    }
+
+    #[test]
+    fn recreated_enum_columns_carry_their_defaults() {
+        let e = QualName::new("app", "e");
+        let schema = |values: &[&str], default: &str, column: &str| {
+            let mut t = Table::new(QualName::new("app", "t"));
+            let mut c = Column::new(column, ColumnType::named(e.clone(), false));
+            c.default = Some(default.into());
+            if column != "c" {
+                c.renamed_from = Some("c".into());
+            }
+            t.columns.push(c);
+            let mut s = Schema {
+                namespaces: vec!["app".into()],
+                enums: vec![EnumType {
+                    name: e.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+                tables: vec![t],
+                ..Schema::default()
+            };
+            s.normalize();
+            s
+        };
+        let old = schema(&["a", "b"], "'a'::app.e", "c");
+        let new = schema(&["b", "a"], "'b'::app.e", "d");
+        let Some(Change::RecreateEnum { columns, .. }) = diff(&old, &new)
+            .into_iter()
+            .find(|c| matches!(c, Change::RecreateEnum { .. }))
+        else {
+            panic!("no RecreateEnum");
+        };
+        assert_eq!(
+            columns,
+            [EnumColumn {
+                has_default: true,
+                default: Some("'b'::app.e".into()),
+                ..EnumColumn::new(QualName::new("app", "t"), "c", false)
+            }]
+        );
+    }
 }

@@ -118,9 +118,152 @@ pub fn expr_label(expr: &str) -> String {
     }
 }
 
+/// A token of an expression: an identifier (unquoted) or any other text.
+#[derive(Debug, PartialEq, Eq)]
+enum Token {
+    /// An identifier: a bare word as written, a quoted one without its quotes.
+    Ident(String),
+    /// A literal, number, operator or punctuation, as written.
+    Other(String),
+}
+
+fn tokens(expr: &str) -> Vec<Token> {
+    let chars: Vec<char> = expr.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '"' || c == '\'' {
+            // through the closing quote; a doubled quote stays inside
+            let mut text = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c {
+                    if chars.get(i + 1) == Some(&c) {
+                        text.push(c);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                text.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            out.push(if c == '"' {
+                Token::Ident(text)
+            } else {
+                Token::Other(format!("'{text}'"))
+            });
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '$')) {
+                i += 1;
+            }
+            out.push(Token::Ident(chars[start..i].iter().collect()));
+        } else if c.is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+            out.push(Token::Other(chars[start..i].iter().collect()));
+        } else if c == ':' && chars.get(i + 1) == Some(&':') {
+            out.push(Token::Other("::".into()));
+            i += 2;
+        } else {
+            out.push(Token::Other(c.to_string()));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether expression `old`, with the columns it names renamed by `rename`,
+/// is expression `new`, as PostgreSQL follows a column rename in the
+/// expressions that read the column (`(a > 0)` becomes `("A b" > 0)`).
+///
+/// Identifiers compare unquoted; only those in a column's position are
+/// renamed (not a function name before `(`, a qualifier before `.`, a field
+/// after `.` or a type after `::`). When unsure the answer is "different",
+/// which costs recreating the object, never a missed change.
+pub fn same_through_renames<'a>(
+    old: &str,
+    new: &str,
+    rename: impl Fn(&str) -> Option<&'a str>,
+) -> bool {
+    let (a, b) = (tokens(old), tokens(new));
+    if a.len() != b.len() {
+        return false;
+    }
+    let other = |t: Option<&Token>, s: &str| matches!(t, Some(Token::Other(x)) if x == s);
+    a.iter().zip(&b).enumerate().all(|(i, pair)| match pair {
+        (Token::Ident(x), Token::Ident(y)) => {
+            let column = !(i > 0 && (other(a.get(i - 1), ".") || other(a.get(i - 1), "::")))
+                && !other(a.get(i + 1), "(")
+                && !other(a.get(i + 1), ".");
+            match rename(x).filter(|_| column) {
+                Some(to) => to == y,
+                None => x == y,
+            }
+        }
+        (Token::Other(x), Token::Other(y)) => x == y,
+        _ => false,
+    })
+}
+
+/// Whether expression `expr` may read column `column`: an identifier with
+/// that name appears in it (in any position: when unsure, yes).
+pub fn mentions(expr: &str, column: &str) -> bool {
+    tokens(expr)
+        .iter()
+        .any(|t| matches!(t, Token::Ident(x) if x == column))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expressions_through_renames() {
+        let r = |c: &str| match c {
+            "a" => Some("A b"),
+            "lower" => Some("x"),
+            "t" => Some("u"),
+            _ => None,
+        };
+        assert!(same_through_renames("(a > 0)", "(\"A b\" > 0)", r));
+        assert!(same_through_renames(
+            "(a IS NOT NULL)",
+            "(\"A b\" IS NOT NULL)",
+            r
+        ));
+        assert!(same_through_renames("lower(a)", "lower(\"A b\")", r));
+        assert!(same_through_renames(
+            "(b)::text <> 'a'::text",
+            "(b)::text <> 'a'::text",
+            r
+        ));
+        assert!(same_through_renames("\"b\" > 0", "b > 0", r));
+        // not renamed: a literal, a function, a qualified name, a type
+        assert!(!same_through_renames("'a' = b", "'A b' = b", r));
+        assert!(same_through_renames("lower(b)", "lower(b)", r));
+        assert!(same_through_renames("t.a = 1", "t.a = 1", |c| (c == "t").then_some("u")));
+        assert!(same_through_renames("b::t", "b::t", |c| (c == "t").then_some("u")));
+        // a real change
+        assert!(!same_through_renames("(a > 0)", "(\"A b\" > 1)", r));
+        assert!(!same_through_renames("(a > 0)", "(a > 0)", r));
+        assert!(!same_through_renames("(a > 0)", "(a > 0) AND b", r));
+    }
+
+    #[test]
+    fn mentioned_columns() {
+        assert!(mentions("(\"A b\" > 0)", "A b"));
+        assert!(mentions("lower(a)", "a"));
+        assert!(!mentions("lower(ab)", "a"));
+        assert!(!mentions("'a' = b", "a"));
+    }
 
     #[test]
     fn whitespace_only_outside_literals() {

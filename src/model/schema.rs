@@ -280,7 +280,8 @@ pub struct Index {
 impl Schema {
     /// Sorts every collection into canonical order and applies the model's
     /// normal forms (identity and primary-key columns are NOT NULL; a
-    /// `nulls_first` equal to the order's default is dropped). Idempotent.
+    /// `nulls_first` equal to the order's default is dropped; an empty
+    /// comment is no comment, as `COMMENT ON … IS ''` removes it). Idempotent.
     pub fn normalize(&mut self) {
         self.namespaces.sort();
         self.namespaces.dedup();
@@ -315,7 +316,13 @@ impl Table {
             .as_ref()
             .map(|p| p.columns.clone())
             .unwrap_or_default();
+        if self.comment.as_deref() == Some("") {
+            self.comment = None;
+        }
         for c in &mut self.columns {
+            if c.comment.as_deref() == Some("") {
+                c.comment = None;
+            }
             if c.identity.is_some() || pk.contains(&c.name) {
                 c.nullable = false;
             }
@@ -335,5 +342,28 @@ impl Table {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ColumnType;
+
+    #[test]
+    fn empty_comments_are_no_comments() {
+        let mut t = Table::new(QualName::new("app", "t"));
+        t.comment = Some(String::new());
+        let mut c = Column::new("a", ColumnType::builtin("integer"));
+        c.comment = Some(String::new());
+        t.columns.push(c);
+        let mut s = Schema {
+            namespaces: vec!["app".into()],
+            tables: vec![t],
+            ..Schema::default()
+        };
+        s.normalize();
+        assert_eq!(s.tables[0].comment, None);
+        assert_eq!(s.tables[0].columns[0].comment, None);
     }
 }

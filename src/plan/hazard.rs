@@ -301,6 +301,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::SetTableComment { .. }
         | Change::RenameColumn { .. }
         | Change::SetColumnComment { .. }
+        | Change::DropExpression { .. }
         | Change::DropPrimaryKey { .. }
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
@@ -469,7 +470,7 @@ mod tests {
             name: QualName::new("s", "e"),
             values: v.iter().map(|s| s.to_string()).collect(),
         };
-        let cols = vec![(tq.clone(), "c".to_string(), false)];
+        let cols = vec![crate::diff::EnumColumn::new(tq.clone(), "c", false)];
         assert_eq!(
             hazards(&Change::RecreateEnum {
                 old: e(&["a", "b"]),

@@ -10,33 +10,47 @@
 //! order, and ties keep the diff's deterministic (name-sorted) order.
 
 use crate::diff::Change;
+use crate::plan::hazard::{generated_change, GeneratedChange};
 
 /// The layer of a change; lower runs first.
 pub fn rank(change: &Change) -> u8 {
     match change {
         Change::CreateNamespace { .. } => 0,
         Change::CreateExtension { .. } => 1,
-        Change::CreateEnum { .. } | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 2,
+        Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
         Change::DropForeignKey { .. } => 3,
         Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
-        Change::DropPrimaryKey { .. } => 5,
+        // After the checks and indexes naming the type are dropped, before
+        // renames (it names columns as they were).
+        Change::DropPrimaryKey { .. } | Change::RecreateEnum { .. } => 5,
         // Dropping tables and columns early frees their names for renames.
-        Change::DropTable { .. } => 6,
+        Change::DropTable { .. } | Change::DropExpression { .. } => 6,
         Change::DropColumn { .. } => 7,
         Change::RenameTable { .. } => 8,
         Change::RenameColumn { .. } => 9,
         Change::CreateTable { .. } => 10,
-        Change::AddColumn { .. } => 11,
-        Change::AlterColumn { .. } => 12,
-        Change::AddPrimaryKey { .. } => 13,
-        Change::AddUnique { .. } => 14,
-        Change::AddCheck { .. } => 15,
-        Change::CreateIndex { .. } => 16,
-        Change::AddForeignKey { .. } => 17,
-        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => 18,
-        Change::DropEnum { .. } => 19,
-        Change::DropExtension { .. } => 20,
-        Change::DropNamespace { .. } => 21,
+        // Column changes before new columns: PostgreSQL refuses to change
+        // the type of a column that a (new) generated column reads. New
+        // columns keep their declared order.
+        Change::AlterColumn { old, new, .. }
+            if generated_change(old, new) != GeneratedChange::Recreate =>
+        {
+            11
+        }
+        // New generated columns, and recreated ones, last: they may read a
+        // new column, which PostgreSQL needs to exist first.
+        Change::AddColumn { column, .. } if column.generated.is_some() => 13,
+        Change::AddColumn { .. } => 12,
+        Change::AlterColumn { .. } => 13,
+        Change::AddPrimaryKey { .. } => 14,
+        Change::AddUnique { .. } => 15,
+        Change::AddCheck { .. } => 16,
+        Change::CreateIndex { .. } => 17,
+        Change::AddForeignKey { .. } => 18,
+        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => 19,
+        Change::DropEnum { .. } => 20,
+        Change::DropExtension { .. } => 21,
+        Change::DropNamespace { .. } => 22,
     }
 }
 
@@ -82,5 +96,36 @@ fn order_renames(changes: &mut [Change]) {
         if !moved {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, ColumnType, QualName};
+
+    #[test]
+    fn generated_columns_come_after_type_changes() {
+        let t = QualName::new("app", "t");
+        let mut g = Column::new("g", ColumnType::builtin("boolean"));
+        g.generated = Some("(a IS NOT NULL)".into());
+        let add = Change::AddColumn {
+            table: t.clone(),
+            column: g,
+        };
+        let alter = Change::AlterColumn {
+            table: t,
+            old: Column::new("a", ColumnType::builtin("integer")),
+            new: Column::new("a", ColumnType::builtin("bigint")),
+        };
+        assert_eq!(
+            order(vec![add.clone(), alter.clone()]),
+            [alter, add.clone()]
+        );
+        let plain = Change::AddColumn {
+            table: QualName::new("app", "t"),
+            column: Column::new("a", ColumnType::builtin("integer")),
+        };
+        assert_eq!(order(vec![add.clone(), plain.clone()]), [plain, add]);
     }
 }

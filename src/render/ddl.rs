@@ -4,7 +4,7 @@
 
 use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, render_type};
 use super::RenderError;
-use crate::diff::Change;
+use crate::diff::{Change, EnumColumn};
 use crate::model::{
     BaseType, Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity,
     Index, IndexTarget, PrimaryKey, QualName, Table, Unique, MAX_IDENT_BYTES,
@@ -100,18 +100,7 @@ impl Renderer<'_> {
                 }
                 vec![s]
             }
-            Change::RecreateEnum { old, new, columns } => {
-                let columns: Vec<EnumColumn<'_>> = columns
-                    .iter()
-                    .map(|(table, column, array)| EnumColumn {
-                        table,
-                        column,
-                        array: *array,
-                        default: None,
-                    })
-                    .collect();
-                recreate_enum(old, new, &columns)
-            }
+            Change::RecreateEnum { old, new, columns } => recreate_enum(old, new, columns),
             Change::CreateTable { table } => self.create_table(table)?,
             Change::DropTable { name } => {
                 vec![self.build(|| {
@@ -145,6 +134,11 @@ impl Renderer<'_> {
                     .to_string(PostgresQueryBuilder)
             })?],
             Change::AlterColumn { table, old, new } => self.alter_column(table, old, new)?,
+            Change::DropExpression { table, column } => vec![format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
+                qualified(table),
+                quote_ident(column)
+            )],
             Change::SetColumnComment {
                 table,
                 column,
@@ -204,8 +198,18 @@ impl Renderer<'_> {
         if let Some(pk) = &t.primary_key {
             items.push(self.primary_key(pk)?);
         }
+        // CREATE TABLE silently drops a unique constraint on the same columns
+        // as the primary key or an earlier unique constraint; ALTER TABLE
+        // keeps it.
+        let mut keys: Vec<&[String]> = t.primary_key.iter().map(|p| &p.columns[..]).collect();
+        let mut redundant = Vec::new();
         for u in &t.uniques {
-            items.push(self.unique(u)?);
+            if keys.contains(&&u.columns[..]) {
+                redundant.push(add_constraint(&t.name, &self.unique(u)?));
+            } else {
+                items.push(self.unique(u)?);
+                keys.push(&u.columns);
+            }
         }
         items.extend(t.checks.iter().map(check_constraint));
         let name = qualified(&t.name);
@@ -214,6 +218,7 @@ impl Renderer<'_> {
         } else {
             format!("CREATE TABLE {name} (\n    {}\n)", items.join(",\n    "))
         }];
+        out.extend(redundant);
         if t.comment.is_some() {
             out.push(comment_on("TABLE", &name, &t.comment));
         }
@@ -306,7 +311,13 @@ impl Renderer<'_> {
         let reset_default =
             old_default.is_some() && !matches!(cast, CastKind::Same | CastKind::BinaryCoercible);
         if old.identity.is_some() && new.identity.is_none() {
-            clauses.push("DROP IDENTITY".to_string());
+            if cast == CastKind::Same {
+                clauses.push("DROP IDENTITY".to_string());
+            } else {
+                // Alone: PostgreSQL checks `TYPE` against the column as it
+                // was before the statement, still an identity (integers only).
+                out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP IDENTITY"));
+            }
         }
         if old_default.is_some() && (new_default.is_none() || reset_default) {
             clauses.push("DROP DEFAULT".to_string());
@@ -575,16 +586,6 @@ fn using_cast(c: &str, old: &ColumnType, new: &ColumnType) -> String {
     }
 }
 
-/// A column of a recreated enum type.
-struct EnumColumn<'a> {
-    table: &'a QualName,
-    column: &'a str,
-    array: bool,
-    /// The column's default, if known: dropped before the cast and set again
-    /// after it. `RecreateEnum` does not carry it yet.
-    default: Option<&'a str>,
-}
-
 /// `<name>__graft_old`, shortened to fit PostgreSQL's identifier length.
 fn parked_name(name: &str) -> String {
     const SUFFIX: &str = "__graft_old";
@@ -598,10 +599,10 @@ fn parked_name(name: &str) -> String {
 /// Renames the old type out of the way, creates the new one, re-casts every
 /// column through text and drops the old type.
 ///
-/// A column default that mentions the type cannot be cast to the new type by
-/// PostgreSQL; unless the default is known (see [`EnumColumn::default`]) the
-/// statement fails and the transaction rolls back, rather than losing it.
-fn recreate_enum(old: &EnumType, new: &EnumType, columns: &[EnumColumn<'_>]) -> Vec<String> {
+/// PostgreSQL cannot cast a column default that mentions the type: the
+/// default is dropped before the cast and the declared one (see
+/// [`EnumColumn::default`]) set after it.
+fn recreate_enum(old: &EnumType, new: &EnumType, columns: &[EnumColumn]) -> Vec<String> {
     let parked = QualName::new(old.name.schema.clone(), parked_name(&old.name.name));
     let mut out = vec![
         format!(
@@ -612,20 +613,20 @@ fn recreate_enum(old: &EnumType, new: &EnumType, columns: &[EnumColumn<'_>]) -> 
         create_enum(new),
     ];
     for col in columns {
-        let c = quote_ident(col.column);
+        let c = quote_ident(&col.column);
         let ty = render_type(&ColumnType::named(new.name.clone(), col.array));
         let via = if col.array { "text[]" } else { "text" };
         let mut clauses = Vec::new();
-        if col.default.is_some() {
+        if col.has_default {
             clauses.push(format!("ALTER COLUMN {c} DROP DEFAULT"));
         }
         clauses.push(format!("ALTER COLUMN {c} TYPE {ty} USING {c}::{via}::{ty}"));
-        if let Some(d) = col.default {
+        if let Some(d) = &col.default {
             clauses.push(format!("ALTER COLUMN {c} SET DEFAULT {d}"));
         }
         out.push(format!(
             "ALTER TABLE {} {}",
-            qualified(col.table),
+            qualified(&col.table),
             clauses.join(", ")
         ));
     }

@@ -36,7 +36,7 @@
 //! - **Changed generation expression**: no `SET EXPRESSION` before 17, so
 //!   `AlterColumn` drops the column and adds it again (at the end of the
 //!   table, its comment re-set). Indexes and constraints on that column go
-//!   with it: the plan must recreate them.
+//!   with it: the diff drops them before and adds them back after.
 //! - **Type change of a column that a generated column reads**: refused by
 //!   PostgreSQL ("cannot alter type of a column used by a generated
 //!   column"); the plan must drop and re-add the generated column around it.
@@ -49,11 +49,10 @@
 //!   a `SELECT setval(…)` moves it past the largest value.
 //! - **`RecreateEnum`**: the old type is renamed to `<name>__graft_old`, the
 //!   new one created, every listed column re-cast through `text`, the old
-//!   type dropped. A column default, index predicate or check constraint
-//!   that mentions the type makes the cast fail (the transaction rolls back,
-//!   nothing is lost): [`Change::RecreateEnum`] does not carry defaults, and
-//!   dependent indexes and checks must be dropped before and recreated after
-//!   by the plan.
+//!   type dropped. A column default is dropped before the cast and the
+//!   declared one set after it. An index or check constraint that names the
+//!   type would make the cast fail: the diff drops it before and adds it
+//!   back after.
 //! - **`AddEnumValue`** runs in a transaction, but the new label cannot be
 //!   used (as a default, in a check, in a row) before that transaction
 //!   commits, unless the type was created in the same transaction.

@@ -1,6 +1,7 @@
 //! Inline snapshots of the SQL of every change kind.
 
 use super::*;
+use crate::diff::EnumColumn;
 use crate::model::{
     Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
     IndexKey, IndexTarget, PrimaryKey, QualName, Table, Unique,
@@ -121,14 +122,18 @@ fn recreate_enum() {
             old: status_enum(&["draft", "open", "paid"]),
             new: status_enum(&["draft", "paid"]),
             columns: vec![
-                (invoices(), "status".into(), false),
-                (q("billing", "audit"), "seen".into(), true),
+                EnumColumn {
+                    has_default: true,
+                    default: Some("'draft'::billing.invoice_status".into()),
+                    ..EnumColumn::new(invoices(), "status", false)
+                },
+                EnumColumn::new(q("billing", "audit"), "seen", true),
             ],
         },
         expect![[r#"
             ALTER TYPE "billing"."invoice_status" RENAME TO "invoice_status__graft_old";
             CREATE TYPE "billing"."invoice_status" AS ENUM ('draft', 'paid');
-            ALTER TABLE "billing"."invoices" ALTER COLUMN "status" TYPE "billing"."invoice_status" USING "status"::text::"billing"."invoice_status";
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "status" DROP DEFAULT, ALTER COLUMN "status" TYPE "billing"."invoice_status" USING "status"::text::"billing"."invoice_status", ALTER COLUMN "status" SET DEFAULT 'draft'::billing.invoice_status;
             ALTER TABLE "billing"."audit" ALTER COLUMN "seen" TYPE "billing"."invoice_status"[] USING "seen"::text[]::"billing"."invoice_status"[];
             DROP TYPE "billing"."invoice_status__graft_old"
             -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
@@ -219,6 +224,29 @@ fn tables() {
             table: Table::new(q("s", "empty")),
         },
         expect![[r#"CREATE TABLE "s"."empty" ()"#]],
+    );
+    // CREATE TABLE would drop a unique constraint that repeats a key
+    let mut t = Table::new(q("s", "keys"));
+    t.columns.push(not_null(col("a", "integer")));
+    t.primary_key = Some(PrimaryKey {
+        name: "keys_pkey".into(),
+        columns: vec!["a".into()],
+    });
+    for name in ["keys_a_key", "keys_a_key1"] {
+        t.uniques.push(Unique {
+            name: name.into(),
+            columns: vec!["a".into()],
+        });
+    }
+    check(
+        Change::CreateTable { table: t },
+        expect![[r#"
+            CREATE TABLE "s"."keys" (
+                "a" integer NOT NULL,
+                CONSTRAINT "keys_pkey" PRIMARY KEY ("a")
+            );
+            ALTER TABLE "s"."keys" ADD CONSTRAINT "keys_a_key" UNIQUE ("a");
+            ALTER TABLE "s"."keys" ADD CONSTRAINT "keys_a_key1" UNIQUE ("a")"#]],
     );
     check(
         Change::DropTable { name: invoices() },
@@ -481,6 +509,15 @@ fn alter_column_identity() {
             r#"ALTER TABLE "billing"."invoices" ALTER COLUMN "id" DROP IDENTITY, ALTER COLUMN "id" DROP NOT NULL"#
         ]],
     );
+    // a type change is checked against the column still an identity: alone first
+    alter(
+        id(Identity::ByDefault),
+        not_null(col("id", "text")),
+        expect![[r#"
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "id" DROP IDENTITY;
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "id" TYPE text USING "id"::text
+            -- hazards: [TableRewrite]"#]],
+    );
 }
 
 #[test]
@@ -609,6 +646,13 @@ fn constraints() {
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"."accounts" ("id") ON DELETE RESTRICT ON UPDATE SET DEFAULT DEFERRABLE INITIALLY IMMEDIATE
             -- hazards: [LongLock]"#]],
+    );
+    check(
+        Change::DropExpression {
+            table: invoices(),
+            column: "total x2".into(),
+        },
+        expect![[r#"ALTER TABLE "billing"."invoices" ALTER COLUMN "total x2" DROP EXPRESSION"#]],
     );
     for change in [
         Change::DropPrimaryKey {
@@ -749,13 +793,13 @@ fn hostile_identifiers() {
     check(
         Change::CreateTable { table: t },
         expect![[r#"
-        CREATE TABLE "a b"."x;DROP TABLE y" (
-            "we""ird; name" text NOT NULL,
-            CONSTRAINT "we""ird; name" PRIMARY KEY ("we""ird; name"),
-            CONSTRAINT "we""ird; name u" UNIQUE ("we""ird; name")
-        );
-        COMMENT ON TABLE "a b"."x;DROP TABLE y" IS E'back\\slash''quote';
-        COMMENT ON COLUMN "a b"."x;DROP TABLE y"."we""ird; name" IS 'it''s; DROP TABLE z; --'"#]],
+            CREATE TABLE "a b"."x;DROP TABLE y" (
+                "we""ird; name" text NOT NULL,
+                CONSTRAINT "we""ird; name" PRIMARY KEY ("we""ird; name")
+            );
+            ALTER TABLE "a b"."x;DROP TABLE y" ADD CONSTRAINT "we""ird; name u" UNIQUE ("we""ird; name");
+            COMMENT ON TABLE "a b"."x;DROP TABLE y" IS E'back\\slash''quote';
+            COMMENT ON COLUMN "a b"."x;DROP TABLE y"."we""ird; name" IS 'it''s; DROP TABLE z; --'"#]],
     );
     check(
         Change::DropTable {
