@@ -12,6 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
+pub use super::kinds::ExtensionDecl;
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -37,9 +38,9 @@ pub struct SchemaFile {
         deserialize_with = "de_unique_map"
     )]
     pub depends_on: BTreeMap<String, String>,
-    /// Extensions to create.
+    /// Extensions to create: names, or objects with a version and namespace.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extensions: Vec<String>,
+    pub extensions: Vec<ExtensionDecl>,
     /// Enum types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumDecl>,

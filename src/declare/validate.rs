@@ -9,8 +9,8 @@
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::file::{ColumnDecl, ForeignKeyDecl, IndexDecl, Nulls, SchemaFile, TableDecl};
 use crate::model::{
-    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, Extension, ForeignKey,
-    IdentError, Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
+    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, ForeignKey, IdentError,
+    Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -47,14 +47,14 @@ pub fn lower(file: &SchemaFile) -> Result<Declared, DeclareError> {
 
 /// Where an error is: the context that goes into [`DeclareError`].
 #[derive(Clone, Default)]
-struct Loc {
+pub(super) struct Loc {
     plugin: Option<String>,
     table: Option<String>,
     column: Option<String>,
 }
 
 impl Loc {
-    fn err(&self, kind: K) -> DeclareError {
+    pub(super) fn err(&self, kind: K) -> DeclareError {
         DeclareError {
             file: None,
             plugin: self.plugin.clone(),
@@ -79,7 +79,7 @@ impl Loc {
         }
     }
 
-    fn ident(&self, what: &str, name: &str) -> Result<(), DeclareError> {
+    pub(super) fn ident(&self, what: &str, name: &str) -> Result<(), DeclareError> {
         check_ident(name).map_err(|source| {
             self.err(K::BadIdent {
                 what: what.to_string(),
@@ -89,7 +89,7 @@ impl Loc {
     }
 
     /// Normalises an expression, rejecting an empty one.
-    fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
+    pub(super) fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
         let e = expr::normalize_expr(text);
         if e.is_empty() {
             return Err(self.err(K::EmptyExpr {
@@ -101,7 +101,7 @@ impl Loc {
 }
 
 /// `kind `name`` for a named object, `kind #n` (1-based) for an unnamed one.
-fn describe(kind: &str, name: Option<&str>, i: usize) -> String {
+pub(super) fn describe(kind: &str, name: Option<&str>, i: usize) -> String {
     match name {
         Some(n) => format!("{kind} `{n}`"),
         None => format!("{kind} #{}", i + 1),
@@ -227,14 +227,14 @@ impl<'a> Lowering<'a> {
         let mut extensions = Vec::new();
         let mut seen = HashSet::new();
         for e in &f.extensions {
-            loc.ident("extension name", e)?;
-            if !seen.insert(e) {
+            let ext = super::kinds_validate::extension(&loc, e)?;
+            if !seen.insert(&e.name) {
                 return Err(loc.err(K::Duplicate {
                     what: "extension".into(),
-                    name: e.clone(),
+                    name: e.name.clone(),
                 }));
             }
-            extensions.push(Extension { name: e.clone() });
+            extensions.push(ext);
         }
 
         let mut enums = Vec::new();
@@ -327,7 +327,14 @@ impl<'a> Lowering<'a> {
                 return None; // a built-in wins over an unqualified enum, as in PostgreSQL
             }
             if q.schema == self.ns {
-                return self.enums.contains(q.name.as_str()).then_some(q);
+                // An extension created in the namespace brings types graft
+                // does not know the names of.
+                let from_extension = self
+                    .file
+                    .extensions
+                    .iter()
+                    .any(|e| e.schema.as_ref() == Some(&self.ns));
+                return (self.enums.contains(q.name.as_str()) || from_extension).then_some(q);
             }
             if let Err(e) = check_ident(&q.schema).and_then(|_| check_ident(&q.name)) {
                 bad_ident.set(Some(e));
