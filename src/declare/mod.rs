@@ -33,6 +33,9 @@ mod kinds;
 mod kinds_builder;
 mod kinds_validate;
 mod load;
+mod objects;
+mod objects_builder;
+mod objects_validate;
 mod to_file;
 mod validate;
 
@@ -46,4 +49,6 @@ pub use file::{
 };
 pub use kinds_builder::ExtensionBuilder;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
+pub use objects::{MaterializedViewDecl, ViewDecl};
+pub use objects_builder::{MaterializedViewBuilder, ViewBuilder};
 pub use validate::{lower, Declared};

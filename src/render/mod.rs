@@ -60,6 +60,7 @@
 mod ddl;
 mod ident;
 mod kinds;
+mod objects;
 mod text;
 
 use crate::diff::Change;
