@@ -41,5 +41,7 @@ pub use file::{
     CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
-pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
+pub use load::{
+    from_json_str, load_dir, load_file, load_paths, load_paths_with_files, parse_json_str,
+};
 pub use validate::{lower, Declared};
