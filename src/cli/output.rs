@@ -142,12 +142,16 @@ fn plan_state(p: &PluginPlan) -> Cell {
     if !p.is_pending() {
         return Cell::painted("up to date", GREEN);
     }
-    if p.plan.is_empty() {
+    let scripts = super::commands::script_count(p);
+    if p.plan.is_empty() && scripts == 0 {
         return Cell::painted("version only", YELLOW);
     }
     let n = p.plan.steps.len();
     let destructive = p.plan.destructive_steps().count();
     let mut s = count(n, "step");
+    if scripts > 0 {
+        s.push_str(&format!(", {}", count(scripts, "migration")));
+    }
     if destructive > 0 {
         s.push_str(&format!(", {destructive} destructive"));
         Cell::painted(s, RED)
@@ -257,9 +261,18 @@ fn plan_summary(plans: &[PluginPlan]) -> String {
         .iter()
         .map(|p| p.plan.destructive_steps().count())
         .sum();
+    let scripts: usize = pending
+        .iter()
+        .map(|p| super::commands::script_count(p))
+        .sum();
     let mut s = format!(
-        "Pending: {} in {} of {}.",
+        "Pending: {}{} in {} of {}.",
         count(steps, "step"),
+        if scripts > 0 {
+            format!(" and {}", count(scripts, "hand-written migration"))
+        } else {
+            String::new()
+        },
         pending.len(),
         count(plans.len(), "plugin")
     );
@@ -409,7 +422,9 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 applied_plugins += 1;
                 applied_steps += steps;
                 applied_statements += statements;
-                let Some(pp) = plan_of(plugin).filter(|p| p.plan.steps.len() == *steps) else {
+                let Some(pp) =
+                    plan_of(plugin).filter(|p| *steps > 0 && p.plan.steps.len() == *steps)
+                else {
                     continue;
                 };
                 let _ = writeln!(out, "\n{}:", paint(&printable(plugin), BOLD));
@@ -454,7 +469,7 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 GREEN
             )
         );
-    } else if applied_steps == 0 {
+    } else if applied_steps == 0 && applied_statements == 0 {
         let _ = writeln!(
             out,
             "{}",

@@ -164,14 +164,18 @@ pub(super) fn print_script_summary(plans: &[PluginPlan], report: &Report) -> any
     Ok(())
 }
 
+/// Hand-written migration parts that would run (not the ones only recorded).
+pub(super) fn script_count(p: &PluginPlan) -> usize {
+    p.transition
+        .as_deref()
+        .map_or(0, |t| t.scripts().filter(|r| !r.skip).count())
+}
+
 fn pending_cell(p: &PluginPlan) -> Cell {
     if !p.is_pending() {
         return Cell::painted("up to date", GREEN);
     }
-    let scripts = p
-        .transition
-        .as_deref()
-        .map_or(0, |t| t.scripts().filter(|r| !r.skip).count());
+    let scripts = script_count(p);
     let mut parts = Vec::new();
     if !p.plan.is_empty() {
         parts.push(count(p.plan.steps.len(), "step"));
