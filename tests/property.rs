@@ -1518,6 +1518,7 @@ impl G {
                 })
                 .collect(),
             tables: Vec::new(),
+            ..Schema::default()
         };
         for t in &self.tables {
             let other = from.and_then(|g| g.tables.iter().find(|o| o.id == t.id));

@@ -34,7 +34,7 @@ use super::file::{
 use super::validate::{lower, Declared};
 use crate::model::{Deferrable, FkAction, Identity};
 
-fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
+pub(super) fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     items.into_iter().map(Into::into).collect()
 }
 
@@ -42,7 +42,7 @@ fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SchemaBuilder {
-    file: SchemaFile,
+    pub(super) file: SchemaFile,
 }
 
 impl SchemaBuilder {
@@ -348,8 +348,8 @@ impl ForeignKeyBuilder {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct IndexBuilder {
-    decl: IndexDecl,
-    keys: Vec<IndexKeyDecl>,
+    pub(super) decl: IndexDecl,
+    pub(super) keys: Vec<IndexKeyDecl>,
 }
 
 impl IndexBuilder {

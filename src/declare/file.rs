@@ -12,6 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
+pub use super::objects::{MaterializedViewDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -46,6 +47,12 @@ pub struct SchemaFile {
     /// Tables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<TableDecl>,
+    /// Views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewDecl>,
+    /// Materialized views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materialized_views: Vec<MaterializedViewDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -501,7 +508,7 @@ fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T,
 }
 
 /// [`de_via_str`] for an optional value (`null` is absent).
-fn de_opt_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(super) fn de_opt_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
     match Option::<String>::deserialize(d)? {

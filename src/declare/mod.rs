@@ -30,6 +30,9 @@ mod builder;
 mod error;
 pub mod file;
 mod load;
+mod objects;
+mod objects_builder;
+mod objects_validate;
 mod to_file;
 mod validate;
 
@@ -44,4 +47,6 @@ pub use file::{
 pub use load::{
     from_json_str, load_dir, load_file, load_paths, load_paths_with_files, parse_json_str,
 };
+pub use objects::{MaterializedViewDecl, ViewDecl};
+pub use objects_builder::{MaterializedViewBuilder, ViewBuilder};
 pub use validate::{lower, Declared};

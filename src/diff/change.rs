@@ -2,7 +2,7 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique,
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -206,6 +206,60 @@ pub enum Change {
         /// Index name.
         name: String,
     },
+    /// `CREATE [MATERIALIZED] VIEW`, with its comment and (materialized)
+    /// indexes. Ordered after what it reads ([`crate::plan::order`]).
+    CreateView {
+        /// The new view.
+        view: View,
+    },
+    /// `DROP [MATERIALIZED] VIEW`: the view goes, or is recreated (a
+    /// [`Change::CreateView`] follows). Ordered before what it reads.
+    DropView {
+        /// The view as it was (its definition orders the drops).
+        view: View,
+    },
+    /// `CREATE OR REPLACE VIEW`: the new query keeps the old one's columns
+    /// (the same leading select items) and may add some at the end; or
+    /// only the options changed.
+    ReplaceView {
+        /// The view as it was.
+        old: View,
+        /// The view as it must become.
+        new: View,
+    },
+    /// `COMMENT ON` an object other than a table or a column.
+    SetObjectComment {
+        /// The object.
+        target: CommentTarget,
+        /// New comment, `None` removes it.
+        comment: Option<String>,
+    },
+}
+
+/// An object [`Change::SetObjectComment`] comments on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "object", rename_all = "snake_case")]
+pub enum CommentTarget {
+    /// A view.
+    View {
+        /// Its name.
+        name: QualName,
+    },
+    /// A materialized view.
+    MaterializedView {
+        /// Its name.
+        name: QualName,
+    },
+}
+
+impl std::fmt::Display for CommentTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
+                write!(f, "{name}")
+            }
+        }
+    }
 }
 
 /// A column re-cast by [`Change::RecreateEnum`]. PostgreSQL cannot cast a
@@ -273,6 +327,10 @@ impl Change {
             Change::DropForeignKey { .. } => "DropForeignKey",
             Change::CreateIndex { .. } => "CreateIndex",
             Change::DropIndex { .. } => "DropIndex",
+            Change::CreateView { .. } => "CreateView",
+            Change::DropView { .. } => "DropView",
+            Change::ReplaceView { .. } => "ReplaceView",
+            Change::SetObjectComment { .. } => "SetObjectComment",
         }
     }
 
@@ -308,6 +366,9 @@ impl Change {
             | Change::DropCheck { table, name }
             | Change::DropForeignKey { table, name } => format!("{table}.{name}"),
             Change::DropIndex { table, name } => format!("{}.{name}", table.schema),
+            Change::CreateView { view } | Change::DropView { view } => view.name.to_string(),
+            Change::ReplaceView { new, .. } => new.name.to_string(),
+            Change::SetObjectComment { target, .. } => target.to_string(),
         }
     }
 }

@@ -8,8 +8,9 @@
 mod change;
 mod pair;
 mod tables;
+mod views;
 
-pub use change::{Change, EnumColumn};
+pub use change::{Change, CommentTarget, EnumColumn};
 pub use pair::Pair;
 
 use crate::model::{Column, EnumType, QualName, Schema};
@@ -34,6 +35,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     let mut tables_out = Vec::new();
     tables::push_tables(old, new, &recreated, &mut tables_out);
     out.extend(tables_out);
+    views::push_views(old, new, &mut out);
     out
 }
 

@@ -2,6 +2,7 @@
 
 use super::name::QualName;
 use super::types::ColumnType;
+use super::views::View;
 use serde::{Deserialize, Serialize};
 
 /// Everything graft manages for one plugin (or, from introspection, for a set
@@ -16,6 +17,9 @@ pub struct Schema {
     pub enums: Vec<EnumType>,
     /// Tables, sorted by name.
     pub tables: Vec<Table>,
+    /// Views and materialized views, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
 }
 
 /// A PostgreSQL extension.
@@ -292,6 +296,10 @@ impl Schema {
         for t in &mut self.tables {
             t.normalize();
         }
+        self.views.sort_by(|a, b| a.name.cmp(&b.name));
+        for v in &mut self.views {
+            v.normalize();
+        }
     }
 
     /// The table called `name`.
@@ -300,6 +308,14 @@ impl Schema {
             .binary_search_by(|t| t.name.cmp(name))
             .ok()
             .map(|i| &self.tables[i])
+    }
+
+    /// The view or materialized view called `name`.
+    pub fn view(&self, name: &QualName) -> Option<&View> {
+        self.views
+            .binary_search_by(|v| v.name.cmp(name))
+            .ok()
+            .map(|i| &self.views[i])
     }
 
     /// The enum called `name`.

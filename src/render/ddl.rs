@@ -29,6 +29,16 @@ struct Renderer<'a> {
     change: &'a Change,
 }
 
+/// `CREATE INDEX` of `index` on `relation`, for the renderers of other
+/// object kinds (materialized views); errors name `change`.
+pub(super) fn index_statement(
+    change: &Change,
+    relation: &QualName,
+    index: &Index,
+) -> Result<String, RenderError> {
+    Renderer { change }.create_index(relation, index)
+}
+
 impl Renderer<'_> {
     fn invalid(&self, reason: impl Into<String>) -> RenderError {
         RenderError::Invalid {
@@ -173,6 +183,10 @@ impl Renderer<'_> {
                     quote_ident(name)
                 )]
             }
+            Change::CreateView { .. }
+            | Change::DropView { .. }
+            | Change::ReplaceView { .. }
+            | Change::SetObjectComment { .. } => super::objects::render(self.change)?,
         })
     }
 
@@ -549,7 +563,7 @@ fn add_constraint(table: &QualName, constraint: &str) -> String {
     format!("ALTER TABLE {} ADD {constraint}", qualified(table))
 }
 
-fn comment_on(what: &str, target: &str, comment: &Option<String>) -> String {
+pub(super) fn comment_on(what: &str, target: &str, comment: &Option<String>) -> String {
     let value = comment
         .as_deref()
         .map_or_else(|| "NULL".to_string(), quote_literal);

@@ -59,6 +59,7 @@
 
 mod ddl;
 mod ident;
+mod objects;
 mod text;
 
 use crate::diff::Change;
