@@ -293,6 +293,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         Change::CreateNamespace { .. }
         | Change::DropNamespace { .. }
         | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
         | Change::DropExtension { .. }
         | Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
