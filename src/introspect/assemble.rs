@@ -26,6 +26,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         enums,
         extensions,
         views: view_rows,
+        kinds,
     } = rows;
 
     let mut tables = Vec::with_capacity(table_rows.len());
@@ -78,7 +79,9 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
             .collect(),
         tables,
         views,
+        ..Schema::default()
     };
+    super::kinds::assemble_kinds(kinds, &mut schema)?;
     schema.normalize();
     Ok(schema)
 }

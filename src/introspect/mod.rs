@@ -53,6 +53,7 @@
 //! deptype `e`) are left out: they are the extension's, not the schema's.
 
 mod assemble;
+mod kinds;
 mod objects;
 mod rows;
 
@@ -85,7 +86,7 @@ pub struct IntrospectStats {
 }
 
 /// The number of catalog queries one introspection issues.
-pub const CATALOG_QUERIES: usize = rows::ALL.len();
+pub const CATALOG_QUERIES: usize = rows::ALL.len() + kinds::ALL.len();
 
 /// Why introspection failed.
 #[derive(Debug, thiserror::Error)]
@@ -223,19 +224,21 @@ where
 {
     let started = Instant::now();
     let count = AtomicUsize::new(0);
-    let (_, namespaces, tables, columns, constraints, indexes, enums, extensions, views, _) = tokio::try_join!(
-        biased;
-        control(c, open),
-        fetch(c, rows::NAMESPACES, namespaces, &count),
-        fetch(c, rows::TABLES, namespaces, &count),
-        fetch(c, rows::COLUMNS, namespaces, &count),
-        fetch(c, rows::CONSTRAINTS, namespaces, &count),
-        fetch(c, rows::INDEXES, namespaces, &count),
-        fetch(c, rows::ENUMS, namespaces, &count),
-        fetch(c, rows::EXTENSIONS, namespaces, &count),
-        fetch(c, rows::VIEWS, namespaces, &count),
-        control(c, close),
-    )?;
+    let (_, namespaces, tables, columns, constraints, indexes, enums, extensions, views, kinds, _) =
+        tokio::try_join!(
+            biased;
+            control(c, open),
+            fetch(c, rows::NAMESPACES, namespaces, &count),
+            fetch(c, rows::TABLES, namespaces, &count),
+            fetch(c, rows::COLUMNS, namespaces, &count),
+            fetch(c, rows::CONSTRAINTS, namespaces, &count),
+            fetch(c, rows::INDEXES, namespaces, &count),
+            fetch(c, rows::ENUMS, namespaces, &count),
+            fetch(c, rows::EXTENSIONS, namespaces, &count),
+            fetch(c, rows::VIEWS, namespaces, &count),
+            kinds::fetch_kinds(c, namespaces, &count),
+            control(c, close),
+        )?;
     let schema = assemble::assemble(rows::CatalogRows {
         namespaces,
         tables,
@@ -245,6 +248,7 @@ where
         enums,
         extensions,
         views,
+        kinds,
     })?;
     Ok(Introspected {
         schema,
@@ -312,7 +316,7 @@ mod tests {
 
     #[test]
     fn every_query_is_filtered_by_namespace_but_extensions() {
-        for q in rows::ALL {
+        for q in rows::ALL.iter().chain(&kinds::ALL) {
             assert_eq!(
                 q.filtered,
                 q.sql.contains("nspname = ANY($1::text[])"),
@@ -322,7 +326,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 8);
+        assert_eq!(CATALOG_QUERIES, 10);
     }
 
     #[test]

@@ -279,4 +279,5 @@ pub(crate) struct CatalogRows {
     pub enums: Vec<EnumRow>,
     pub extensions: Vec<ExtensionRow>,
     pub views: Vec<super::objects::ViewRow>,
+    pub kinds: super::kinds::KindRows,
 }

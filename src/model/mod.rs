@@ -12,9 +12,11 @@ pub mod printed;
 mod schema;
 pub mod sqlscan;
 pub mod types;
+pub mod usertypes;
 pub mod views;
 
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
 pub use types::{BaseType, ColumnType, TypeError};
+pub use usertypes::{Attribute, CompositeType, Domain};
 pub use views::{CheckOption, View};

@@ -2,6 +2,7 @@
 
 use super::name::QualName;
 use super::types::ColumnType;
+use super::usertypes::{CompositeType, Domain};
 use super::views::View;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,12 @@ pub struct Schema {
     /// Views and materialized views, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
+    /// Domains, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Composite types, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeType>,
 }
 
 /// A PostgreSQL extension.
@@ -349,6 +356,11 @@ impl Schema {
         for v in &mut self.views {
             v.normalize();
         }
+        self.domains.sort_by(|a, b| a.name.cmp(&b.name));
+        for d in &mut self.domains {
+            d.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
     /// The table called `name`.

@@ -245,11 +245,32 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 /// - `AddColumn` of an identity or generated column: [`Hazard::TableRewrite`].
 /// - `AddPrimaryKey`, `AddUnique`, `AddCheck`, `AddForeignKey`,
 ///   `CreateIndex`: [`Hazard::LongLock`].
+/// - `DropDomain`, `DropCompositeType`, `DropAttribute`: [`Hazard::DataLoss`].
+/// - `RecreateDomain` with columns: [`Hazard::TableRewrite`], plus
+///   [`Hazard::DataLoss`] and [`Hazard::RiskyCast`] when the base type's
+///   cast is [`CastKind::Risky`].
+/// - `SetDomainNotNull` (to NOT NULL), `AddDomainCheck`: [`Hazard::LongLock`]
+///   (every column of the type is checked).
 pub fn hazards(change: &Change) -> Vec<Hazard> {
     let mut out = Vec::new();
     match change {
         Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropEnum { .. } => {
             out.push(Hazard::DataLoss)
+        }
+        Change::DropDomain { .. }
+        | Change::DropCompositeType { .. }
+        | Change::DropAttribute { .. } => out.push(Hazard::DataLoss),
+        Change::RecreateDomain { old, new, columns } => {
+            if !columns.is_empty() {
+                out.push(Hazard::TableRewrite);
+                if cast_kind(&old.base, &new.base) == CastKind::Risky {
+                    out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
+                }
+            }
+        }
+        // Existing values are checked under lock.
+        Change::SetDomainNotNull { not_null: true, .. } | Change::AddDomainCheck { .. } => {
+            out.push(Hazard::LongLock)
         }
         Change::RecreateEnum { old, new, columns } => {
             let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
@@ -316,7 +337,14 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::CreateView { .. }
         | Change::DropView { .. }
         | Change::ReplaceView { .. }
-        | Change::SetObjectComment { .. } => {}
+        | Change::SetObjectComment { .. }
+        | Change::CreateDomain { .. }
+        | Change::SetDomainDefault { .. }
+        | Change::SetDomainNotNull { .. }
+        | Change::DropDomainCheck { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AddAttribute { .. }
+        | Change::AlterAttribute { .. } => {}
     }
     out.sort();
     out.dedup();
