@@ -202,3 +202,101 @@ pub(crate) fn assemble_kinds(rows: KindRows, schema: &mut Schema) -> Result<(), 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn domain(name: &str) -> DomainRow {
+        DomainRow {
+            schema: "s".into(),
+            name: name.into(),
+            base_text: "integer".into(),
+            base_schema: "pg_catalog".into(),
+            base_name: "int4".into(),
+            base_is_array: false,
+            collation_schema: None,
+            collation_name: None,
+            not_null: true,
+            default_expr: Some(" 1 ".into()),
+            check_names: vec!["a".into()],
+            check_exprs: vec![Some("(VALUE > 0)".into())],
+        }
+    }
+
+    fn attr(ty: &str, attr: Option<&str>) -> CompositeRow {
+        CompositeRow {
+            schema: "s".into(),
+            name: ty.into(),
+            attr_name: attr.map(Into::into),
+            type_text: attr.map(|_| "s.e[]".into()),
+            type_schema: attr.map(|_| "s".into()),
+            type_name: attr.map(|_| "e".into()),
+            is_array: attr.map(|_| true),
+            collation_schema: None,
+            collation_name: None,
+        }
+    }
+
+    #[test]
+    fn assembles_domains_and_composites() {
+        let mut s = Schema::default();
+        assemble_kinds(
+            KindRows {
+                domains: vec![domain("d")],
+                composites: vec![
+                    attr("c", Some("x")),
+                    attr("c", Some("y")),
+                    attr("empty", None),
+                ],
+            },
+            &mut s,
+        )
+        .unwrap();
+        let d = &s.domains[0];
+        assert_eq!(d.base, ColumnType::builtin("integer"));
+        assert_eq!(d.default.as_deref(), Some("1"));
+        assert!(d.not_null);
+        assert_eq!(d.checks[0].expr, "(VALUE > 0)");
+        assert_eq!(s.composite_types.len(), 2);
+        assert_eq!(s.composite_types[0].attributes.len(), 2);
+        assert_eq!(
+            s.composite_types[0].attributes[1].ty,
+            ColumnType::named(QualName::new("s", "e"), true)
+        );
+        assert!(s.composite_types[1].attributes.is_empty());
+    }
+
+    #[test]
+    fn surprises_are_errors() {
+        let mut d = domain("d");
+        d.check_exprs.push(None);
+        let e = assemble_kinds(
+            KindRows {
+                domains: vec![d],
+                ..KindRows::default()
+            },
+            &mut Schema::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("check constraints of domain `s.d`"),
+            "{e}"
+        );
+        let mut a = attr("c", Some("x"));
+        a.type_name = None;
+        let e = assemble_kinds(
+            KindRows {
+                composites: vec![a],
+                ..KindRows::default()
+            },
+            &mut Schema::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("attribute `x` of composite type `s.c`"),
+            "{e}"
+        );
+    }
+}
