@@ -17,7 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub(super) fn render_sql(change: &Change) -> Result<Vec<String>, RenderError> {
     let r = Renderer { change };
     r.check_types()?;
-    let sql = r.render()?;
+    let sql = super::objects::with_serial_sequences(change, r.render()?);
     if sql.iter().any(|s| s.contains('\0')) {
         return Err(r.invalid("a name, literal or expression contains a NUL byte"));
     }
@@ -186,7 +186,11 @@ impl Renderer<'_> {
             Change::CreateView { .. }
             | Change::DropView { .. }
             | Change::ReplaceView { .. }
-            | Change::SetObjectComment { .. } => super::objects::render(self.change)?,
+            | Change::SetObjectComment { .. }
+            | Change::CreateSequence { .. }
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. } => super::objects::render(self.change)?,
         })
     }
 
