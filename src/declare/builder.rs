@@ -28,9 +28,10 @@
 
 use super::error::DeclareError;
 use super::file::{
-    CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
+    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
+use super::kinds_builder::ExtensionBuilder;
 use super::validate::{lower, Declared};
 use crate::model::{Deferrable, FkAction, Identity};
 
@@ -78,7 +79,18 @@ impl SchemaBuilder {
 
     /// Requires an extension.
     pub fn extension(mut self, name: impl Into<String>) -> Self {
-        self.file.extensions.push(name.into());
+        self.file.extensions.push(ExtensionDecl::new(name));
+        self
+    }
+
+    /// Requires an extension at a version and/or in a namespace, set by `f`.
+    pub fn extension_with(
+        mut self,
+        name: impl Into<String>,
+        f: impl FnOnce(ExtensionBuilder) -> ExtensionBuilder,
+    ) -> Self {
+        let e = f(ExtensionBuilder(ExtensionDecl::new(name)));
+        self.file.extensions.push(e.0);
         self
     }
 

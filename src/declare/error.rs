@@ -380,6 +380,14 @@ pub enum DeclareErrorKind {
         /// The file that declared it first.
         other: PathBuf,
     },
+    /// A value that is not allowed where it is.
+    #[error("{what}: {why}")]
+    Invalid {
+        /// What holds it, e.g. ``version of extension `hstore` ``.
+        what: String,
+        /// Why it is refused.
+        why: String,
+    },
 }
 
 impl From<DeclareErrorKind> for DeclareError {

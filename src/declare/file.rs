@@ -12,6 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
+pub use super::kinds::ExtensionDecl;
 pub use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -38,9 +39,9 @@ pub struct SchemaFile {
         deserialize_with = "de_unique_map"
     )]
     pub depends_on: BTreeMap<String, String>,
-    /// Extensions to create.
+    /// Extensions to create: names, or objects with a version and namespace.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extensions: Vec<String>,
+    pub extensions: Vec<ExtensionDecl>,
     /// Enum types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumDecl>,

@@ -29,6 +29,9 @@
 mod builder;
 mod error;
 pub mod file;
+mod kinds;
+mod kinds_builder;
+mod kinds_validate;
 mod load;
 mod objects;
 mod objects_builder;
@@ -41,9 +44,10 @@ pub use builder::{
 };
 pub use error::{DeclareError, DeclareErrorKind};
 pub use file::{
-    CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
+    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
+pub use kinds_builder::ExtensionBuilder;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
 pub use objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
 pub use objects_builder::{MaterializedViewBuilder, SequenceBuilder, ViewBuilder};

@@ -2,7 +2,7 @@
 //! a [`SchemaFile`], for `graft pull` and for printing a declaration.
 
 use super::file::{
-    CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
+    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
 use super::validate::{key_label, lower, Declared};
@@ -35,7 +35,11 @@ impl Declared {
                 .schema
                 .extensions
                 .iter()
-                .map(|e| e.name.clone())
+                .map(|e| ExtensionDecl {
+                    name: e.name.clone(),
+                    version: e.version.clone(),
+                    schema: e.schema.clone(),
+                })
                 .collect(),
             enums: self
                 .schema

@@ -9,8 +9,8 @@
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::file::{ColumnDecl, ForeignKeyDecl, IndexDecl, Nulls, SchemaFile, TableDecl};
 use crate::model::{
-    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, Extension, ForeignKey,
-    IdentError, Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
+    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, ForeignKey, IdentError,
+    Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -238,14 +238,14 @@ impl<'a> Lowering<'a> {
         let mut extensions = Vec::new();
         let mut seen = HashSet::new();
         for e in &f.extensions {
-            loc.ident("extension name", e)?;
-            if !seen.insert(e) {
+            let ext = super::kinds_validate::extension(&loc, e)?;
+            if !seen.insert(&e.name) {
                 return Err(loc.err(K::Duplicate {
                     what: "extension".into(),
-                    name: e.clone(),
+                    name: e.name.clone(),
                 }));
             }
-            extensions.push(Extension { name: e.clone() });
+            extensions.push(ext);
         }
 
         let mut enums = Vec::new();
@@ -346,7 +346,14 @@ impl<'a> Lowering<'a> {
                 return None; // a built-in wins over an unqualified enum, as in PostgreSQL
             }
             if q.schema == self.ns {
-                return self.enums.contains(q.name.as_str()).then_some(q);
+                // An extension created in the namespace brings types graft
+                // does not know the names of.
+                let from_extension = self
+                    .file
+                    .extensions
+                    .iter()
+                    .any(|e| e.schema.as_ref() == Some(&self.ns));
+                return (self.enums.contains(q.name.as_str()) || from_extension).then_some(q);
             }
             if let Err(e) = check_ident(&q.schema).and_then(|_| check_ident(&q.name)) {
                 bad_ident.set(Some(e));

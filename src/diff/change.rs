@@ -21,10 +21,28 @@ pub enum Change {
         /// Namespace name.
         name: String,
     },
-    /// `CREATE EXTENSION IF NOT EXISTS`.
+    /// `CREATE EXTENSION IF NOT EXISTS`, then `UPDATE TO` the declared
+    /// version (in case it existed already at another one).
     CreateExtension {
         /// Extension name.
         name: String,
+        /// `VERSION`, when declared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+        /// `SCHEMA`, when declared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<String>,
+    },
+    /// `ALTER EXTENSION … UPDATE TO` and/or `SET SCHEMA`.
+    AlterExtension {
+        /// Extension name.
+        name: String,
+        /// The version to update to, when it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+        /// The namespace to move it to, when it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<String>,
     },
     /// `DROP EXTENSION`.
     DropExtension {
@@ -335,6 +353,7 @@ impl Change {
             Change::CreateNamespace { .. } => "CreateNamespace",
             Change::DropNamespace { .. } => "DropNamespace",
             Change::CreateExtension { .. } => "CreateExtension",
+            Change::AlterExtension { .. } => "AlterExtension",
             Change::DropExtension { .. } => "DropExtension",
             Change::CreateEnum { .. } => "CreateEnum",
             Change::DropEnum { .. } => "DropEnum",
@@ -377,7 +396,8 @@ impl Change {
         match self {
             Change::CreateNamespace { name }
             | Change::DropNamespace { name }
-            | Change::CreateExtension { name }
+            | Change::CreateExtension { name, .. }
+            | Change::AlterExtension { name, .. }
             | Change::DropExtension { name } => name.clone(),
             Change::CreateEnum { r#enum } => r#enum.name.to_string(),
             Change::DropEnum { name } | Change::DropTable { name } => name.to_string(),

@@ -14,8 +14,8 @@ mod views;
 pub use change::{Change, CommentTarget, EnumColumn};
 pub use pair::Pair;
 
-use crate::model::{Column, EnumType, QualName, Schema};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::model::{Column, EnumType, Extension, QualName, Schema};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Computes the changes that turn `old` into `new`. Both must be normalised
 /// ([`Schema::normalize`]); the result is deterministic.
@@ -59,17 +59,46 @@ fn push_namespaces(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
 }
 
 fn push_extensions(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
-    let o: BTreeSet<&str> = old.extensions.iter().map(|e| e.name.as_str()).collect();
-    let n: BTreeSet<&str> = new.extensions.iter().map(|e| e.name.as_str()).collect();
-    for name in n.difference(&o) {
-        out.push(Change::CreateExtension {
-            name: name.to_string(),
-        });
+    let o: BTreeMap<&str, &Extension> = old
+        .extensions
+        .iter()
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    let n: BTreeMap<&str, &Extension> = new
+        .extensions
+        .iter()
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    for (name, e) in &n {
+        match o.get(name) {
+            None => out.push(Change::CreateExtension {
+                name: name.to_string(),
+                version: e.version.clone(),
+                schema: e.schema.clone(),
+            }),
+            // An undeclared version or namespace accepts whatever is there.
+            Some(old) => {
+                let version = e
+                    .version
+                    .clone()
+                    .filter(|v| old.version.as_ref() != Some(v));
+                let schema = e.schema.clone().filter(|s| old.schema.as_ref() != Some(s));
+                if version.is_some() || schema.is_some() {
+                    out.push(Change::AlterExtension {
+                        name: name.to_string(),
+                        version,
+                        schema,
+                    });
+                }
+            }
+        }
     }
-    for name in o.difference(&n) {
-        out.push(Change::DropExtension {
-            name: name.to_string(),
-        });
+    for name in o.keys() {
+        if !n.contains_key(name) {
+            out.push(Change::DropExtension {
+                name: name.to_string(),
+            });
+        }
     }
 }
 

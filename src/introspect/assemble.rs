@@ -65,7 +65,11 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         namespaces: namespaces.into_iter().map(|n| n.name).collect(),
         extensions: extensions
             .into_iter()
-            .map(|e| Extension { name: e.name })
+            .map(|e| Extension {
+                name: e.name,
+                version: Some(e.version),
+                schema: Some(e.schema),
+            })
             .collect(),
         enums: enums
             .into_iter()
@@ -402,6 +406,8 @@ mod tests {
             }],
             extensions: vec![ExtensionRow {
                 name: "pgcrypto".into(),
+                version: "1.3".into(),
+                schema: "public".into(),
             }],
             ..Default::default()
         }

@@ -171,6 +171,10 @@ pub(crate) struct EnumRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ExtensionRow {
     pub name: String,
+    /// `extversion`.
+    pub version: String,
+    /// Namespace of `extnamespace`.
+    pub schema: String,
 }
 
 impl FromRow for NamespaceRow {
@@ -259,6 +263,8 @@ impl FromRow for ExtensionRow {
     fn from_row(row: &Row) -> Result<Self, PgError> {
         Ok(ExtensionRow {
             name: row.try_get("name")?,
+            version: row.try_get("version")?,
+            schema: row.try_get("schema")?,
         })
     }
 }

@@ -31,6 +31,50 @@ pub struct Schema {
 pub struct Extension {
     /// Extension name, e.g. `pgcrypto`.
     pub name: String,
+    /// The version (`extversion`), e.g. `1.8`. Declared: `None` accepts any
+    /// (the default one on creation); introspected: always set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The namespace of its objects (`extnamespace`). Declared: `None`
+    /// accepts any (PostgreSQL's choice on creation); introspected: always set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+}
+
+impl Extension {
+    /// An extension at any version, in any namespace.
+    pub fn new(name: impl Into<String>) -> Self {
+        Extension {
+            name: name.into(),
+            version: None,
+            schema: None,
+        }
+    }
+
+    /// Whether `live` (as introspected) is what this declaration asks for:
+    /// the same name, and the version and namespace where they are declared.
+    pub fn satisfied_by(&self, live: &Extension) -> bool {
+        self.name == live.name
+            && (self.version.is_none() || live.version == self.version)
+            && (self.schema.is_none() || live.schema == self.schema)
+    }
+}
+
+/// The `live` extensions (as introspected) that `declared` names, with the
+/// version and namespace left unset where the declaration leaves them
+/// unset: what compares equal to the declaration when the database
+/// satisfies it (see [`Extension::satisfied_by`]).
+pub fn extensions_as_declared(live: &[Extension], declared: &[Extension]) -> Vec<Extension> {
+    live.iter()
+        .filter_map(|l| {
+            let d = declared.iter().find(|d| d.name == l.name)?;
+            Some(Extension {
+                name: l.name.clone(),
+                version: d.version.as_ref().and(l.version.clone()),
+                schema: d.schema.as_ref().and(l.schema.clone()),
+            })
+        })
+        .collect()
 }
 
 /// An enum type.

@@ -297,6 +297,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         Change::CreateNamespace { .. }
         | Change::DropNamespace { .. }
         | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
         | Change::DropExtension { .. }
         | Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }

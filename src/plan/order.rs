@@ -18,7 +18,7 @@ use crate::plan::hazard::{generated_change, GeneratedChange};
 pub fn rank(change: &Change) -> u8 {
     match change {
         Change::CreateNamespace { .. } => 0,
-        Change::CreateExtension { .. } => 1,
+        Change::CreateExtension { .. } | Change::AlterExtension { .. } => 1,
         Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
         Change::DropForeignKey { .. } => 3,
         Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,

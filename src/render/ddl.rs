@@ -3,7 +3,7 @@
 //! See the conventions in [`crate::render`].
 
 use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, render_type};
-use super::RenderError;
+use super::{kinds, RenderError};
 use crate::diff::{Change, EnumColumn};
 use crate::model::{
     BaseType, Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity,
@@ -85,12 +85,16 @@ impl Renderer<'_> {
                 vec![format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(name))]
             }
             Change::DropNamespace { name } => vec![format!("DROP SCHEMA {}", quote_ident(name))],
-            Change::CreateExtension { name } => {
-                vec![format!(
-                    "CREATE EXTENSION IF NOT EXISTS {}",
-                    quote_ident(name)
-                )]
-            }
+            Change::CreateExtension {
+                name,
+                version,
+                schema,
+            } => kinds::create_extension(name, version.as_deref(), schema.as_deref()),
+            Change::AlterExtension {
+                name,
+                version,
+                schema,
+            } => kinds::alter_extension(name, version.as_deref(), schema.as_deref()),
             Change::DropExtension { name } => vec![format!("DROP EXTENSION {}", quote_ident(name))],
             Change::CreateEnum { r#enum } => vec![create_enum(r#enum)],
             Change::DropEnum { name } => vec![format!("DROP TYPE {}", qualified(name))],

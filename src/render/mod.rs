@@ -59,6 +59,7 @@
 
 mod ddl;
 mod ident;
+mod kinds;
 mod objects;
 mod text;
 
