@@ -283,7 +283,7 @@ mod tests {
         let ctx = "billing.json: plugin `billing`, table `invoices`, column `status`";
         assert_eq!(
             err(&col(r#", "nulable": false"#)),
-            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `nullable`, `default`, `identity`, `generated`, `serial`, `comment`, `renamed_from`")
+            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `collation`, `nullable`, `default`, `identity`, `generated`, `serial`, `comment`, `renamed_from`")
         );
         assert_eq!(
             err(&col(r#", "nullable": "no""#)),

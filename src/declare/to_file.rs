@@ -89,6 +89,7 @@ fn table_decl(t: &Table, ns: &str, omit: bool) -> TableDecl {
             .map(|c| ColumnDecl {
                 name: c.name.clone(),
                 ty: type_text(&c.ty, ns),
+                collation: c.collation.as_ref().map(crate::model::collation::to_text),
                 nullable: if c.serial {
                     // serial implies NOT NULL
                     c.nullable.then_some(true)
