@@ -11,7 +11,7 @@
 //! - what `new` drops and `old` had kept: columns (made nullable; not
 //!   generated ones), tables
 //!   (without their foreign keys, and only when none of their names is
-//!   taken by `new`), enums, extensions and namespaces.
+//!   taken by `new`), sequences, enums, extensions and namespaces.
 //!
 //! So the upgrade runs `diff(old, expanded)`, then the scripts, then
 //! `diff(expanded, new)`: "add a column nullable, backfill, set NOT NULL"
@@ -71,6 +71,12 @@ pub fn expanded(old: &Schema, new: &Schema) -> Schema {
             out.tables.push(kept);
         }
     }
+    // Sequences the kept columns' defaults may still use.
+    for q in &old.sequences {
+        if !taken.contains(&q.name) && !types.contains(&q.name) {
+            out.sequences.push(q.clone());
+        }
+    }
     for e in &old.enums {
         if !types.contains(&e.name) {
             out.enums.push(e.clone());
@@ -118,6 +124,7 @@ fn relation_names(s: &Schema) -> HashSet<QualName> {
         .iter()
         .flat_map(table_relation_names)
         .chain(s.views.iter().map(|v| v.name.clone()))
+        .chain(s.sequences.iter().map(|q| q.name.clone()))
         .collect()
 }
 
