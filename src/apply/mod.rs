@@ -7,7 +7,9 @@
 //! the tracking tables if needed, re-reads the journal under the lock
 //! (another instance may have applied meanwhile), loads and verifies the head
 //! snapshots, diffs, plans, refuses destructive steps without permission,
-//! runs the DDL and records the new heads. Any failure rolls all of it back.
+//! runs every plugin's DDL and then records the new heads (so that a failing
+//! step has not even advanced the `_migrations` id sequence). Any failure
+//! rolls all of it back.
 
 use crate::diff::diff;
 use crate::error::Error;
@@ -305,10 +307,17 @@ impl Migrator {
             }
         }
 
+        // Every plugin's DDL first, then every tracking row: a failing step
+        // then has touched nothing of the tracking tables, not even the
+        // `_migrations` id sequence (whose advances a rollback keeps).
         let mut outcomes: HashMap<String, Outcome> = HashMap::new();
-        for (pp, plugin) in plans.iter().zip(&todo) {
+        let mut applied = Vec::with_capacity(plans.len());
+        for pp in &plans {
             let span = info_span!("graft.plugin", plugin = %pp.plugin);
-            let outcome = self.apply_plugin(&tx, pp, plugin).instrument(span).await?;
+            applied.push(self.run_steps(&tx, pp).instrument(span).await?);
+        }
+        for ((pp, plugin), run) in plans.iter().zip(&todo).zip(applied) {
+            let outcome = self.record_plugin(&tx, pp, plugin, run).await?;
             outcomes.insert(pp.plugin.clone(), outcome);
         }
         tx.commit()
@@ -326,17 +335,15 @@ impl Migrator {
         })
     }
 
-    async fn apply_plugin(
+    /// Runs one plugin's steps; `None` when its schema is unchanged (only
+    /// the version is recorded).
+    async fn run_steps(
         &self,
         tx: &tokio_postgres::Transaction<'_>,
         pp: &PluginPlan,
-        plugin: &Plugin,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Option<StepsRun>, Error> {
         if pp.from_hash.as_ref() == Some(&pp.to_hash) {
-            self.store
-                .record_version(tx, &pp.plugin, pp.version.as_deref())
-                .await?;
-            return Ok(Outcome::VersionRecorded);
+            return Ok(None);
         }
         let started = Instant::now();
         let mut statements = Vec::new();
@@ -355,8 +362,31 @@ impl Migrator {
             debug!(step = i + 1, kind = step.change.kind(), subject = %step.change.subject(),
                    ms = t.elapsed().as_millis() as u64, "step applied");
         }
+        Ok(Some(StepsRun {
+            statements,
+            duration_ms: started.elapsed().as_millis() as i64,
+        }))
+    }
+
+    /// Records what [`run_steps`](Self::run_steps) did for one plugin.
+    async fn record_plugin(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        pp: &PluginPlan,
+        plugin: &Plugin,
+        run: Option<StepsRun>,
+    ) -> Result<Outcome, Error> {
+        let Some(StepsRun {
+            statements,
+            duration_ms,
+        }) = run
+        else {
+            self.store
+                .record_version(tx, &pp.plugin, pp.version.as_deref())
+                .await?;
+            return Ok(Outcome::VersionRecorded);
+        };
         let to_idx = pp.from_idx.map_or(1, |i| i + 1);
-        let duration_ms = started.elapsed().as_millis() as i64;
         self.store
             .record(
                 tx,
@@ -384,6 +414,12 @@ impl Migrator {
     }
 }
 
+/// The statements one plugin's steps ran, and how long they took.
+struct StepsRun {
+    statements: Vec<String>,
+    duration_ms: i64,
+}
+
 /// A hazard in words, as the CLI and error messages show it.
 pub fn hazard_label(h: Hazard) -> &'static str {
     match h {
@@ -391,6 +427,7 @@ pub fn hazard_label(h: Hazard) -> &'static str {
         Hazard::RiskyCast => "cast may fail on existing rows",
         Hazard::TableRewrite => "table rewrite",
         Hazard::LongLock => "long lock",
+        Hazard::NeedsEmptyTable => "fails if the table has rows",
     }
 }
 
