@@ -51,8 +51,14 @@ pub(crate) const EXTENSIONS: Query = Query {
     filtered: false,
 };
 
+pub(crate) const VIEWS: Query = Query {
+    name: "views",
+    sql: include_str!("queries/views.sql"),
+    filtered: true,
+};
+
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 7] = [
+pub(crate) const ALL: [Query; 8] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -60,6 +66,7 @@ pub(crate) const ALL: [Query; 7] = [
     INDEXES,
     ENUMS,
     EXTENSIONS,
+    VIEWS,
 ];
 
 /// A row type that can be read from its query's result.
@@ -157,6 +164,10 @@ pub(crate) struct EnumRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ExtensionRow {
     pub name: String,
+    /// `extversion`.
+    pub version: String,
+    /// Namespace of `extnamespace`.
+    pub schema: String,
 }
 
 impl FromRow for NamespaceRow {
@@ -245,6 +256,8 @@ impl FromRow for ExtensionRow {
     fn from_row(row: &Row) -> Result<Self, PgError> {
         Ok(ExtensionRow {
             name: row.try_get("name")?,
+            version: row.try_get("version")?,
+            schema: row.try_get("schema")?,
         })
     }
 }
@@ -259,4 +272,5 @@ pub(crate) struct CatalogRows {
     pub indexes: Vec<IndexRow>,
     pub enums: Vec<EnumRow>,
     pub extensions: Vec<ExtensionRow>,
+    pub views: Vec<super::objects::ViewRow>,
 }

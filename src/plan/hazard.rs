@@ -299,6 +299,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         Change::CreateNamespace { .. }
         | Change::DropNamespace { .. }
         | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
         | Change::DropExtension { .. }
         | Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
@@ -314,7 +315,12 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
         | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. } => {}
+        | Change::DropIndex { .. }
+        // Views hold no data: their definitions are in the snapshots.
+        | Change::CreateView { .. }
+        | Change::DropView { .. }
+        | Change::ReplaceView { .. }
+        | Change::SetObjectComment { .. } => {}
     }
     out.sort();
     out.dedup();

@@ -8,6 +8,8 @@
 //! only after the columns using them. Every edge of that graph goes from a
 //! lower rank to a higher one, so a stable sort by rank is a topological
 //! order, and ties keep the diff's deterministic (name-sorted) order.
+//! Where objects of one layer depend on each other (views on views), that
+//! layer is then sorted by its own edges ([`super::topo`]).
 
 use crate::diff::Change;
 use crate::model::QualName;
@@ -19,7 +21,7 @@ use std::hash::Hash;
 pub fn rank(change: &Change) -> u8 {
     match change {
         Change::CreateNamespace { .. } => 0,
-        Change::CreateExtension { .. } => 1,
+        Change::CreateExtension { .. } | Change::AlterExtension { .. } => 1,
         Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
         Change::DropForeignKey { .. } => 3,
         Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
@@ -59,6 +61,12 @@ pub fn rank(change: &Change) -> u8 {
         Change::DropEnum { .. } => 20,
         Change::DropExtension { .. } => 21,
         Change::DropNamespace { .. } => 22,
+        // Views: dropped before anything they read changes (their order
+        // among themselves: `plan::topo`), created once every table and
+        // column they may read is in place, before comments.
+        Change::DropView { .. } => 3,
+        Change::CreateView { .. } | Change::ReplaceView { .. } => 18,
+        Change::SetObjectComment { .. } => 19,
     }
 }
 
@@ -82,6 +90,8 @@ pub fn order(mut changes: Vec<Change>) -> Vec<Change> {
         }
         _ => None,
     });
+    let ranks: Vec<u8> = changes.iter().map(rank).collect();
+    super::topo::order_runs(&mut changes, &ranks);
     changes
 }
 
