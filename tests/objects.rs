@@ -137,8 +137,8 @@ impl Env {
             .await
             .expect("introspection")
             .schema;
-        live.extensions
-            .retain(|e| p.schema().extensions.contains(e));
+        live.extensions =
+            graft::model::extensions_as_declared(&live.extensions, &p.schema().extensions);
         let declared = Snapshot::new(p.schema().clone());
         let live = Snapshot::new(live);
         assert_eq!(
