@@ -84,6 +84,9 @@ pub enum Error {
     /// Introspection failed.
     #[error(transparent)]
     Introspect(Box<crate::introspect::IntrospectError>),
+    /// Versions, hand-written migrations, rollbacks, cross-plugin references.
+    #[error(transparent)]
+    Plugin(Box<crate::lifecycle::PluginError>),
     /// A change could not be rendered (a bug or a hand-edited snapshot).
     #[error("plugin `{plugin}`: {source}")]
     Render {
@@ -219,6 +222,12 @@ fn indent_rest(s: &str, indent: &str) -> String {
 impl From<crate::declare::DeclareError> for Error {
     fn from(e: crate::declare::DeclareError) -> Self {
         Error::Declare(Box::new(e))
+    }
+}
+
+impl From<crate::lifecycle::PluginError> for Error {
+    fn from(e: crate::lifecycle::PluginError) -> Self {
+        Error::Plugin(Box::new(e))
     }
 }
 

@@ -16,14 +16,18 @@ pub mod diff;
 pub mod embedded;
 pub mod error;
 pub mod introspect;
+pub mod lifecycle;
 pub mod model;
 pub mod plan;
 pub mod registry;
 pub mod render;
+pub mod scripts;
 pub mod snapshot;
 pub mod store;
 pub mod testing;
 
 pub use apply::{Migrator, Options, Outcome, Report};
 pub use error::Error;
+pub use lifecycle::RollbackOptions;
 pub use registry::{Plugin, Registry};
+pub use scripts::{Migration, Phase};

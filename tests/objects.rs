@@ -106,6 +106,7 @@ impl Env {
                 Outcome::UpToDate | Outcome::VersionRecorded => {
                     assert!(pp.plan.is_empty(), "{name}: {outcome:?}")
                 }
+                other => panic!("{name}: unexpected {other:?}"),
             }
         }
         for p in reg.plugins() {

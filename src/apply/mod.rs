@@ -7,9 +7,9 @@
 //! the tracking tables if needed, re-reads the journal under the lock
 //! (another instance may have applied meanwhile), loads and verifies the head
 //! snapshots, diffs, plans, refuses destructive steps without permission,
-//! runs every plugin's DDL and then records the new heads (so that a failing
-//! step has not even advanced the `_migrations` id sequence). Any failure
-//! rolls all of it back.
+//! runs the DDL and records the new heads. Any failure rolls all of it back,
+//! and puts the `_migrations` id sequence back where it was (a rollback
+//! alone keeps its advances).
 
 use crate::diff::diff;
 use crate::error::Error;
@@ -35,6 +35,14 @@ pub struct Options {
     pub lock_timeout: Duration,
     /// Recorded in `_migrations.applied_by` (`current_user` when `None`).
     pub applied_by: Option<String>,
+    /// A changed schema under an unchanged version is an error, not a
+    /// warning (for production).
+    pub strict: bool,
+    /// A declared version lower than the recorded one is planned as a
+    /// rollback instead of refused.
+    pub allow_downgrade: bool,
+    /// A downgrade may undo hand-written migrations that have no down part.
+    pub allow_missing_down: bool,
 }
 
 impl Default for Options {
@@ -44,6 +52,9 @@ impl Default for Options {
             allow_destructive: false,
             lock_timeout: Duration::from_secs(10),
             applied_by: None,
+            strict: false,
+            allow_downgrade: false,
+            allow_missing_down: false,
         }
     }
 }
@@ -68,12 +79,21 @@ pub struct PluginPlan {
     /// Readable diff of the head snapshot and the declared one.
     #[serde(skip)]
     pub snapshot_diff: String,
+    /// Warnings (a changed schema under an unchanged version).
+    pub warnings: Vec<String>,
+    /// Hand-written migrations and how they interleave with the steps, or a
+    /// downgrade or rollback ([`crate::lifecycle`]); `None` for a plain
+    /// schema diff.
+    pub transition: Option<Box<crate::lifecycle::Transition>>,
 }
 
 impl PluginPlan {
-    /// Whether applying would change anything (schema or recorded version).
+    /// Whether applying would change anything (schema, hand-written
+    /// migrations or recorded version).
     pub fn is_pending(&self) -> bool {
-        self.from_hash.as_ref() != Some(&self.to_hash) || self.version != self.recorded_version
+        self.from_hash.as_ref() != Some(&self.to_hash)
+            || self.version != self.recorded_version
+            || self.transition.is_some()
     }
 }
 
@@ -96,6 +116,17 @@ pub enum Outcome {
     },
     /// Schema unchanged; only the recorded version moved.
     VersionRecorded,
+    /// Rolled back (an explicit rollback or an allowed downgrade).
+    RolledBack {
+        /// Head before.
+        from_idx: Option<i32>,
+        /// New head (a copy of the target snapshot).
+        to_idx: i32,
+        /// Schema steps run.
+        steps: usize,
+        /// Hand-written migration parts run.
+        scripts: usize,
+    },
 }
 
 /// The result of a migration run.
@@ -120,6 +151,31 @@ pub struct Migrator {
     opts: Options,
     store: Store,
     lock_key: i64,
+    progress: Option<Progress>,
+}
+
+/// A progress callback ([`Migrator::on_progress`]).
+#[derive(Clone)]
+pub struct Progress(std::sync::Arc<dyn Fn(&ProgressEvent<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+/// What [`Migrator::migrate_all`] is doing, for progress displays.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgressEvent<'a> {
+    /// The plugin.
+    pub plugin: &'a str,
+    /// Plugins finished before this one.
+    pub done: usize,
+    /// Plugins to migrate in this run.
+    pub total: usize,
+    /// The step or hand-written migration starting (`None` when the plugin
+    /// starts).
+    pub step: Option<&'a str>,
 }
 
 impl Default for Migrator {
@@ -137,6 +193,19 @@ impl Migrator {
             opts,
             store,
             lock_key,
+            progress: None,
+        }
+    }
+
+    /// Calls `f` as each plugin and step starts (on the slow path only).
+    pub fn on_progress(mut self, f: impl Fn(&ProgressEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Progress(std::sync::Arc::new(f)));
+        self
+    }
+
+    fn report_progress(&self, ev: ProgressEvent<'_>) {
+        if let Some(p) = &self.progress {
+            (p.0)(&ev);
         }
     }
 
@@ -218,11 +287,27 @@ impl Migrator {
             .map(|h| (h.plugin.clone(), h.head_idx))
             .collect();
         let mut snaps = self.store.load_snapshots(tx, &wanted).await?;
+        let names: Vec<&str> = ordered.iter().map(|p| p.name()).collect();
+        let mut scripts = if heads.is_empty() {
+            HashMap::new()
+        } else {
+            crate::lifecycle::store::load_scripts(tx, self.store.schema(), &names).await?
+        };
         let mut out = Vec::with_capacity(ordered.len());
         for p in ordered {
             let head = heads.get(p.name());
             let old = snaps.remove(p.name());
-            out.push(plan_plugin_with(p, head, old.as_ref(), text_diff)?);
+            let mut pp = plan_plugin_with(p, head, old.as_ref(), text_diff)?;
+            let stored = scripts.remove(p.name()).unwrap_or_default();
+            crate::lifecycle::refine(
+                &mut pp,
+                p,
+                head,
+                old.as_ref().map(|s| &s.schema),
+                &stored,
+                &self.opts,
+            )?;
+            out.push(pp);
         }
         Ok(out)
     }
@@ -230,14 +315,7 @@ impl Migrator {
     async fn run(&self, client: &mut Client, ordered: Vec<&Plugin>) -> Result<Report, Error> {
         // Fast path: one simple query, no lock, no catalog reads; the hashes
         // were computed when the plugins were built.
-        let declared: Vec<DeclaredHead<'_>> = ordered
-            .iter()
-            .map(|p| DeclaredHead {
-                plugin: p.name(),
-                hash: p.hash(),
-                version: p.version_text(),
-            })
-            .collect();
+        let declared: Vec<DeclaredHead<'_>> = ordered.iter().map(|p| DeclaredHead::of(p)).collect();
         if self.store.heads_match(client, &declared).await? == Some(true) {
             debug!(plugins = ordered.len(), "every plugin is up to date");
             return Ok(Report {
@@ -307,19 +385,72 @@ impl Migrator {
             }
         }
 
-        // Every plugin's DDL first, then every tracking row: a failing step
-        // then has touched nothing of the tracking tables, not even the
-        // `_migrations` id sequence (whose advances a rollback keeps).
-        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
-        let mut applied = Vec::with_capacity(plans.len());
-        for pp in &plans {
-            let span = info_span!("graft.plugin", plugin = %pp.plugin);
-            applied.push(self.run_steps(&tx, pp).instrument(span).await?);
+        // Another plugin's foreign keys into what a plan drops or changes.
+        if crate::lifecycle::plan_touches_tables(&plans) {
+            let mut schemas =
+                crate::lifecycle::store::head_schemas(&tx, self.store.schema()).await?;
+            for p in &ordered {
+                schemas.insert(p.name().to_string(), p.schema().clone());
+            }
+            crate::lifecycle::check_cross_plugin(&plans, &schemas)?;
         }
-        for ((pp, plugin), run) in plans.iter().zip(&todo).zip(applied) {
-            let outcome = self.record_plugin(&tx, pp, plugin, run).await?;
-            outcomes.insert(pp.plugin.clone(), outcome);
+
+        // A rollback keeps what the `_migrations` id sequence handed out:
+        // note its state, and should a step fail, put it back under the
+        // lock (`setval` is not rolled back either), so that a failed run
+        // leaves the tracking tables exactly as they were.
+        let id_sequence = self.store.id_sequence_state(&tx).await?;
+        tx.batch_execute("SAVEPOINT graft_run")
+            .await
+            .map_err(Error::db("starting the migration"))?;
+        let run = async {
+            let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+            let total = plans.len();
+            for (done, (pp, plugin)) in plans.iter().zip(&todo).enumerate() {
+                let span = info_span!("graft.plugin", plugin = %pp.plugin);
+                self.report_progress(ProgressEvent {
+                    plugin: &pp.plugin,
+                    done,
+                    total,
+                    step: None,
+                });
+                let t = Instant::now();
+                let outcome = match &pp.transition {
+                    Some(tr) => {
+                        let progress = |step: &str| {
+                            self.report_progress(ProgressEvent {
+                                plugin: &pp.plugin,
+                                done,
+                                total,
+                                step: Some(step),
+                            })
+                        };
+                        crate::lifecycle::run_transition(
+                            &self.opts,
+                            &self.store,
+                            &tx,
+                            pp,
+                            tr,
+                            &progress,
+                        )
+                        .instrument(span)
+                        .await?
+                    }
+                    None => self.apply_plugin(&tx, pp, plugin).instrument(span).await?,
+                };
+                debug!(plugin = %pp.plugin, duration_ms = t.elapsed().as_millis() as u64, "plugin migrated");
+                outcomes.insert(pp.plugin.clone(), outcome);
+            }
+            Ok::<_, Error>(outcomes)
         }
+        .await;
+        let mut outcomes = match run {
+            Ok(o) => o,
+            Err(e) => {
+                self.store.restore_id_sequence(&tx, id_sequence).await;
+                return Err(e);
+            }
+        };
         tx.commit()
             .await
             .map_err(Error::db("committing the migration"))?;
@@ -335,15 +466,17 @@ impl Migrator {
         })
     }
 
-    /// Runs one plugin's steps; `None` when its schema is unchanged (only
-    /// the version is recorded).
-    async fn run_steps(
+    async fn apply_plugin(
         &self,
         tx: &tokio_postgres::Transaction<'_>,
         pp: &PluginPlan,
-    ) -> Result<Option<StepsRun>, Error> {
+        plugin: &Plugin,
+    ) -> Result<Outcome, Error> {
         if pp.from_hash.as_ref() == Some(&pp.to_hash) {
-            return Ok(None);
+            self.store
+                .record_version(tx, &pp.plugin, pp.version.as_deref())
+                .await?;
+            return Ok(Outcome::VersionRecorded);
         }
         let started = Instant::now();
         let mut statements = Vec::new();
@@ -362,31 +495,8 @@ impl Migrator {
             debug!(step = i + 1, kind = step.change.kind(), subject = %step.change.subject(),
                    ms = t.elapsed().as_millis() as u64, "step applied");
         }
-        Ok(Some(StepsRun {
-            statements,
-            duration_ms: started.elapsed().as_millis() as i64,
-        }))
-    }
-
-    /// Records what [`run_steps`](Self::run_steps) did for one plugin.
-    async fn record_plugin(
-        &self,
-        tx: &tokio_postgres::Transaction<'_>,
-        pp: &PluginPlan,
-        plugin: &Plugin,
-        run: Option<StepsRun>,
-    ) -> Result<Outcome, Error> {
-        let Some(StepsRun {
-            statements,
-            duration_ms,
-        }) = run
-        else {
-            self.store
-                .record_version(tx, &pp.plugin, pp.version.as_deref())
-                .await?;
-            return Ok(Outcome::VersionRecorded);
-        };
         let to_idx = pp.from_idx.map_or(1, |i| i + 1);
+        let duration_ms = started.elapsed().as_millis() as i64;
         self.store
             .record(
                 tx,
@@ -414,12 +524,6 @@ impl Migrator {
     }
 }
 
-/// The statements one plugin's steps ran, and how long they took.
-struct StepsRun {
-    statements: Vec<String>,
-    duration_ms: i64,
-}
-
 /// A hazard in words, as the CLI and error messages show it.
 pub fn hazard_label(h: Hazard) -> &'static str {
     match h {
@@ -433,7 +537,11 @@ pub fn hazard_label(h: Hazard) -> &'static str {
 
 /// Declared hash and version equal the journal head.
 fn up_to_date(p: &Plugin, head: Option<&JournalHead>) -> bool {
-    head.is_some_and(|h| &h.head_hash == p.hash() && h.version.as_deref() == p.version_text())
+    head.is_some_and(|h| {
+        &h.head_hash == p.hash()
+            && h.version.as_deref() == p.version_text()
+            && h.scripts_hash.as_ref() == p.scripts_hash()
+    })
 }
 
 /// Diffs a plugin's head snapshot (or nothing) against its declaration.
@@ -487,6 +595,8 @@ fn plan_plugin_with(
         to_hash: p.hash().clone(),
         plan,
         snapshot_diff,
+        warnings: Vec::new(),
+        transition: None,
     })
 }
 

@@ -13,17 +13,17 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
-const BOLD: &str = "1";
-const RED: &str = "31";
-const GREEN: &str = "32";
-const YELLOW: &str = "33";
+pub(super) const BOLD: &str = "1";
+pub(super) const RED: &str = "31";
+pub(super) const GREEN: &str = "32";
+pub(super) const YELLOW: &str = "33";
 const DIM: &str = "2";
 
 fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn paint(s: &str, code: &str) -> String {
+pub(super) fn paint(s: &str, code: &str) -> String {
     if colour() {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
@@ -32,7 +32,7 @@ fn paint(s: &str, code: &str) -> String {
 }
 
 /// `n thing` or `n things`.
-fn count(n: usize, thing: &str) -> String {
+pub(super) fn count(n: usize, thing: &str) -> String {
     if n == 1 {
         format!("1 {thing}")
     } else {
@@ -41,7 +41,7 @@ fn count(n: usize, thing: &str) -> String {
 }
 
 /// Escapes control characters, so that a name cannot break a line.
-fn printable(s: &str) -> String {
+pub(super) fn printable(s: &str) -> String {
     s.chars()
         .flat_map(|c| {
             if c.is_control() {
@@ -54,20 +54,20 @@ fn printable(s: &str) -> String {
 }
 
 /// A table cell: its text and an optional colour.
-struct Cell(String, Option<&'static str>);
+pub(super) struct Cell(String, Option<&'static str>);
 
 impl Cell {
-    fn plain(s: impl Into<String>) -> Self {
+    pub(super) fn plain(s: impl Into<String>) -> Self {
         Cell(s.into(), None)
     }
-    fn painted(s: impl Into<String>, code: &'static str) -> Self {
+    pub(super) fn painted(s: impl Into<String>, code: &'static str) -> Self {
         Cell(s.into(), Some(code))
     }
 }
 
 /// Rows aligned in columns two spaces apart; the first row is the header.
 /// The last column is not padded.
-fn table(rows: &[Vec<Cell>]) -> String {
+pub(super) fn table(rows: &[Vec<Cell>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
     for row in rows {
@@ -100,7 +100,7 @@ fn table(rows: &[Vec<Cell>]) -> String {
 }
 
 /// `1.0.0`, `1.0.0 -> 1.1.0` when the recorded version differs, `-` for none.
-fn version_cell(recorded: Option<&str>, declared: Option<&str>) -> String {
+pub(super) fn version_cell(recorded: Option<&str>, declared: Option<&str>) -> String {
     let d = declared.unwrap_or("-");
     match recorded {
         Some(r) if Some(r) != declared => format!("{r} -> {d}"),
@@ -142,12 +142,16 @@ fn plan_state(p: &PluginPlan) -> Cell {
     if !p.is_pending() {
         return Cell::painted("up to date", GREEN);
     }
-    if p.plan.is_empty() {
+    let scripts = super::commands::script_count(p);
+    if p.plan.is_empty() && scripts == 0 {
         return Cell::painted("version only", YELLOW);
     }
     let n = p.plan.steps.len();
     let destructive = p.plan.destructive_steps().count();
     let mut s = count(n, "step");
+    if scripts > 0 {
+        s.push_str(&format!(", {}", count(scripts, "migration")));
+    }
     if destructive > 0 {
         s.push_str(&format!(", {destructive} destructive"));
         Cell::painted(s, RED)
@@ -185,6 +189,13 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
     for p in plans.iter().filter(|p| p.is_pending()) {
         out.push('\n');
         let name = paint(&printable(&p.plugin), BOLD);
+        for w in &p.warnings {
+            let _ = writeln!(out, "{}", paint(&format!("warning: {w}"), YELLOW));
+        }
+        if let Some(tr) = &p.transition {
+            out.push_str(&super::commands::transition_text(p, tr));
+            continue;
+        }
         if p.plan.is_empty() {
             let _ = writeln!(
                 out,
@@ -206,23 +217,30 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
             if i > 0 {
                 out.push('\n');
             }
-            let _ = writeln!(out, "  {}", step_title(i, step));
-            if let Some((h, code)) = hazard_line(step) {
-                let _ = writeln!(out, "      {}", paint(&h, code));
-            }
-            for sql in &step.sql {
-                let mut lines = sql.lines().peekable();
-                while let Some(line) = lines.next() {
-                    let end = if lines.peek().is_none() { ";" } else { "" };
-                    let _ = writeln!(out, "      {line}{end}");
-                }
-            }
+            out.push_str(&step_text(i, step));
         }
     }
 
     out.push('\n');
     out.push_str(&plan_summary(plans));
     out.push('\n');
+    out
+}
+
+/// One step of `graft plan`: title, hazards, SQL.
+pub(super) fn step_text(i: usize, step: &Step) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  {}", step_title(i, step));
+    if let Some((h, code)) = hazard_line(step) {
+        let _ = writeln!(out, "      {}", paint(&h, code));
+    }
+    for sql in &step.sql {
+        let mut lines = sql.lines().peekable();
+        while let Some(line) = lines.next() {
+            let end = if lines.peek().is_none() { ";" } else { "" };
+            let _ = writeln!(out, "      {line}{end}");
+        }
+    }
     out
 }
 
@@ -243,9 +261,18 @@ fn plan_summary(plans: &[PluginPlan]) -> String {
         .iter()
         .map(|p| p.plan.destructive_steps().count())
         .sum();
+    let scripts: usize = pending
+        .iter()
+        .map(|p| super::commands::script_count(p))
+        .sum();
     let mut s = format!(
-        "Pending: {} in {} of {}.",
+        "Pending: {}{} in {} of {}.",
         count(steps, "step"),
+        if scripts > 0 {
+            format!(" and {}", count(scripts, "hand-written migration"))
+        } else {
+            String::new()
+        },
         pending.len(),
         count(plans.len(), "plugin")
     );
@@ -289,6 +316,8 @@ pub fn plans_json(plans: &[PluginPlan]) -> Value {
                 "pending": p.is_pending(),
                 "steps": p.plan.steps.iter().enumerate()
                     .map(|(i, s)| step_json(i, s)).collect::<Vec<_>>(),
+                "warnings": p.warnings,
+                "transition": p.transition,
             })
         })
         .collect();
@@ -352,6 +381,26 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                     .map_or("-".to_string(), |i| i.to_string()),
                 Cell::painted("version recorded (schema unchanged)", YELLOW),
             ),
+            Outcome::RolledBack {
+                from_idx,
+                to_idx,
+                steps,
+                scripts,
+            } => (
+                version_cell(recorded, declared),
+                format!(
+                    "{} -> {to_idx}",
+                    from_idx.map_or("-".to_string(), |i| i.to_string())
+                ),
+                Cell::painted(
+                    format!(
+                        "rolled back: {}, {}",
+                        count(*steps, "step"),
+                        count(*scripts, "down part")
+                    ),
+                    YELLOW,
+                ),
+            ),
         };
         rows.push(vec![
             Cell::painted(printable(plugin), BOLD),
@@ -373,7 +422,9 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 applied_plugins += 1;
                 applied_steps += steps;
                 applied_statements += statements;
-                let Some(pp) = plan_of(plugin).filter(|p| p.plan.steps.len() == *steps) else {
+                let Some(pp) =
+                    plan_of(plugin).filter(|p| *steps > 0 && p.plan.steps.len() == *steps)
+                else {
                     continue;
                 };
                 let _ = writeln!(out, "\n{}:", paint(&printable(plugin), BOLD));
@@ -398,6 +449,10 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 }
             }
             Outcome::VersionRecorded => applied_plugins += 1,
+            Outcome::RolledBack { steps, .. } => {
+                applied_plugins += 1;
+                applied_steps += steps;
+            }
             Outcome::UpToDate => {}
         }
     }
@@ -414,7 +469,7 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 GREEN
             )
         );
-    } else if applied_steps == 0 {
+    } else if applied_steps == 0 && applied_statements == 0 {
         let _ = writeln!(
             out,
             "{}",

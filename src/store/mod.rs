@@ -10,7 +10,7 @@
 //! configured schema name cannot inject SQL.
 
 use crate::error::Error;
-use crate::render::quote_ident;
+use crate::render::{quote_ident, quote_literal};
 use crate::snapshot::{Snapshot, SnapshotHash};
 use std::collections::HashMap;
 use tokio_postgres::{Client, GenericClient, SimpleQueryMessage};
@@ -30,6 +30,9 @@ pub struct JournalHead {
     pub head_idx: i32,
     /// Hash of the head snapshot.
     pub head_hash: SnapshotHash,
+    /// Digest of the hand-written migrations applied (`_journal.scripts_hash`;
+    /// `None` without any): see [`crate::scripts::digest`].
+    pub scripts_hash: Option<SnapshotHash>,
 }
 
 /// Access to the tracking tables in one schema.
@@ -52,6 +55,20 @@ pub struct DeclaredHead<'a> {
     pub hash: &'a SnapshotHash,
     /// The declared version, as recorded (`Version`'s `Display`).
     pub version: Option<&'a str>,
+    /// The digest of its hand-written migrations ([`crate::Plugin::scripts_hash`]).
+    pub scripts_hash: Option<&'a SnapshotHash>,
+}
+
+impl<'a> DeclaredHead<'a> {
+    /// What the fast path compares for `plugin`.
+    pub fn of(plugin: &'a crate::Plugin) -> Self {
+        DeclaredHead {
+            plugin: plugin.name(),
+            hash: plugin.hash(),
+            version: plugin.version_text(),
+            scripts_hash: plugin.scripts_hash(),
+        }
+    }
 }
 
 impl Store {
@@ -59,8 +76,13 @@ impl Store {
     pub fn new(schema: impl Into<String>) -> Self {
         let schema = schema.into();
         let q = quote_ident(&schema);
-        let heads_sql = format!("SELECT plugin, version, head_idx, head_hash FROM {q}._journal");
-        let fast_sql = format!("SELECT plugin, version, head_hash FROM {q}._journal");
+        // `scripts_hash` through to_jsonb: tracking tables of an older graft
+        // do not have the column until the next apply adds it.
+        let heads_sql = format!(
+            "SELECT plugin, version, head_idx, head_hash, to_jsonb(j) ->> 'scripts_hash' \
+             FROM {q}._journal j"
+        );
+        let fast_sql = format!("SELECT plugin, version, head_hash, scripts_hash FROM {q}._journal");
         Store {
             schema,
             q,
@@ -110,7 +132,9 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
     snapshot jsonb NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (plugin, idx)
-)"
+);
+{}",
+            crate::lifecycle::store::bootstrap_sql(&self.schema)
         )
     }
 
@@ -141,6 +165,8 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         let msgs = match client.simple_query(&self.fast_sql).await {
             Ok(msgs) => msgs,
             Err(e) if is_missing(&e) => return Ok(None),
+            // Tracking tables of an older graft: the apply path upgrades them.
+            Err(e) if e.code().is_some_and(|c| c.code() == "42703") => return Ok(Some(false)),
             Err(e) => return Err(Error::db("reading the journal")(e)),
         };
         // Rows usually come back in the order the plugins were first
@@ -170,7 +196,10 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
                     }
                 }
             };
-            if r.get(2) == Some(d.hash.as_str()) && r.get(1) == d.version {
+            if r.get(2) == Some(d.hash.as_str())
+                && r.get(1) == d.version
+                && r.get(3) == d.scripts_hash.map(SnapshotHash::as_str)
+            {
                 matched += 1;
             } else {
                 return Ok(Some(false));
@@ -290,6 +319,38 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         Ok(())
     }
 
+    /// The state (`last_value`, `is_called`) of the `_migrations` id
+    /// sequence, for [`restore_id_sequence`](Self::restore_id_sequence).
+    pub async fn id_sequence_state(&self, tx: &impl GenericClient) -> Result<(i64, bool), Error> {
+        let row = tx
+            .query_one(
+                &format!(
+                    "SELECT last_value, is_called FROM {}._migrations_id_seq",
+                    self.q
+                ),
+                &[],
+            )
+            .await
+            .map_err(Error::db("reading the _migrations id sequence"))?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    /// After a failed step in a transaction that ran `SAVEPOINT graft_run`:
+    /// rolls back to it and puts the `_migrations` id sequence back to
+    /// `state`, since a rollback keeps what a sequence handed out. Still
+    /// under the migration lock, so no other instance takes ids meanwhile.
+    /// Best effort: the caller reports the step's error either way.
+    pub async fn restore_id_sequence(&self, tx: &impl GenericClient, state: (i64, bool)) {
+        let seq = quote_literal(&format!("{}._migrations_id_seq", self.q));
+        let sql = format!(
+            "ROLLBACK TO SAVEPOINT graft_run; SELECT setval({seq}, {}, {})",
+            state.0, state.1
+        );
+        if let Err(e) = tx.batch_execute(&sql).await {
+            tracing::warn!(error = %e, "could not restore the _migrations id sequence");
+        }
+    }
+
     /// Updates only the recorded version (schema unchanged).
     pub async fn record_version(
         &self,
@@ -376,6 +437,7 @@ fn parse_heads(msgs: Vec<SimpleQueryMessage>) -> Result<HashMap<String, JournalH
                     version: get(1),
                     head_idx,
                     head_hash,
+                    scripts_hash: get(4).map(SnapshotHash::from_hex),
                 },
             );
         }
