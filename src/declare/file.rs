@@ -13,7 +13,7 @@
 //! objects in `columns`.
 
 pub use super::kinds::ExtensionDecl;
-pub use super::objects::{MaterializedViewDecl, ViewDecl};
+pub use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -54,6 +54,9 @@ pub struct SchemaFile {
     /// Materialized views.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub materialized_views: Vec<MaterializedViewDecl>,
+    /// Standalone sequences.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<SequenceDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -107,6 +110,10 @@ pub struct ColumnDecl {
     /// `other_ns.some_enum`.
     #[serde(rename = "type")]
     pub ty: String,
+    /// `COLLATE`: a collation of `pg_catalog` by name (`"C"`,
+    /// `"und-x-icu"`), or another one quoted and qualified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     /// `false` for NOT NULL. Absent: nullable unless in the primary key or identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
@@ -123,6 +130,10 @@ pub struct ColumnDecl {
     /// Stored generated column expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// A serial column: a sequence of its own (`<table>_<column>_seq`
+    /// unless `default` names another) supplies its default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub serial: bool,
     /// `COMMENT ON COLUMN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

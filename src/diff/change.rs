@@ -2,11 +2,16 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique, View,
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Sequence, SequenceOwner,
+    Table, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
 /// One difference between an old and a new schema.
+// A plan holds a few changes per object, each owning its data (two columns
+// for an AlterColumn): boxing the large variants would save little memory
+// and make every match on them clumsier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum Change {
@@ -267,6 +272,33 @@ pub enum Change {
         /// The view as it must become.
         new: View,
     },
+    /// `CREATE SEQUENCE` with its options and comment; its owner comes as a
+    /// [`Change::SetSequenceOwner`], once the table exists.
+    CreateSequence {
+        /// The new sequence.
+        sequence: Sequence,
+    },
+    /// `ALTER SEQUENCE` to new options (the current value is kept).
+    AlterSequence {
+        /// The sequence as it was.
+        old: Sequence,
+        /// The sequence as it must become.
+        new: Sequence,
+    },
+    /// `ALTER SEQUENCE … OWNED BY`: `None` (early, so that dropping the
+    /// old owner does not take the sequence with it) or the new owner
+    /// (late, once it exists).
+    SetSequenceOwner {
+        /// The sequence.
+        name: QualName,
+        /// The owner, or none.
+        owned_by: Option<SequenceOwner>,
+    },
+    /// `DROP SEQUENCE`. Destructive: its current value is lost.
+    DropSequence {
+        /// The sequence.
+        name: QualName,
+    },
     /// `COMMENT ON` an object other than a table or a column.
     SetObjectComment {
         /// The object.
@@ -290,14 +322,19 @@ pub enum CommentTarget {
         /// Its name.
         name: QualName,
     },
+    /// A sequence.
+    Sequence {
+        /// Its name.
+        name: QualName,
+    },
 }
 
 impl std::fmt::Display for CommentTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
-                write!(f, "{name}")
-            }
+            CommentTarget::View { name }
+            | CommentTarget::MaterializedView { name }
+            | CommentTarget::Sequence { name } => write!(f, "{name}"),
         }
     }
 }
@@ -374,6 +411,10 @@ impl Change {
             Change::DropView { .. } => "DropView",
             Change::ReplaceView { .. } => "ReplaceView",
             Change::SetObjectComment { .. } => "SetObjectComment",
+            Change::CreateSequence { .. } => "CreateSequence",
+            Change::AlterSequence { .. } => "AlterSequence",
+            Change::SetSequenceOwner { .. } => "SetSequenceOwner",
+            Change::DropSequence { .. } => "DropSequence",
         }
     }
 
@@ -417,6 +458,11 @@ impl Change {
             Change::CreateView { view } | Change::DropView { view } => view.name.to_string(),
             Change::ReplaceView { new, .. } => new.name.to_string(),
             Change::SetObjectComment { target, .. } => target.to_string(),
+            Change::CreateSequence { sequence } => sequence.name.to_string(),
+            Change::AlterSequence { new, .. } => new.name.to_string(),
+            Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
+                name.to_string()
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         enums,
         extensions,
         views: view_rows,
+        sequences: sequence_rows,
     } = rows;
 
     let mut tables = Vec::with_capacity(table_rows.len());
@@ -48,6 +49,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         push_constraint(table, c)?;
     }
     let (mut views, view_by_oid) = super::objects::views(view_rows)?;
+    let sequences = super::objects::sequences(sequence_rows, &mut tables, &by_oid)?;
     for i in indexes {
         if let Some(&v) = view_by_oid.get(&i.table_oid) {
             let index = index(&views[v].name, i)?;
@@ -78,6 +80,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
             .collect(),
         tables,
         views,
+        sequences,
     };
     schema.normalize();
     Ok(schema)
@@ -151,6 +154,10 @@ fn column(table: &QualName, c: ColumnRow) -> Result<Column, IntrospectError> {
         }
     };
     let mut column = Column::new(c.name, ty);
+    column.collation = match (c.collation_schema, c.collation_name) {
+        (Some(schema), Some(name)) => Some(QualName::new(schema, name)),
+        _ => None,
+    };
     column.nullable = !c.not_null;
     // Identity columns have no default in the model (nor in pg_attrdef).
     column.default = if identity.is_some() { None } else { default };
@@ -356,6 +363,8 @@ mod tests {
             identity: String::new(),
             generated: String::new(),
             comment: None,
+            collation_schema: None,
+            collation_name: None,
         }
     }
 

@@ -57,8 +57,14 @@ pub(crate) const VIEWS: Query = Query {
     filtered: true,
 };
 
+pub(crate) const SEQUENCES: Query = Query {
+    name: "sequences",
+    sql: include_str!("queries/sequences.sql"),
+    filtered: true,
+};
+
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 8] = [
+pub(crate) const ALL: [Query; 9] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -67,6 +73,7 @@ pub(crate) const ALL: [Query; 8] = [
     ENUMS,
     EXTENSIONS,
     VIEWS,
+    SEQUENCES,
 ];
 
 /// A row type that can be read from its query's result.
@@ -109,6 +116,10 @@ pub(crate) struct ColumnRow {
     pub identity: String,
     /// `attgenerated`: `""` or `"s"`.
     pub generated: String,
+    /// Namespace and name of `attcollation` when it differs from the type's.
+    pub collation_schema: Option<String>,
+    /// See `collation_schema`.
+    pub collation_name: Option<String>,
     pub comment: Option<String>,
 }
 
@@ -203,6 +214,8 @@ impl FromRow for ColumnRow {
             identity: row.try_get("identity")?,
             generated: row.try_get("generated")?,
             comment: row.try_get("comment")?,
+            collation_schema: row.try_get("collation_schema")?,
+            collation_name: row.try_get("collation_name")?,
         })
     }
 }
@@ -273,4 +286,5 @@ pub(crate) struct CatalogRows {
     pub enums: Vec<EnumRow>,
     pub extensions: Vec<ExtensionRow>,
     pub views: Vec<super::objects::ViewRow>,
+    pub sequences: Vec<super::objects::SequenceRow>,
 }

@@ -233,7 +233,9 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 
 /// The risks of one change, sorted and without duplicates.
 ///
-/// - `DropTable`, `DropColumn`, `DropEnum`: [`Hazard::DataLoss`].
+/// - `DropTable`, `DropColumn`, `DropEnum`, `DropSequence` (its current
+///   value): [`Hazard::DataLoss`]. Dropping a view, function or trigger is
+///   not: nothing but its definition goes, and that is in the snapshots.
 /// - `RecreateEnum`: with removed values [`Hazard::DataLoss`] and
 ///   [`Hazard::RiskyCast`] (rows holding a removed value make the cast fail);
 ///   [`Hazard::TableRewrite`] when columns use the type.
@@ -242,7 +244,7 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 ///   under lock ([`Hazard::LongLock`]); a changed generation expression
 ///   recreates the column ([`Hazard::TableRewrite`], plus
 ///   [`Hazard::DataLoss`] when a regular column becomes generated).
-/// - `AddColumn` of an identity or generated column: [`Hazard::TableRewrite`];
+/// - `AddColumn` of an identity, generated or serial column: [`Hazard::TableRewrite`];
 ///   of a `NOT NULL` column without a default: [`Hazard::NeedsEmptyTable`].
 /// - `AddPrimaryKey`, `AddUnique`, `AddCheck`, `AddForeignKey`,
 ///   `CreateIndex`: [`Hazard::LongLock`].
@@ -252,9 +254,11 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 pub fn hazards(change: &Change) -> Vec<Hazard> {
     let mut out = Vec::new();
     match change {
-        Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropEnum { .. } => {
-            out.push(Hazard::DataLoss)
-        }
+        Change::DropTable { .. }
+        | Change::DropColumn { .. }
+        | Change::DropEnum { .. }
+        // the sequence's current value is lost
+        | Change::DropSequence { .. } => out.push(Hazard::DataLoss),
         Change::RecreateEnum { old, new, columns } => {
             let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
             if old.values.iter().any(|v| !kept.contains(v.as_str())) {
@@ -282,10 +286,14 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
                 if old.nullable && !new.nullable {
                     out.push(Hazard::LongLock);
                 }
+                // A new collation rebuilds the column's indexes under lock.
+                if old.collation != new.collation {
+                    out.push(Hazard::LongLock);
+                }
             }
         },
         Change::AddColumn { column, .. } => {
-            if column.identity.is_some() || column.generated.is_some() {
+            if column.identity.is_some() || column.generated.is_some() || column.serial {
                 out.push(Hazard::TableRewrite);
             } else if !column.nullable && column.default.is_none() {
                 out.push(Hazard::NeedsEmptyTable);
@@ -320,7 +328,10 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::CreateView { .. }
         | Change::DropView { .. }
         | Change::ReplaceView { .. }
-        | Change::SetObjectComment { .. } => {}
+        | Change::SetObjectComment { .. }
+        | Change::CreateSequence { .. }
+        | Change::AlterSequence { .. }
+        | Change::SetSequenceOwner { .. } => {}
     }
     out.sort();
     out.dedup();

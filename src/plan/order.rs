@@ -67,6 +67,14 @@ pub fn rank(change: &Change) -> u8 {
         Change::DropView { .. } => 3,
         Change::CreateView { .. } | Change::ReplaceView { .. } => 18,
         Change::SetObjectComment { .. } => 19,
+        // Sequences: before the tables whose defaults draw from them,
+        // detached from an old owner before drops (which would take them
+        // along), attached to a new one once it exists, dropped once no
+        // default uses them.
+        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
+        Change::SetSequenceOwner { owned_by: None, .. } => 3,
+        Change::SetSequenceOwner { .. } => 18,
+        Change::DropSequence { .. } => 20,
     }
 }
 
