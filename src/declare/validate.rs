@@ -75,7 +75,7 @@ impl Loc {
         }
     }
 
-    fn table(&self, t: &str) -> Loc {
+    pub(super) fn table(&self, t: &str) -> Loc {
         Loc {
             table: Some(t.to_string()),
             column: None,
@@ -83,7 +83,7 @@ impl Loc {
         }
     }
 
-    fn column(&self, c: &str) -> Loc {
+    pub(super) fn column(&self, c: &str) -> Loc {
         Loc {
             column: Some(c.to_string()),
             ..self.clone()
@@ -321,7 +321,7 @@ impl<'a> Lowering<'a> {
         }
         let reserved = self.reserve_object_names()?;
         let mut relations = name_everything(&loc, &mut tables, reserved)?;
-        let objects = self.lower_objects(&mut relations)?;
+        let objects = self.lower_objects(&mut relations, &mut tables)?;
 
         let mut schema = Schema {
             namespaces: vec![self.ns.clone()],
@@ -331,6 +331,7 @@ impl<'a> Lowering<'a> {
             views: objects.views,
             domains,
             composite_types,
+            sequences: objects.sequences,
         };
         schema.normalize();
         Ok(Declared {
@@ -447,6 +448,7 @@ impl<'a> Lowering<'a> {
             default,
             identity: c.identity,
             generated,
+            serial: false,
             comment: c.comment.clone().filter(|s| !s.is_empty()),
         })
     }

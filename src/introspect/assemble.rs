@@ -26,6 +26,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         enums,
         extensions,
         views: view_rows,
+        sequences: sequence_rows,
         kinds,
     } = rows;
 
@@ -49,6 +50,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         push_constraint(table, c)?;
     }
     let (mut views, view_by_oid) = super::objects::views(view_rows)?;
+    let sequences = super::objects::sequences(sequence_rows, &mut tables, &by_oid)?;
     for i in indexes {
         if let Some(&v) = view_by_oid.get(&i.table_oid) {
             let index = index(&views[v].name, i)?;
@@ -79,6 +81,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
             .collect(),
         tables,
         views,
+        sequences,
         ..Schema::default()
     };
     super::kinds::assemble_kinds(kinds, &mut schema)?;

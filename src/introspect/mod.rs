@@ -1,13 +1,15 @@
 //! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].
 //!
 //! [`introspect`] (a snapshot of its own) and [`introspect_in`] (inside the
-//! caller's transaction) issue the same **eight catalog queries whatever the number of
+//! caller's transaction) issue the same **nine catalog queries whatever the number of
 //! tables** (`queries/*.sql`): namespaces, tables (+ comments), columns
 //! (+ defaults, identity, generated, comments), constraints (PK, unique, FK,
 //! check, with column names resolved in SQL), indexes not backing a
 //! constraint (on tables and materialized views), enums, extensions, views
 //! and materialized views (definition, options, comment, and the relations
-//! `pg_depend` says their rewrite rule reads). Each is filtered with
+//! `pg_depend` says their rewrite rule reads), sequences (options, owner;
+//! identity and serial sequences folded into their columns). Each is
+//! filtered with
 //! `n.nspname = ANY($1::text[])` (extensions excepted: they are
 //! database-wide). None is per table and none uses `information_schema`.
 //!
@@ -224,21 +226,34 @@ where
 {
     let started = Instant::now();
     let count = AtomicUsize::new(0);
-    let (_, namespaces, tables, columns, constraints, indexes, enums, extensions, views, kinds, _) =
-        tokio::try_join!(
-            biased;
-            control(c, open),
-            fetch(c, rows::NAMESPACES, namespaces, &count),
-            fetch(c, rows::TABLES, namespaces, &count),
-            fetch(c, rows::COLUMNS, namespaces, &count),
-            fetch(c, rows::CONSTRAINTS, namespaces, &count),
-            fetch(c, rows::INDEXES, namespaces, &count),
-            fetch(c, rows::ENUMS, namespaces, &count),
-            fetch(c, rows::EXTENSIONS, namespaces, &count),
-            fetch(c, rows::VIEWS, namespaces, &count),
-            kinds::fetch_kinds(c, namespaces, &count),
-            control(c, close),
-        )?;
+    let (
+        _,
+        namespaces,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        enums,
+        extensions,
+        views,
+        sequences,
+        kinds,
+        _,
+    ) = tokio::try_join!(
+        biased;
+        control(c, open),
+        fetch(c, rows::NAMESPACES, namespaces, &count),
+        fetch(c, rows::TABLES, namespaces, &count),
+        fetch(c, rows::COLUMNS, namespaces, &count),
+        fetch(c, rows::CONSTRAINTS, namespaces, &count),
+        fetch(c, rows::INDEXES, namespaces, &count),
+        fetch(c, rows::ENUMS, namespaces, &count),
+        fetch(c, rows::EXTENSIONS, namespaces, &count),
+        fetch(c, rows::VIEWS, namespaces, &count),
+        fetch(c, rows::SEQUENCES, namespaces, &count),
+        kinds::fetch_kinds(c, namespaces, &count),
+        control(c, close),
+    )?;
     let schema = assemble::assemble(rows::CatalogRows {
         namespaces,
         tables,
@@ -248,6 +263,7 @@ where
         enums,
         extensions,
         views,
+        sequences,
         kinds,
     })?;
     Ok(Introspected {
@@ -326,7 +342,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 10);
+        assert_eq!(CATALOG_QUERIES, 11);
     }
 
     #[test]

@@ -57,8 +57,14 @@ pub(crate) const VIEWS: Query = Query {
     filtered: true,
 };
 
+pub(crate) const SEQUENCES: Query = Query {
+    name: "sequences",
+    sql: include_str!("queries/sequences.sql"),
+    filtered: true,
+};
+
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 8] = [
+pub(crate) const ALL: [Query; 9] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -67,6 +73,7 @@ pub(crate) const ALL: [Query; 8] = [
     ENUMS,
     EXTENSIONS,
     VIEWS,
+    SEQUENCES,
 ];
 
 /// A row type that can be read from its query's result.
@@ -279,5 +286,6 @@ pub(crate) struct CatalogRows {
     pub enums: Vec<EnumRow>,
     pub extensions: Vec<ExtensionRow>,
     pub views: Vec<super::objects::ViewRow>,
+    pub sequences: Vec<super::objects::SequenceRow>,
     pub kinds: super::kinds::KindRows,
 }
