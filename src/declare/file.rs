@@ -12,7 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
-pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl};
+pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, PolicyDecl};
 pub use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -63,6 +63,9 @@ pub struct SchemaFile {
     /// Standalone sequences.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sequences: Vec<SequenceDecl>,
+    /// Row-level security policies of the plugin's tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -104,6 +107,12 @@ pub struct TableDecl {
     /// Indexes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<IndexDecl>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub row_level_security: bool,
+    /// `FORCE ROW LEVEL SECURITY` (policies apply to the table's owner too).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_row_level_security: bool,
 }
 
 /// A column.
@@ -520,7 +529,9 @@ fn ser_expr_keys<S: Serializer>(keys: &[IndexKeyDecl], s: S) -> Result<S::Ok, S:
 
 /// An enumerated value: a string first, so that a wrong JSON type says so
 /// (serde_json's enum path only says "expected value").
-fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+pub(super) fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
     let s = String::deserialize(d)?;
     T::deserialize(de::value::StringDeserializer::<D::Error>::new(s))
 }

@@ -65,6 +65,7 @@ impl Declared {
                 omit_default_names,
             ),
             sequences: super::objects::sequence_decls(&self.schema),
+            policies: super::kinds_to_file::policy_decls(&self.schema, &ns),
         }
     }
 }
@@ -89,6 +90,8 @@ fn table_decl(t: &Table, ns: &str, omit: bool) -> TableDecl {
         .collect();
     TableDecl {
         name: tn.clone(),
+        row_level_security: t.row_security.enabled,
+        force_row_level_security: t.row_security.forced,
         renamed_from: t.renamed_from.clone(),
         comment: t.comment.clone(),
         columns: t

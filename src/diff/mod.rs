@@ -7,6 +7,7 @@
 
 mod change;
 mod pair;
+mod security;
 mod sequences;
 mod tables;
 mod usertypes;
@@ -40,6 +41,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     tables::push_tables(old, new, &recreated, &mut tables_out);
     out.extend(tables_out);
     views::push_views(old, new, &mut out);
+    security::push_row_security(old, new, &mut out);
     sequences::push_sequences(old, new, &mut out);
     out
 }

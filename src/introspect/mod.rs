@@ -342,7 +342,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 11);
+        assert_eq!(CATALOG_QUERIES, 12);
     }
 
     #[test]

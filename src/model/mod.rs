@@ -10,6 +10,7 @@ pub mod expr;
 pub mod name;
 pub mod printed;
 mod schema;
+pub mod security;
 pub mod sequences;
 pub mod sqlscan;
 pub mod types;
@@ -18,6 +19,7 @@ pub mod views;
 
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
+pub use security::{Policy, PolicyCommand, RowSecurity};
 pub use sequences::{Sequence, SequenceOwner};
 pub use types::{BaseType, ColumnType, TypeError};
 pub use usertypes::{Attribute, CompositeType, Domain};
