@@ -63,6 +63,8 @@ impl Declared {
                 omit_default_names,
             ),
             sequences: super::objects::sequence_decls(&self.schema),
+            functions: super::objects::function_decls(&self.schema, &ns),
+            triggers: super::objects::trigger_decls(&self.schema, &ns),
         }
     }
 }
@@ -210,7 +212,7 @@ pub(super) fn table_ref(q: &QualName, ns: &str) -> String {
 
 /// A type as the file writes it: built-ins canonical, the plugin's enums
 /// bare unless a built-in has that name, other types qualified.
-fn type_text(ty: &ColumnType, ns: &str) -> String {
+pub(super) fn type_text(ty: &ColumnType, ns: &str) -> String {
     let mut s = match &ty.base {
         BaseType::Builtin(b) => b.clone(),
         BaseType::Named(q) => {

@@ -318,6 +318,8 @@ impl<'a> Lowering<'a> {
             tables,
             views: objects.views,
             sequences: objects.sequences,
+            functions: objects.functions,
+            triggers: objects.triggers,
         };
         schema.normalize();
         Ok(Declared {

@@ -323,7 +323,15 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::SetObjectComment { .. }
         | Change::CreateSequence { .. }
         | Change::AlterSequence { .. }
-        | Change::SetSequenceOwner { .. } => {}
+        | Change::SetSequenceOwner { .. }
+        | Change::CreateFunction { .. }
+        | Change::ReplaceFunction { .. }
+        | Change::RecreateFunction { .. }
+        | Change::DropFunction { .. }
+        | Change::CreateTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::SetTriggerEnabled { .. } => {}
     }
     out.sort();
     out.dedup();
