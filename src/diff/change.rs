@@ -229,6 +229,28 @@ pub enum Change {
         /// Index name.
         name: String,
     },
+    /// `ALTER TABLE … RENAME CONSTRAINT`: a primary key, unique constraint,
+    /// check or foreign key that keeps its definition under a new name, as
+    /// when its name derives from a renamed table or column
+    /// (`<table>_pkey`). A key's index is renamed with it.
+    RenameConstraint {
+        /// Table name (after any table rename).
+        table: QualName,
+        /// Old constraint name.
+        from: String,
+        /// New constraint name.
+        to: String,
+    },
+    /// `ALTER INDEX … RENAME TO`: an index that keeps its definition under a
+    /// new name.
+    RenameIndex {
+        /// Table name (after any table rename; the index lives in its namespace).
+        table: QualName,
+        /// Old index name.
+        from: String,
+        /// New index name.
+        to: String,
+    },
     /// `CREATE [MATERIALIZED] VIEW`, with its comment and (materialized)
     /// indexes. Ordered after what it reads ([`crate::plan::order`]).
     CreateView {
@@ -475,6 +497,8 @@ impl Change {
             Change::DropForeignKey { .. } => "DropForeignKey",
             Change::CreateIndex { .. } => "CreateIndex",
             Change::DropIndex { .. } => "DropIndex",
+            Change::RenameConstraint { .. } => "RenameConstraint",
+            Change::RenameIndex { .. } => "RenameIndex",
             Change::CreateView { .. } => "CreateView",
             Change::DropView { .. } => "DropView",
             Change::ReplaceView { .. } => "ReplaceView",
@@ -527,6 +551,10 @@ impl Change {
             | Change::DropCheck { table, name }
             | Change::DropForeignKey { table, name } => format!("{table}.{name}"),
             Change::DropIndex { table, name } => format!("{}.{name}", table.schema),
+            Change::RenameConstraint { table, from, to } => format!("{table}.{from} -> {to}"),
+            Change::RenameIndex { table, from, to } => {
+                format!("{}.{from} -> {to}", table.schema)
+            }
             Change::CreateView { view } | Change::DropView { view } => view.name.to_string(),
             Change::ReplaceView { new, .. } => new.name.to_string(),
             Change::SetObjectComment { target, .. } => target.to_string(),
