@@ -12,7 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
-pub use super::kinds::ExtensionDecl;
+pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl};
 pub use super::objects::{
     ArgDecl, ForEach, FunctionDecl, MaterializedViewDecl, ReturnColumnDecl, SequenceDecl,
     TriggerDecl, ViewDecl,
@@ -48,6 +48,12 @@ pub struct SchemaFile {
     /// Enum types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumDecl>,
+    /// Domains.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainDecl>,
+    /// Composite types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeTypeDecl>,
     /// Tables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<TableDecl>,

@@ -11,6 +11,7 @@ mod pair;
 mod sequences;
 mod tables;
 mod triggers;
+mod usertypes;
 mod views;
 
 pub use change::{Change, CommentTarget, EnumColumn, FunctionDefault};
@@ -26,12 +27,14 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     push_namespaces(old, new, &mut out);
     push_extensions(old, new, &mut out);
     push_enums(old, new, &mut out);
+    usertypes::push_types(old, new, &mut out);
     // Checks and indexes whose expressions name a recreated enum type are
     // dropped before and added back after it: PostgreSQL cannot re-cast them.
     let recreated: HashSet<&QualName> = out
         .iter()
         .filter_map(|c| match c {
             Change::RecreateEnum { new, .. } => Some(&new.name),
+            Change::RecreateDomain { new, .. } => Some(&new.name),
             _ => None,
         })
         .collect();

@@ -29,6 +29,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         sequences: sequence_rows,
         functions: function_rows,
         triggers: trigger_rows,
+        kinds,
     } = rows;
 
     let mut tables = Vec::with_capacity(table_rows.len());
@@ -87,7 +88,9 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         sequences,
         functions,
         triggers,
+        ..Schema::default()
     };
+    super::kinds::assemble_kinds(kinds, &mut schema)?;
     schema.normalize();
     Ok(schema)
 }

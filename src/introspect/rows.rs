@@ -302,4 +302,5 @@ pub(crate) struct CatalogRows {
     pub sequences: Vec<super::objects::SequenceRow>,
     pub functions: Vec<super::objects::FunctionRow>,
     pub triggers: Vec<super::objects::TriggerRow>,
+    pub kinds: super::kinds::KindRows,
 }

@@ -15,6 +15,7 @@ pub mod sequences;
 pub mod sqlscan;
 pub mod triggers;
 pub mod types;
+pub mod usertypes;
 pub mod views;
 
 pub use functions::{
@@ -26,4 +27,5 @@ pub use schema::*;
 pub use sequences::{Sequence, SequenceOwner};
 pub use triggers::{Trigger, TriggerEnabled, TriggerEvent, TriggerTiming};
 pub use types::{BaseType, ColumnType, TypeError};
+pub use usertypes::{Attribute, CompositeType, Domain};
 pub use views::{CheckOption, View};

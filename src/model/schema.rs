@@ -5,6 +5,7 @@ use super::name::QualName;
 use super::sequences::Sequence;
 use super::triggers::Trigger;
 use super::types::ColumnType;
+use super::usertypes::{CompositeType, Domain};
 use super::views::View;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,12 @@ pub struct Schema {
     /// Triggers, sorted by table and name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    /// Domains, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Composite types, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeType>,
 }
 
 /// A PostgreSQL extension.
@@ -380,6 +387,11 @@ impl Schema {
         }
         self.triggers
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.domains.sort_by(|a, b| a.name.cmp(&b.name));
+        for d in &mut self.domains {
+            d.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
     /// The table called `name`.

@@ -53,7 +53,7 @@ fn ordered(c: &Change) -> bool {
             | Change::DropTrigger { .. }
             | Change::CreateTrigger { .. }
             | Change::SetObjectComment { .. }
-    )
+    ) || super::kinds_order::ordered(c)
 }
 
 /// The object a create brings into being, for the edges of the others.
@@ -63,7 +63,7 @@ fn provides(c: &Change) -> Option<&QualName> {
         Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
             Some(&function.name)
         }
-        _ => None,
+        _ => super::kinds_order::provides(c),
     }
 }
 
@@ -78,7 +78,7 @@ fn needs(c: &Change) -> BTreeSet<QualName> {
         Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
             function.reads()
         }
-        _ => BTreeSet::new(),
+        _ => super::kinds_order::needs(c),
     }
 }
 
@@ -94,7 +94,7 @@ fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
             Some((&view.name, after))
         }
         Change::DropFunction { function } => Some((&function.name, named_types(function))),
-        _ => None,
+        _ => super::kinds_order::drop_edges(c),
     }
 }
 
