@@ -1183,6 +1183,18 @@ async fn new_plan_apply_status_history_and_rollback_of_hand_written_migrations()
         "declared version 1.0.0 is lower than the recorded version 1.1.0",
         "--allow-downgrade",
     ]);
+    graft(&db, &["status", &dir]).await.expect(0).stdout_has(&[
+        "shop    1.1.0     1.0.0     2 ",
+        "downgrade (apply needs --allow-downgrade): 2 steps, 1 migration",
+    ]);
+    graft(&db, &["plan", "--allow-downgrade", &dir])
+        .await
+        .expect(0)
+        .stdout_has(&[
+            "downgrade to 1.0.0",
+            "undo 1.1.0-001-backfill-cents (after)",
+            "DropColumn shop.orders.cents",
+        ]);
     graft(&db, &["rollback", "shop", "--to", "1"])
         .await
         .expect(1)

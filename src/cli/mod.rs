@@ -53,6 +53,9 @@ enum Command {
         /// Exit with code 2 when changes are pending.
         #[arg(long)]
         check: bool,
+        /// Plan a declared version lower than the recorded one as a rollback.
+        #[arg(long)]
+        allow_downgrade: bool,
     },
     /// Apply the declared schemas in one transaction.
     Apply {
@@ -144,7 +147,10 @@ impl Cli {
                 Command::Apply {
                     allow_downgrade: true,
                     ..
-                }
+                } | Command::Plan {
+                    allow_downgrade: true,
+                    ..
+                } | Command::Status { .. }
             ),
             allow_missing_down: matches!(
                 self.command,
@@ -156,7 +162,7 @@ impl Cli {
         };
         let migrator = Migrator::new(opts);
         match &self.command {
-            Command::Plan { paths, check } => {
+            Command::Plan { paths, check, .. } => {
                 let registry = load_registry(paths)?;
                 let mut client = connect(g).await?;
                 let plans = migrator.plan_all(&mut client, &registry).await?;

@@ -2,8 +2,9 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Sequence, SequenceOwner,
-    Table, Unique, View,
+    Attribute, Check, Column, ColumnType, CompositeType, Domain, EnumType, ForeignKey, Function,
+    Index, PrimaryKey, QualName, Sequence, SequenceOwner, Table, Trigger, TriggerEnabled, Unique,
+    View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -299,6 +300,65 @@ pub enum Change {
         /// The sequence.
         name: QualName,
     },
+    /// `CREATE FUNCTION` / `PROCEDURE`, with its comment. Created early
+    /// (before the tables whose defaults may call it) unless its signature
+    /// or a body PostgreSQL checks reads a relation the plan creates or
+    /// changes ([`crate::plan::order`]).
+    CreateFunction {
+        /// The new function.
+        function: Function,
+    },
+    /// `CREATE OR REPLACE FUNCTION`: same signature, result and argument
+    /// names; the body or attributes changed. Dependents are kept.
+    ReplaceFunction {
+        /// The function as it was.
+        old: Function,
+        /// The function as it must become.
+        new: Function,
+    },
+    /// The same signature with a result or argument names PostgreSQL cannot
+    /// replace: `DROP` and `CREATE` in one step, with the defaults that
+    /// call the function dropped before and set again after. Views and
+    /// triggers that use it are recreated around it.
+    RecreateFunction {
+        /// The function as it was.
+        old: Function,
+        /// The function as it must become.
+        new: Function,
+        /// Column defaults that call it.
+        defaults: Vec<FunctionDefault>,
+    },
+    /// `DROP FUNCTION` / `PROCEDURE`.
+    DropFunction {
+        /// The function as it was.
+        function: Function,
+    },
+    /// `CREATE TRIGGER`, with its enabled state and comment.
+    CreateTrigger {
+        /// The new trigger.
+        trigger: Trigger,
+    },
+    /// `CREATE OR REPLACE TRIGGER`.
+    ReplaceTrigger {
+        /// The trigger as it was.
+        old: Trigger,
+        /// The trigger as it must become.
+        new: Trigger,
+    },
+    /// `DROP TRIGGER`.
+    DropTrigger {
+        /// The trigger as it was.
+        trigger: Trigger,
+    },
+    /// `ALTER TABLE … ENABLE / DISABLE TRIGGER`.
+    SetTriggerEnabled {
+        /// The table or view.
+        table: QualName,
+        /// The trigger.
+        name: String,
+        /// The new state.
+        enabled: TriggerEnabled,
+    },
     /// `COMMENT ON` an object other than a table or a column.
     SetObjectComment {
         /// The object.
@@ -306,6 +366,100 @@ pub enum Change {
         /// New comment, `None` removes it.
         comment: Option<String>,
     },
+    /// `CREATE DOMAIN` with its collation, default, NOT NULL and checks.
+    CreateDomain {
+        /// The new domain.
+        domain: Domain,
+    },
+    /// `DROP DOMAIN`. Destructive. Carries the old definition: drops of
+    /// types are ordered by what they are built on.
+    DropDomain {
+        /// The domain as it was.
+        domain: Domain,
+    },
+    /// A new base type or collation: the old domain is renamed away, the new
+    /// one created, the columns using it re-cast, the old one dropped.
+    RecreateDomain {
+        /// The domain as it was.
+        old: Domain,
+        /// The domain as it must become.
+        new: Domain,
+        /// Columns of that type (or arrays of it) to re-cast.
+        columns: Vec<EnumColumn>,
+    },
+    /// `ALTER DOMAIN … SET DEFAULT` / `DROP DEFAULT`.
+    SetDomainDefault {
+        /// The domain.
+        name: QualName,
+        /// The new default; `None` drops it.
+        default: Option<String>,
+    },
+    /// `ALTER DOMAIN … SET NOT NULL` / `DROP NOT NULL`.
+    SetDomainNotNull {
+        /// The domain.
+        name: QualName,
+        /// Whether NULL is refused now.
+        not_null: bool,
+    },
+    /// `ALTER DOMAIN … ADD CONSTRAINT … CHECK`.
+    AddDomainCheck {
+        /// The domain.
+        domain: QualName,
+        /// The constraint.
+        check: Check,
+    },
+    /// `ALTER DOMAIN … DROP CONSTRAINT`.
+    DropDomainCheck {
+        /// The domain.
+        domain: QualName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `CREATE TYPE … AS (…)`.
+    CreateCompositeType {
+        /// The new type.
+        composite: CompositeType,
+    },
+    /// `DROP TYPE` of a composite type. Destructive. Carries the old
+    /// definition (see [`Change::DropDomain`]).
+    DropCompositeType {
+        /// The type as it was.
+        composite: CompositeType,
+    },
+    /// `ALTER TYPE … ADD ATTRIBUTE` (at the end of the type).
+    AddAttribute {
+        /// The composite type.
+        r#type: QualName,
+        /// The new attribute.
+        attribute: Attribute,
+    },
+    /// `ALTER TYPE … DROP ATTRIBUTE`. Destructive.
+    DropAttribute {
+        /// The composite type.
+        r#type: QualName,
+        /// Attribute name.
+        name: String,
+    },
+    /// `ALTER TYPE … ALTER ATTRIBUTE … SET DATA TYPE … [COLLATE …]`.
+    AlterAttribute {
+        /// The composite type.
+        r#type: QualName,
+        /// The attribute as it was.
+        old: Attribute,
+        /// The attribute as it must become.
+        new: Attribute,
+    },
+}
+
+/// A column default that calls a function being recreated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionDefault {
+    /// The table (its new name).
+    pub table: QualName,
+    /// The column (its new name).
+    pub column: String,
+    /// The default to set again.
+    pub default: String,
 }
 
 /// An object [`Change::SetObjectComment`] comments on.
@@ -327,6 +481,23 @@ pub enum CommentTarget {
         /// Its name.
         name: QualName,
     },
+    /// A function or procedure.
+    Function {
+        /// Its name.
+        name: QualName,
+        /// Its input types.
+        args: Vec<ColumnType>,
+        /// A procedure.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        procedure: bool,
+    },
+    /// A trigger.
+    Trigger {
+        /// Its table or view.
+        table: QualName,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl std::fmt::Display for CommentTarget {
@@ -335,11 +506,17 @@ impl std::fmt::Display for CommentTarget {
             CommentTarget::View { name }
             | CommentTarget::MaterializedView { name }
             | CommentTarget::Sequence { name } => write!(f, "{name}"),
+            CommentTarget::Function { name, args, .. } => {
+                let a: Vec<String> = args.iter().map(ColumnType::canonical).collect();
+                write!(f, "{name}({})", a.join(", "))
+            }
+            CommentTarget::Trigger { table, name } => write!(f, "{name} on {table}"),
         }
     }
 }
 
-/// A column re-cast by [`Change::RecreateEnum`]. PostgreSQL cannot cast a
+/// A column re-cast by [`Change::RecreateEnum`] (or
+/// [`Change::RecreateDomain`]). PostgreSQL cannot cast a
 /// default that names the type: it is dropped before the cast and the
 /// declared one set after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,6 +592,26 @@ impl Change {
             Change::AlterSequence { .. } => "AlterSequence",
             Change::SetSequenceOwner { .. } => "SetSequenceOwner",
             Change::DropSequence { .. } => "DropSequence",
+            Change::CreateFunction { .. } => "CreateFunction",
+            Change::ReplaceFunction { .. } => "ReplaceFunction",
+            Change::RecreateFunction { .. } => "RecreateFunction",
+            Change::DropFunction { .. } => "DropFunction",
+            Change::CreateTrigger { .. } => "CreateTrigger",
+            Change::ReplaceTrigger { .. } => "ReplaceTrigger",
+            Change::DropTrigger { .. } => "DropTrigger",
+            Change::SetTriggerEnabled { .. } => "SetTriggerEnabled",
+            Change::CreateDomain { .. } => "CreateDomain",
+            Change::DropDomain { .. } => "DropDomain",
+            Change::RecreateDomain { .. } => "RecreateDomain",
+            Change::SetDomainDefault { .. } => "SetDomainDefault",
+            Change::SetDomainNotNull { .. } => "SetDomainNotNull",
+            Change::AddDomainCheck { .. } => "AddDomainCheck",
+            Change::DropDomainCheck { .. } => "DropDomainCheck",
+            Change::CreateCompositeType { .. } => "CreateCompositeType",
+            Change::DropCompositeType { .. } => "DropCompositeType",
+            Change::AddAttribute { .. } => "AddAttribute",
+            Change::DropAttribute { .. } => "DropAttribute",
+            Change::AlterAttribute { .. } => "AlterAttribute",
         }
     }
 
@@ -463,6 +660,30 @@ impl Change {
             Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
                 name.to_string()
             }
+            Change::CreateFunction { function } | Change::DropFunction { function } => {
+                function.signature()
+            }
+            Change::ReplaceFunction { new, .. } | Change::RecreateFunction { new, .. } => {
+                new.signature()
+            }
+            Change::CreateTrigger { trigger } | Change::DropTrigger { trigger } => trigger.label(),
+            Change::ReplaceTrigger { new, .. } => new.label(),
+            Change::SetTriggerEnabled { table, name, .. } => format!("{name} on {table}"),
+            Change::CreateDomain { domain } | Change::DropDomain { domain } => {
+                domain.name.to_string()
+            }
+            Change::RecreateDomain { new, .. } => new.name.to_string(),
+            Change::SetDomainDefault { name, .. } | Change::SetDomainNotNull { name, .. } => {
+                name.to_string()
+            }
+            Change::AddDomainCheck { domain, check } => format!("{domain}.{}", check.name),
+            Change::DropDomainCheck { domain, name } => format!("{domain}.{name}"),
+            Change::CreateCompositeType { composite } | Change::DropCompositeType { composite } => {
+                composite.name.to_string()
+            }
+            Change::AddAttribute { r#type, attribute } => format!("{type}.{}", attribute.name),
+            Change::DropAttribute { r#type, name } => format!("{type}.{name}"),
+            Change::AlterAttribute { r#type, new, .. } => format!("{type}.{}", new.name),
         }
     }
 }

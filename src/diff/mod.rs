@@ -6,12 +6,15 @@
 //! hints, applied by re-keying the old side before pairing.
 
 mod change;
+mod functions;
 mod pair;
 mod sequences;
 mod tables;
+mod triggers;
+mod usertypes;
 mod views;
 
-pub use change::{Change, CommentTarget, EnumColumn};
+pub use change::{Change, CommentTarget, EnumColumn, FunctionDefault};
 pub use pair::Pair;
 
 use crate::model::{Column, EnumType, Extension, QualName, Schema};
@@ -24,20 +27,27 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     push_namespaces(old, new, &mut out);
     push_extensions(old, new, &mut out);
     push_enums(old, new, &mut out);
+    usertypes::push_types(old, new, &mut out);
     // Checks and indexes whose expressions name a recreated enum type are
     // dropped before and added back after it: PostgreSQL cannot re-cast them.
     let recreated: HashSet<&QualName> = out
         .iter()
         .filter_map(|c| match c {
             Change::RecreateEnum { new, .. } => Some(&new.name),
+            Change::RecreateDomain { new, .. } => Some(&new.name),
             _ => None,
         })
         .collect();
     let mut tables_out = Vec::new();
     tables::push_tables(old, new, &recreated, &mut tables_out);
     out.extend(tables_out);
-    views::push_views(old, new, &mut out);
+    // Functions first: views and triggers that use a function recreated
+    // or dropped must be recreated or dropped with it.
+    let (functions, gone_functions) = functions::function_changes(old, new);
+    views::push_views(old, new, &gone_functions, &mut out);
     sequences::push_sequences(old, new, &mut out);
+    out.extend(functions);
+    triggers::push_triggers(old, new, &gone_functions, &mut out);
     out
 }
 

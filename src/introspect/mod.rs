@@ -1,15 +1,16 @@
 //! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].
 //!
 //! [`introspect`] (a snapshot of its own) and [`introspect_in`] (inside the
-//! caller's transaction) issue the same **nine catalog queries whatever the number of
+//! caller's transaction) issue the same **thirteen catalog queries whatever the number of
 //! tables** (`queries/*.sql`): namespaces, tables (+ comments), columns
 //! (+ defaults, identity, generated, comments), constraints (PK, unique, FK,
 //! check, with column names resolved in SQL), indexes not backing a
 //! constraint (on tables and materialized views), enums, extensions, views
 //! and materialized views (definition, options, comment, and the relations
 //! `pg_depend` says their rewrite rule reads), sequences (options, owner;
-//! identity and serial sequences folded into their columns). Each is
-//! filtered with
+//! identity and serial sequences folded into their columns), functions and
+//! procedures (arguments, result, body, attributes, settings), triggers.
+//! Each is filtered with
 //! `n.nspname = ANY($1::text[])` (extensions excepted: they are
 //! database-wide). None is per table and none uses `information_schema`.
 //!
@@ -55,6 +56,7 @@
 //! deptype `e`) are left out: they are the extension's, not the schema's.
 
 mod assemble;
+mod kinds;
 mod objects;
 mod rows;
 
@@ -87,7 +89,7 @@ pub struct IntrospectStats {
 }
 
 /// The number of catalog queries one introspection issues.
-pub const CATALOG_QUERIES: usize = rows::ALL.len();
+pub const CATALOG_QUERIES: usize = rows::ALL.len() + kinds::ALL.len();
 
 /// Why introspection failed.
 #[derive(Debug, thiserror::Error)]
@@ -236,6 +238,9 @@ where
         extensions,
         views,
         sequences,
+        functions,
+        triggers,
+        kinds,
         _,
     ) = tokio::try_join!(
         biased;
@@ -249,6 +254,9 @@ where
         fetch(c, rows::EXTENSIONS, namespaces, &count),
         fetch(c, rows::VIEWS, namespaces, &count),
         fetch(c, rows::SEQUENCES, namespaces, &count),
+        fetch(c, rows::FUNCTIONS, namespaces, &count),
+        fetch(c, rows::TRIGGERS, namespaces, &count),
+        kinds::fetch_kinds(c, namespaces, &count),
         control(c, close),
     )?;
     let schema = assemble::assemble(rows::CatalogRows {
@@ -261,6 +269,9 @@ where
         extensions,
         views,
         sequences,
+        functions,
+        triggers,
+        kinds,
     })?;
     Ok(Introspected {
         schema,
@@ -328,7 +339,7 @@ mod tests {
 
     #[test]
     fn every_query_is_filtered_by_namespace_but_extensions() {
-        for q in rows::ALL {
+        for q in rows::ALL.iter().chain(&kinds::ALL) {
             assert_eq!(
                 q.filtered,
                 q.sql.contains("nspname = ANY($1::text[])"),
@@ -338,7 +349,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 9);
+        assert_eq!(CATALOG_QUERIES, 13);
     }
 
     #[test]
