@@ -333,6 +333,8 @@ impl<'a> Lowering<'a> {
             domains,
             composite_types,
             sequences: objects.sequences,
+            functions: objects.functions,
+            triggers: objects.triggers,
         };
         schema.normalize();
         Ok(Declared {
