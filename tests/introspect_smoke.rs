@@ -631,6 +631,7 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
             values: vec!["new".into(), "active".into(), "closed".into()],
         }],
         tables,
+        ..Schema::default()
     };
     s.normalize();
     s

@@ -55,6 +55,7 @@
 //! deptype `e`) are left out: they are the extension's, not the schema's.
 
 mod assemble;
+mod kinds;
 mod objects;
 mod rows;
 
@@ -87,7 +88,7 @@ pub struct IntrospectStats {
 }
 
 /// The number of catalog queries one introspection issues.
-pub const CATALOG_QUERIES: usize = rows::ALL.len();
+pub const CATALOG_QUERIES: usize = rows::ALL.len() + kinds::ALL.len();
 
 /// Why introspection failed.
 #[derive(Debug, thiserror::Error)]
@@ -236,6 +237,7 @@ where
         extensions,
         views,
         sequences,
+        kinds,
         _,
     ) = tokio::try_join!(
         biased;
@@ -249,6 +251,7 @@ where
         fetch(c, rows::EXTENSIONS, namespaces, &count),
         fetch(c, rows::VIEWS, namespaces, &count),
         fetch(c, rows::SEQUENCES, namespaces, &count),
+        kinds::fetch_kinds(c, namespaces, &count),
         control(c, close),
     )?;
     let schema = assemble::assemble(rows::CatalogRows {
@@ -261,6 +264,7 @@ where
         extensions,
         views,
         sequences,
+        kinds,
     })?;
     Ok(Introspected {
         schema,
@@ -328,7 +332,7 @@ mod tests {
 
     #[test]
     fn every_query_is_filtered_by_namespace_but_extensions() {
-        for q in rows::ALL {
+        for q in rows::ALL.iter().chain(&kinds::ALL) {
             assert_eq!(
                 q.filtered,
                 q.sql.contains("nspname = ANY($1::text[])"),
@@ -338,7 +342,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 9);
+        assert_eq!(CATALOG_QUERIES, 11);
     }
 
     #[test]
