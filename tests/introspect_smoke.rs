@@ -691,6 +691,12 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
         tables,
         ..Schema::default()
     };
+    // PostgreSQL's default privilege on each function.
+    s.grants = s
+        .functions
+        .iter()
+        .map(graft::model::security::default_function_grant)
+        .collect();
     s.normalize();
     s
 }

@@ -323,7 +323,7 @@ impl Migrator {
             )?;
             out.push(pp);
         }
-        roles::check(tx, &out).await?;
+        roles::check(tx, &mut out).await?;
         Ok(out)
     }
 

@@ -7,7 +7,7 @@ use super::PluginPlan;
 use crate::diff::Change;
 use crate::error::Error;
 use crate::model::security::PUBLIC;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use tokio_postgres::Transaction;
 
 /// The roles a change names (without `PUBLIC`).
@@ -17,6 +17,9 @@ pub(crate) fn roles_of(change: &Change) -> Vec<&str> {
         Change::AlterPolicy {
             roles: Some(roles), ..
         } => roles,
+        Change::GrantPrivileges { grantee, .. } | Change::RevokePrivileges { grantee, .. } => {
+            std::slice::from_ref(grantee)
+        }
         _ => &[],
     };
     roles
@@ -26,49 +29,71 @@ pub(crate) fn roles_of(change: &Change) -> Vec<&str> {
         .collect()
 }
 
-/// Fails on the first step (in plugin and step order) that names a role
-/// the cluster does not have.
-pub(super) async fn check(tx: &Transaction<'_>, plans: &[PluginPlan]) -> Result<(), Error> {
-    // role → (plugin, step index, step) of its first use
-    let mut first: BTreeMap<&str, (usize, &PluginPlan, usize)> = BTreeMap::new();
-    let mut seq = 0;
-    for pp in plans {
-        for (i, step) in pp.plan.steps.iter().enumerate() {
-            for r in roles_of(&step.change) {
-                seq += 1;
-                first.entry(r).or_insert((seq, pp, i));
-            }
+/// Checks the roles the plans name, in one query: a step that grants to,
+/// or writes a policy for, a role the cluster does not have fails the plan
+/// (the first such step, in plugin and step order), as does a grant to the
+/// role graft runs as (it owns what graft creates). A revoke from a role
+/// that no longer exists is dropped from its plan: the role's privileges
+/// went with it.
+pub(super) async fn check(tx: &Transaction<'_>, plans: &mut [PluginPlan]) -> Result<(), Error> {
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for pp in plans.iter() {
+        for step in &pp.plan.steps {
+            names.extend(roles_of(&step.change));
         }
     }
-    if first.is_empty() {
+    if names.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = first.keys().copied().collect();
-    let rows = tx
-        .query(
-            "SELECT r FROM pg_catalog.unnest($1::text[]) AS r \
-             WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r)",
+    let names: Vec<&str> = names.into_iter().collect();
+    let row = tx
+        .query_one(
+            "SELECT current_user::text, ARRAY(SELECT r FROM pg_catalog.unnest($1::text[]) AS r \
+             WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r))",
             &[&names],
         )
         .await
         .map_err(Error::db("checking the roles the plan names"))?;
-    let missing = rows
-        .iter()
-        .map(|row| row.get::<_, String>(0))
-        .filter_map(|r| first.get(r.as_str()).map(|f| (f.0, r.clone(), f.1, f.2)))
-        .min_by_key(|m| m.0);
-    if let Some((_, role, pp, i)) = missing {
-        let step = &pp.plan.steps[i];
-        return Err(Error::Role {
-            plugin: pp.plugin.clone(),
-            step_index: i + 1,
-            step: format!("{} {}", step.change.kind(), step.change.subject()),
-            why: format!(
-                "role `{role}` does not exist; create it first (roles belong to the \
-                 cluster, graft does not manage them)"
-            ),
-            role,
-        });
+    let me: String = row.get(0);
+    let missing: BTreeSet<String> = row.get::<_, Vec<String>>(1).into_iter().collect();
+    for pp in plans.iter() {
+        for (i, step) in pp.plan.steps.iter().enumerate() {
+            let fail = |role: &str, why: String| Error::Role {
+                plugin: pp.plugin.clone(),
+                step_index: i + 1,
+                step: format!("{} {}", step.change.kind(), step.change.subject()),
+                role: role.to_string(),
+                why,
+            };
+            let revoke = matches!(step.change, Change::RevokePrivileges { .. });
+            for r in roles_of(&step.change) {
+                if missing.contains(r) && !revoke {
+                    return Err(fail(
+                        r,
+                        format!(
+                            "role `{r}` does not exist; create it first (roles belong to the \
+                             cluster, graft does not manage them)"
+                        ),
+                    ));
+                }
+                if r == me && matches!(step.change, Change::GrantPrivileges { .. }) {
+                    return Err(fail(
+                        r,
+                        format!(
+                            "role `{r}` is the one graft runs as: it owns what graft creates \
+                             and holds every privilege on it already; grant to other roles"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        for pp in plans.iter_mut() {
+            pp.plan.steps.retain(|s| {
+                !matches!(&s.change, Change::RevokePrivileges { grantee, .. } if missing.contains(grantee))
+            });
+        }
     }
     Ok(())
 }

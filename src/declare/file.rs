@@ -12,7 +12,9 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
-pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, PolicyDecl};
+pub use super::kinds::{
+    AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, GrantDecl, PolicyDecl,
+};
 pub use super::objects::{
     ArgDecl, ForEach, FunctionDecl, MaterializedViewDecl, ReturnColumnDecl, SequenceDecl,
     TriggerDecl, ViewDecl,
@@ -75,6 +77,10 @@ pub struct SchemaFile {
     /// Row-level security policies of the plugin's tables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<PolicyDecl>,
+    /// Privileges on the plugin's namespace, tables, views, sequences and
+    /// functions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<GrantDecl>,
 }
 
 /// `{"name": …, "values": […]}`.

@@ -203,6 +203,41 @@ pub struct PolicyDecl {
     pub with_check: Option<String>,
 }
 
+/// `{"table": …, "columns": […], "to": […], "privileges": […],
+/// "with_grant_option": true}`: privileges on one of the plugin's objects,
+/// named by exactly one of `namespace`, `table`, `sequence`, `function`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantDecl {
+    /// The plugin's namespace (`ON SCHEMA`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// One of the plugin's tables, views or materialized views.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// With `table`: column privileges on these columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// One of the plugin's sequences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<String>,
+    /// One of the plugin's functions or procedures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// With `function`: its input argument types, to tell overloads apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+    /// The roles: a name or a list; `public` is every role.
+    #[serde(deserialize_with = "de_roles", serialize_with = "ser_roles")]
+    pub to: Vec<String>,
+    /// `["select", "insert"]`, or `"all"`: every privilege of the kind.
+    #[serde(deserialize_with = "de_privileges", serialize_with = "ser_roles")]
+    pub privileges: Vec<String>,
+    /// `WITH GRANT OPTION`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_grant_option: bool,
+}
+
 /// Roles: one name, or a list of names.
 pub(super) fn de_roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     struct V;
@@ -210,6 +245,24 @@ pub(super) fn de_roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D
         type Value = Vec<String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a role name or a list of role names")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// Privileges: one keyword (`"all"`), or a list of keywords.
+fn de_privileges<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of privileges, or \"all\"")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
             Ok(vec![v.to_string()])
@@ -325,6 +378,71 @@ mod tests {
             v["policies"][2],
             serde_json::json!({"name": "c", "table": "u"})
         );
+    }
+
+    #[test]
+    fn grants_round_trip_through_the_file() {
+        let d = crate::declare::SchemaBuilder::new("p")
+            .namespace("my ns")
+            .table("t", |t| {
+                t.column("a", "int", |c| c).column("b c", "text", |c| c)
+            })
+            .view("v", "SELECT 1 AS x", |v| v)
+            .sequence("s", |s| s)
+            .function("f", "sql", "SELECT 1", |f| f.returns("integer"))
+            .function("f", "sql", "SELECT x", |f| {
+                f.returns("integer").arg("x", "integer")
+            })
+            .function("g", "sql", "SELECT 1", |f| f.returns("integer"))
+            .function("h", "sql", "SELECT 1", |f| f.returns("integer"))
+            .grant_namespace(|g| g.to(["r"]).all())
+            .grant_table("t", |g| {
+                g.to(["r", "w\"x"]).privileges(["select", "insert"])
+            })
+            .grant_table("t", |g| {
+                g.to(["r"]).privileges(["update"]).with_grant_option()
+            })
+            .grant_table("t", |g| {
+                g.columns(["a", "b c"]).to(["q"]).privileges(["update"])
+            })
+            .grant_table("t", |g| g.columns(["a"]).to(["q"]).privileges(["select"]))
+            .grant_table("t", |g| g.to(["z"]).all())
+            .grant_table("v", |g| g.to(["public"]).privileges(["select"]))
+            .grant_sequence("s", |g| g.to(["r"]).privileges(["usage"]))
+            .grant_function("f", |g| {
+                g.args(["int4"]).to(["r", "public"]).privileges(["execute"])
+            })
+            .grant_function("g", |g| g.privileges(["execute"]))
+            .build()
+            .unwrap();
+        // `f()` and `h()` keep the default; `g()` holds nothing.
+        let public_execute = d
+            .schema
+            .grants
+            .iter()
+            .filter(|g| g.grantee == "public" && g.privilege == crate::model::Privilege::Execute)
+            .count();
+        assert_eq!(public_execute, 3);
+        let v = round_trip(&d);
+        let grants = v["grants"].as_array().unwrap();
+        assert!(
+            grants.contains(
+                &serde_json::json!({"namespace": "my ns", "to": "r", "privileges": "all"})
+            ),
+            "{grants:#?}"
+        );
+        assert!(
+            grants.contains(&serde_json::json!({"table": "t", "to": "z", "privileges": "all"})),
+            "{grants:#?}"
+        );
+        assert!(grants.contains(&serde_json::json!({"table": "t", "columns": ["a"], "to": "q", "privileges": ["select", "update"]})), "{grants:#?}");
+        assert!(
+            grants
+                .contains(&serde_json::json!({"function": "g", "to": [], "privileges": "execute"})),
+            "{grants:#?}"
+        );
+        assert!(grants.contains(&serde_json::json!({"function": "f", "args": ["integer"], "to": ["public", "r"], "privileges": "execute"})), "{grants:#?}");
+        assert!(!grants.iter().any(|g| g["function"] == "h"), "{grants:#?}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::file::CheckDecl;
 use super::kinds::{
-    AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, PolicyDecl, PolicyKind,
+    AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, GrantDecl, PolicyDecl, PolicyKind,
 };
 use crate::model::PolicyCommand;
 
@@ -208,6 +208,123 @@ impl PolicyBuilder {
     /// `WITH CHECK (…)`, written as PostgreSQL prints it back.
     pub fn with_check(mut self, expr: impl Into<String>) -> Self {
         self.0.with_check = Some(expr.into());
+        self
+    }
+}
+
+impl super::SchemaBuilder {
+    /// Privileges on the plugin's namespace (as set so far: call it after
+    /// [`super::SchemaBuilder::namespace`]), set by `f`.
+    pub fn grant_namespace(mut self, f: impl FnOnce(GrantBuilder) -> GrantBuilder) -> Self {
+        let ns = self
+            .file
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.file.plugin.clone());
+        self.file.grants.push(
+            f(GrantBuilder(GrantDecl {
+                namespace: Some(ns),
+                ..GrantDecl::default()
+            }))
+            .0,
+        );
+        self
+    }
+
+    /// Privileges on one of the plugin's tables, views or materialized
+    /// views (or, with [`GrantBuilder::columns`], on columns of a table).
+    pub fn grant_table(
+        mut self,
+        table: impl Into<String>,
+        f: impl FnOnce(GrantBuilder) -> GrantBuilder,
+    ) -> Self {
+        self.file.grants.push(
+            f(GrantBuilder(GrantDecl {
+                table: Some(table.into()),
+                ..GrantDecl::default()
+            }))
+            .0,
+        );
+        self
+    }
+
+    /// Privileges on one of the plugin's sequences.
+    pub fn grant_sequence(
+        mut self,
+        sequence: impl Into<String>,
+        f: impl FnOnce(GrantBuilder) -> GrantBuilder,
+    ) -> Self {
+        self.file.grants.push(
+            f(GrantBuilder(GrantDecl {
+                sequence: Some(sequence.into()),
+                ..GrantDecl::default()
+            }))
+            .0,
+        );
+        self
+    }
+
+    /// Privileges on one of the plugin's functions or procedures (with
+    /// [`GrantBuilder::args`] when it is overloaded). Once a function has a
+    /// grant, its grants are all it has: PostgreSQL's default `EXECUTE` for
+    /// `PUBLIC` only if granted too.
+    pub fn grant_function(
+        mut self,
+        function: impl Into<String>,
+        f: impl FnOnce(GrantBuilder) -> GrantBuilder,
+    ) -> Self {
+        self.file.grants.push(
+            f(GrantBuilder(GrantDecl {
+                function: Some(function.into()),
+                ..GrantDecl::default()
+            }))
+            .0,
+        );
+        self
+    }
+}
+
+/// Describes a grant. See [`super::SchemaBuilder::grant_table`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct GrantBuilder(GrantDecl);
+
+impl GrantBuilder {
+    /// The roles (`public` is every role).
+    pub fn to(mut self, roles: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0.to.extend(roles.into_iter().map(Into::into));
+        self
+    }
+
+    /// The privileges, by keyword (`select`, `usage`, …; any case).
+    pub fn privileges(mut self, privileges: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0
+            .privileges
+            .extend(privileges.into_iter().map(Into::into));
+        self
+    }
+
+    /// Every privilege of the object's kind.
+    pub fn all(mut self) -> Self {
+        self.0.privileges.push("all".into());
+        self
+    }
+
+    /// Column privileges on these columns of the table.
+    pub fn columns(mut self, columns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0.columns.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// The function's input argument types (for an overloaded function).
+    pub fn args(mut self, types: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0.args = Some(types.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `WITH GRANT OPTION`.
+    pub fn with_grant_option(mut self) -> Self {
+        self.0.with_grant_option = true;
         self
     }
 }

@@ -8,7 +8,7 @@ use crate::model::security::PUBLIC;
 use crate::model::usertypes::named;
 use crate::model::{check_ident, collation, ColumnType, Extension, QualName};
 use crate::model::{Attribute, Check, CompositeType, Domain};
-use crate::model::{Policy, Table};
+use crate::model::{Grant, GrantKind, GrantObject, Policy, Privilege, Table};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rejects an empty text or one with a NUL byte (PostgreSQL cannot store it).
@@ -326,9 +326,14 @@ impl<'a> super::validate::Lowering<'a> {
     }
 }
 
-/// A role name of a policy or grant: `public` (every role) or a valid
-/// identifier; `public` stands alone.
-pub(super) fn roles(at: &Loc, roles: &[String]) -> Result<Vec<String>, DeclareError> {
+/// Role names of a policy or grant: `public` (every role) or valid
+/// identifiers; in a policy, `public` stands alone (PostgreSQL would ignore
+/// the others), a grant gives it as an ACL entry of its own.
+pub(super) fn roles(
+    at: &Loc,
+    roles: &[String],
+    public_alone: bool,
+) -> Result<Vec<String>, DeclareError> {
     let mut out: Vec<String> = Vec::with_capacity(roles.len());
     for r in roles {
         at.ident("role name", r)?;
@@ -340,7 +345,7 @@ pub(super) fn roles(at: &Loc, roles: &[String]) -> Result<Vec<String>, DeclareEr
         }
         out.push(r.clone());
     }
-    if out.len() > 1 && out.iter().any(|r| r == PUBLIC) {
+    if public_alone && out.len() > 1 && out.iter().any(|r| r == PUBLIC) {
         return Err(at.err(K::Invalid {
             what: "role `public`".into(),
             why: "is every role; list it alone".into(),
@@ -373,7 +378,7 @@ impl super::validate::Lowering<'_> {
             let mut policy = Policy::new(&p.name);
             policy.restrictive = p.kind == PolicyKind::Restrictive;
             policy.command = p.command;
-            policy.roles = roles(&at, &p.to)?;
+            policy.roles = roles(&at, &p.to, true)?;
             let cmd = p.command.keyword();
             if let Some(u) = &p.using {
                 if !p.command.takes_using() {
@@ -398,4 +403,275 @@ impl super::validate::Lowering<'_> {
         }
         Ok(())
     }
+}
+
+impl super::validate::Lowering<'_> {
+    /// The `"grants"`, after every object: each on one of the plugin's
+    /// objects, its privileges expanded (`all`) and checked against the
+    /// kind; then `EXECUTE` for `PUBLIC` on every function no grant names
+    /// (PostgreSQL's default, kept unless the plugin says otherwise).
+    pub(super) fn lower_grants(
+        &self,
+        tables: &[Table],
+        objects: &super::objects_validate::Objects,
+    ) -> Result<Vec<Grant>, DeclareError> {
+        let mut out = Vec::new();
+        let mut managed_functions: HashSet<GrantObject> = HashSet::new();
+        for (i, g) in self.file.grants.iter().enumerate() {
+            let targets = [
+                g.namespace.as_ref().map(|n| ("namespace", n)),
+                g.table.as_ref().map(|n| ("table", n)),
+                g.sequence.as_ref().map(|n| ("sequence", n)),
+                g.function.as_ref().map(|n| ("function", n)),
+            ];
+            let named: Vec<(&str, &String)> = targets.into_iter().flatten().collect();
+            let (kind, name) = match named.as_slice() {
+                [one] => *one,
+                many => {
+                    return Err(self
+                        .loc
+                        .object(format!("grant #{}", i + 1))
+                        .err(K::Invalid {
+                            what: "grant".into(),
+                            why: format!(
+                        "names {} of `namespace`, `table`, `sequence` and `function`; it takes one",
+                        if many.is_empty() {
+                            "none"
+                        } else {
+                            "more than one"
+                        }
+                    ),
+                        }))
+                }
+            };
+            let at = self.loc.object(format!("grant on {kind} `{name}`"));
+            if !g.columns.is_empty() && kind != "table" {
+                return Err(at.err(K::Invalid {
+                    what: "`columns`".into(),
+                    why: "apply to a table only".into(),
+                }));
+            }
+            if g.args.is_some() && kind != "function" {
+                return Err(at.err(K::Invalid {
+                    what: "`args`".into(),
+                    why: "apply to a function only".into(),
+                }));
+            }
+            let objs: Vec<GrantObject> = match kind {
+                "namespace" => {
+                    if *name != self.ns {
+                        return Err(at.err(K::Invalid {
+                            what: format!("namespace `{name}`"),
+                            why: format!(
+                                "is not the plugin's (`{}`): a plugin grants on its own objects",
+                                self.ns
+                            ),
+                        }));
+                    }
+                    if name == PUBLIC {
+                        return Err(at.err(K::Invalid {
+                            what: "namespace `public`".into(),
+                            why:
+                                "graft neither creates nor drops it and leaves its privileges alone"
+                                    .into(),
+                        }));
+                    }
+                    vec![GrantObject::Namespace { name: name.clone() }]
+                }
+                "table" => self.grant_relation(&at, name, &g.columns, tables, objects)?,
+                "sequence" => {
+                    let q = QualName::parse(name, &self.ns);
+                    if !objects.sequences.iter().any(|s| s.name == q) {
+                        return Err(at.err(K::MissingRelation {
+                            what: "the grant".into(),
+                            name: q.to_string(),
+                        }));
+                    }
+                    vec![GrantObject::Sequence { name: q }]
+                }
+                _ => {
+                    let o = self.grant_function(&at, name, g.args.as_deref(), objects)?;
+                    managed_functions.insert(o.clone());
+                    vec![o]
+                }
+            };
+            let grant_kind = objs[0].kind();
+            let privileges = privileges(&at, &g.privileges, grant_kind)?;
+            let roles = roles(&at, &g.to, false)?;
+            for on in &objs {
+                for r in &roles {
+                    for p in &privileges {
+                        out.push(Grant {
+                            on: on.clone(),
+                            grantee: r.clone(),
+                            privilege: *p,
+                            grant_option: g.with_grant_option,
+                        });
+                    }
+                }
+            }
+        }
+        for f in &objects.functions {
+            let on = GrantObject::function(f);
+            if !managed_functions.contains(&on) {
+                out.push(Grant {
+                    on,
+                    grantee: PUBLIC.into(),
+                    privilege: Privilege::Execute,
+                    grant_option: false,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A table, view or materialized view of the plugin (columns: of a
+    /// table).
+    fn grant_relation(
+        &self,
+        at: &Loc,
+        name: &str,
+        columns: &[String],
+        tables: &[Table],
+        objects: &super::objects_validate::Objects,
+    ) -> Result<Vec<GrantObject>, DeclareError> {
+        let q = QualName::parse(name, &self.ns);
+        let table = tables.iter().find(|t| t.name == q);
+        let view = objects.views.iter().any(|v| v.name == q);
+        if table.is_none() && !view {
+            return Err(at.err(K::MissingRelation {
+                what: "the grant".into(),
+                name: q.to_string(),
+            }));
+        }
+        if columns.is_empty() {
+            return Ok(vec![GrantObject::Table { name: q }]);
+        }
+        let Some(t) = table else {
+            return Err(at.err(K::Invalid {
+                what: "`columns`".into(),
+                why: "graft does not know the columns of a view: grant on the whole view".into(),
+            }));
+        };
+        let mut out = Vec::with_capacity(columns.len());
+        for c in columns {
+            if t.column(c).is_none() {
+                return Err(at.err(K::MissingColumn {
+                    what: "the grant".into(),
+                    name: c.clone(),
+                }));
+            }
+            let o = GrantObject::Column {
+                table: q.clone(),
+                column: c.clone(),
+            };
+            if out.contains(&o) {
+                return Err(at.err(K::Repeated {
+                    what: "the grant".into(),
+                    name: c.clone(),
+                }));
+            }
+            out.push(o);
+        }
+        Ok(out)
+    }
+
+    /// A function or procedure of the plugin, by name and, when overloaded,
+    /// input types.
+    fn grant_function(
+        &self,
+        at: &Loc,
+        name: &str,
+        args: Option<&[String]>,
+        objects: &super::objects_validate::Objects,
+    ) -> Result<GrantObject, DeclareError> {
+        let q = QualName::parse(name, &self.ns);
+        let candidates: Vec<&crate::model::Function> =
+            objects.functions.iter().filter(|f| f.name == q).collect();
+        let wanted = match args {
+            None => None,
+            Some(a) => Some(
+                a.iter()
+                    .map(|t| self.function_type(at, t))
+                    .collect::<Result<Vec<ColumnType>, _>>()?,
+            ),
+        };
+        let found: Vec<&&crate::model::Function> = candidates
+            .iter()
+            .filter(|f| match &wanted {
+                None => true,
+                Some(w) => f.identity_types().into_iter().eq(w.iter()),
+            })
+            .collect();
+        match found.as_slice() {
+            [f] => Ok(GrantObject::function(f)),
+            [] => Err(at.err(K::MissingFunction {
+                what: "the grant".into(),
+                name: match &wanted {
+                    Some(w) => format!(
+                        "{q}({})",
+                        w.iter()
+                            .map(ColumnType::canonical)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => q.to_string(),
+                },
+            })),
+            _ => Err(at.err(K::Invalid {
+                what: format!("function `{q}`"),
+                why: "is overloaded: give its input types in `args`".into(),
+            })),
+        }
+    }
+}
+
+/// Privilege keywords (any case, or `all`) that apply to `kind`.
+fn privileges(
+    at: &Loc,
+    declared: &[String],
+    kind: GrantKind,
+) -> Result<Vec<Privilege>, DeclareError> {
+    let applicable = kind.privileges();
+    let expected = || {
+        let mut names: Vec<String> = applicable
+            .iter()
+            .map(|p| format!("`{}`", p.keyword().to_lowercase()))
+            .collect();
+        names.push("`all`".into());
+        names.join(", ")
+    };
+    if declared.is_empty() {
+        return Err(at.err(K::Invalid {
+            what: "`privileges`".into(),
+            why: format!("is empty; expected some of {}", expected()),
+        }));
+    }
+    let mut out = Vec::new();
+    for d in declared {
+        if d.trim().eq_ignore_ascii_case("all") {
+            out.extend_from_slice(applicable);
+            continue;
+        }
+        let Some(p) = Privilege::parse(d) else {
+            return Err(at.err(K::Invalid {
+                what: format!("privilege `{d}`"),
+                why: format!("is not a privilege; expected {}", expected()),
+            }));
+        };
+        if !applicable.contains(&p) {
+            return Err(at.err(K::Invalid {
+                what: format!("privilege `{d}`"),
+                why: format!(
+                    "does not apply to a {}; expected {}",
+                    kind.label(),
+                    expected()
+                ),
+            }));
+        }
+        out.push(p);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
 }

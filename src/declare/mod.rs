@@ -46,12 +46,13 @@ pub use builder::{
 pub use error::{DeclareError, DeclareErrorKind};
 pub use file::{
     AttributeDecl, CheckDecl, ColumnDecl, CompositeTypeDecl, DomainDecl, EnumDecl, ExtensionDecl,
-    ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls, PolicyDecl, PrimaryKeyDecl, ReferencesDecl,
-    SchemaFile, TableDecl, UniqueDecl,
+    ForeignKeyDecl, GrantDecl, IndexDecl, IndexKeyDecl, Nulls, PolicyDecl, PrimaryKeyDecl,
+    ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
 pub use kinds::PolicyKind;
 pub use kinds_builder::{
-    AttributeBuilder, CompositeTypeBuilder, DomainBuilder, ExtensionBuilder, PolicyBuilder,
+    AttributeBuilder, CompositeTypeBuilder, DomainBuilder, ExtensionBuilder, GrantBuilder,
+    PolicyBuilder,
 };
 pub use load::load_paths_with_files;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};

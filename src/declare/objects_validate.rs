@@ -380,7 +380,11 @@ impl Lowering<'_> {
     /// A type of an argument or result: a pseudo-type (`trigger`, `void`,
     /// `record`, `anyelement`, …), a column type (without modifiers), or the
     /// row type of one of the plugin's relations.
-    fn function_type(&self, at: &Loc, declared: &str) -> Result<ColumnType, DeclareError> {
+    pub(super) fn function_type(
+        &self,
+        at: &Loc,
+        declared: &str,
+    ) -> Result<ColumnType, DeclareError> {
         let text = declared.trim();
         let text = text.strip_prefix("pg_catalog.").unwrap_or(text);
         let (base, array) = match text.strip_suffix("[]") {

@@ -68,6 +68,7 @@ impl Declared {
             functions: super::objects::function_decls(&self.schema, &ns),
             triggers: super::objects::trigger_decls(&self.schema, &ns),
             policies: super::kinds_to_file::policy_decls(&self.schema, &ns),
+            grants: super::kinds_to_file::grant_decls(&self.schema, &ns),
         }
     }
 }

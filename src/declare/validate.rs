@@ -323,6 +323,7 @@ impl<'a> Lowering<'a> {
         let mut relations = name_everything(&loc, &mut tables, reserved)?;
         let objects = self.lower_objects(&mut relations, &mut tables)?;
         self.lower_policies(&mut tables)?;
+        let grants = self.lower_grants(&tables, &objects)?;
 
         let mut schema = Schema {
             namespaces: vec![self.ns.clone()],
@@ -335,6 +336,7 @@ impl<'a> Lowering<'a> {
             sequences: objects.sequences,
             functions: objects.functions,
             triggers: objects.triggers,
+            grants,
         };
         schema.normalize();
         Ok(Declared {

@@ -3,8 +3,8 @@
 
 use crate::model::{
     Attribute, Check, Column, ColumnType, CompositeType, Domain, EnumType, ForeignKey, Function,
-    Index, Policy, PrimaryKey, QualName, RowSecurity, Sequence, SequenceOwner, Table, Trigger,
-    TriggerEnabled, Unique, View,
+    GrantObject, Index, Policy, PrimaryKey, Privilege, QualName, RowSecurity, Sequence,
+    SequenceOwner, Table, Trigger, TriggerEnabled, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -440,6 +440,30 @@ pub enum Change {
         /// Attribute name.
         name: String,
     },
+    /// `GRANT … ON … TO … [WITH GRANT OPTION]`.
+    GrantPrivileges {
+        /// The object (after any rename).
+        on: GrantObject,
+        /// The role, or `public`.
+        grantee: String,
+        /// The privileges, sorted.
+        privileges: Vec<Privilege>,
+        /// `WITH GRANT OPTION`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        with_grant_option: bool,
+    },
+    /// `REVOKE [GRANT OPTION FOR] … ON … FROM …`.
+    RevokePrivileges {
+        /// The object (after any rename).
+        on: GrantObject,
+        /// The role, or `public`.
+        grantee: String,
+        /// The privileges, sorted.
+        privileges: Vec<Privilege>,
+        /// Only the grant option goes; the privileges stay.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        grant_option_only: bool,
+    },
     /// `ALTER TABLE … ENABLE` / `DISABLE` / `FORCE` / `NO FORCE ROW LEVEL
     /// SECURITY`.
     AlterRowSecurity {
@@ -652,6 +676,8 @@ impl Change {
             Change::AddAttribute { .. } => "AddAttribute",
             Change::DropAttribute { .. } => "DropAttribute",
             Change::AlterAttribute { .. } => "AlterAttribute",
+            Change::GrantPrivileges { .. } => "GrantPrivileges",
+            Change::RevokePrivileges { .. } => "RevokePrivileges",
             Change::AlterRowSecurity { .. } => "AlterRowSecurity",
             Change::CreatePolicy { .. } => "CreatePolicy",
             Change::DropPolicy { .. } => "DropPolicy",
@@ -728,6 +754,8 @@ impl Change {
             Change::AddAttribute { r#type, attribute } => format!("{type}.{}", attribute.name),
             Change::DropAttribute { r#type, name } => format!("{type}.{name}"),
             Change::AlterAttribute { r#type, new, .. } => format!("{type}.{}", new.name),
+            Change::GrantPrivileges { on, grantee, .. }
+            | Change::RevokePrivileges { on, grantee, .. } => format!("{on} {grantee}"),
             Change::AlterRowSecurity { table, .. } => table.to_string(),
             Change::CreatePolicy { table, policy } => format!("{table}.{}", policy.name),
             Change::DropPolicy { table, name } | Change::AlterPolicy { table, name, .. } => {

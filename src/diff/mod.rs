@@ -7,6 +7,7 @@
 
 mod change;
 mod functions;
+mod grants;
 mod pair;
 mod security;
 mod sequences;
@@ -50,6 +51,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     out.extend(functions);
     triggers::push_triggers(old, new, &gone_functions, &mut out);
     security::push_row_security(old, new, &mut out);
+    grants::push_grants(old, new, &mut out);
     out
 }
 

@@ -8,7 +8,8 @@ use super::rows::{FromRow, Query};
 use super::IntrospectError;
 use crate::model::expr::normalize_expr;
 use crate::model::{
-    Attribute, Check, ColumnType, CompositeType, Domain, Policy, PolicyCommand, QualName, Schema,
+    Attribute, Check, ColumnType, CompositeType, Domain, Grant, GrantObject, Policy, PolicyCommand,
+    Privilege, QualName, Schema,
 };
 use std::sync::atomic::AtomicUsize;
 use tokio_postgres::{Error as PgError, GenericClient, Row};
@@ -30,8 +31,14 @@ pub(crate) const POLICIES: Query = Query {
     filtered: true,
 };
 
+pub(crate) const PRIVILEGES: Query = Query {
+    name: "privileges",
+    sql: include_str!("queries/privileges.sql"),
+    filtered: true,
+};
+
 /// The queries of this module, in the order they are issued.
-pub(crate) const ALL: [Query; 3] = [DOMAINS, COMPOSITE_TYPES, POLICIES];
+pub(crate) const ALL: [Query; 4] = [DOMAINS, COMPOSITE_TYPES, POLICIES, PRIVILEGES];
 
 /// What the queries of this module returned.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +46,7 @@ pub(crate) struct KindRows {
     pub domains: Vec<DomainRow>,
     pub composites: Vec<CompositeRow>,
     pub policies: Vec<PolicyRow>,
+    pub privileges: Vec<PrivilegeRow>,
 }
 
 /// Issues this module's queries, pipelined after those before it (each
@@ -51,16 +59,18 @@ pub(super) async fn fetch_kinds<C>(
 where
     C: GenericClient + Sync,
 {
-    let (domains, composites, policies) = tokio::try_join!(
+    let (domains, composites, policies, privileges) = tokio::try_join!(
         biased;
         super::fetch(c, DOMAINS, namespaces, count),
         super::fetch(c, COMPOSITE_TYPES, namespaces, count),
         super::fetch(c, POLICIES, namespaces, count),
+        super::fetch(c, PRIVILEGES, namespaces, count),
     )?;
     Ok(KindRows {
         domains,
         composites,
         policies,
+        privileges,
     })
 }
 
@@ -161,11 +171,143 @@ impl FromRow for PolicyRow {
     }
 }
 
+/// `privileges.sql`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PrivilegeRow {
+    /// `namespace`, `table`, `column`, `sequence` or `function`.
+    pub kind: String,
+    pub schema: String,
+    pub name: Option<String>,
+    pub column_name: Option<String>,
+    pub arg_texts: Option<Vec<String>>,
+    pub arg_schemas: Option<Vec<String>>,
+    pub arg_type_names: Option<Vec<String>>,
+    pub arg_is_array: Option<Vec<bool>>,
+    pub grantee: String,
+    pub privilege: String,
+    pub grant_option: bool,
+}
+
+impl FromRow for PrivilegeRow {
+    fn from_row(row: &Row) -> Result<Self, PgError> {
+        Ok(PrivilegeRow {
+            kind: row.try_get("kind")?,
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+            column_name: row.try_get("column_name")?,
+            arg_texts: row.try_get("arg_texts")?,
+            arg_schemas: row.try_get("arg_schemas")?,
+            arg_type_names: row.try_get("arg_type_names")?,
+            arg_is_array: row.try_get("arg_is_array")?,
+            grantee: row.try_get("grantee")?,
+            privilege: row.try_get("privilege")?,
+            grant_option: row.try_get("grant_option")?,
+        })
+    }
+}
+
 fn unexpected(what: impl Into<String>, value: impl ToString) -> IntrospectError {
     IntrospectError::Unexpected {
         what: what.into(),
         value: value.to_string(),
     }
+}
+
+/// One ACL entry.
+fn grant(r: PrivilegeRow) -> Result<Grant, IntrospectError> {
+    let what = || format!("{} of {} `{}`", r.privilege, r.kind, r.schema);
+    let name = |n: Option<String>| {
+        n.ok_or_else(|| unexpected(format!("privilege row without a name ({})", what()), "NULL"))
+    };
+    let on = match r.kind.as_str() {
+        "namespace" => GrantObject::Namespace {
+            name: r.schema.clone(),
+        },
+        "table" => GrantObject::Table {
+            name: QualName::new(r.schema.clone(), name(r.name.clone())?),
+        },
+        "sequence" => GrantObject::Sequence {
+            name: QualName::new(r.schema.clone(), name(r.name.clone())?),
+        },
+        "column" => GrantObject::Column {
+            table: QualName::new(r.schema.clone(), name(r.name.clone())?),
+            column: name(r.column_name.clone())?,
+        },
+        "function" => {
+            let (Some(t), Some(s), Some(n), Some(a)) = (
+                r.arg_texts.clone(),
+                r.arg_schemas.clone(),
+                r.arg_type_names.clone(),
+                r.arg_is_array.clone(),
+            ) else {
+                return Err(unexpected(format!("arguments of {}", what()), "NULL"));
+            };
+            if [s.len(), n.len(), a.len()].iter().any(|l| *l != t.len()) {
+                return Err(unexpected(
+                    format!("argument arrays of {}", what()),
+                    format!("{} / {} / {} / {}", t.len(), s.len(), n.len(), a.len()),
+                ));
+            }
+            let args = t
+                .into_iter()
+                .zip(s)
+                .zip(n)
+                .zip(a)
+                .map(|(((t, s), n), a)| type_of(t, s, n, a))
+                .collect();
+            GrantObject::Function {
+                name: QualName::new(r.schema.clone(), name(r.name.clone())?),
+                args,
+            }
+        }
+        other => return Err(unexpected("kind of a privilege row", other)),
+    };
+    let Some(privilege) = Privilege::parse(&r.privilege) else {
+        return Err(unexpected(format!("privilege on {on}"), r.privilege));
+    };
+    Ok(Grant {
+        on,
+        grantee: r.grantee,
+        privilege,
+        grant_option: r.grant_option,
+    })
+}
+
+/// Drops the grants on objects the schema does not hold (see
+/// `privileges.sql`).
+fn keep_modelled_grants(schema: &mut Schema) {
+    use std::collections::HashSet;
+    let relations: HashSet<&QualName> = schema
+        .tables
+        .iter()
+        .map(|t| &t.name)
+        .chain(schema.views.iter().map(|v| &v.name))
+        .collect();
+    let columns: HashSet<(&QualName, &str)> = schema
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter().map(move |c| (&t.name, c.name.as_str())))
+        .collect();
+    let sequences: HashSet<&QualName> = schema.sequences.iter().map(|s| &s.name).collect();
+    let functions: HashSet<GrantObject> =
+        schema.functions.iter().map(GrantObject::function).collect();
+    let namespaces: HashSet<&String> = schema.namespaces.iter().collect();
+    let keep: Vec<bool> = schema
+        .grants
+        .iter()
+        .map(|g| match &g.on {
+            GrantObject::Namespace { name } => namespaces.contains(name),
+            GrantObject::Table { name } => relations.contains(name),
+            GrantObject::Column { table, column } => columns.contains(&(table, column.as_str())),
+            GrantObject::Sequence { name } => sequences.contains(name),
+            f @ GrantObject::Function { .. } => functions.contains(f),
+        })
+        .collect();
+    let mut i = 0;
+    schema.grants.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// A type as columns are read: `pg_catalog` types by `format_type()`'s
@@ -247,6 +389,9 @@ pub(crate) fn assemble_kinds(rows: KindRows, schema: &mut Schema) -> Result<(), 
         }
         schema.domains.push(d);
     }
+    for r in rows.privileges {
+        schema.grants.push(grant(r)?);
+    }
     // Rows come sorted by type, then attnum.
     for r in rows.composites {
         let name = QualName::new(r.schema, r.name);
@@ -271,6 +416,7 @@ pub(crate) fn assemble_kinds(rows: KindRows, schema: &mut Schema) -> Result<(), 
             c.attributes.push(a);
         }
     }
+    keep_modelled_grants(schema);
     Ok(())
 }
 
@@ -321,6 +467,7 @@ mod tests {
                     attr("empty", None),
                 ],
                 policies: vec![],
+                privileges: vec![],
             },
             &mut s,
         )

@@ -25,7 +25,7 @@ pub use functions::{
 };
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
-pub use security::{Policy, PolicyCommand, RowSecurity};
+pub use security::{Grant, GrantKind, GrantObject, Policy, PolicyCommand, Privilege, RowSecurity};
 pub use sequences::{Sequence, SequenceOwner};
 pub use triggers::{Trigger, TriggerEnabled, TriggerEvent, TriggerTiming};
 pub use types::{BaseType, ColumnType, TypeError};

@@ -2,7 +2,7 @@
 
 use super::functions::Function;
 use super::name::QualName;
-use super::security::{Policy, RowSecurity};
+use super::security::{Grant, Policy, RowSecurity};
 use super::sequences::Sequence;
 use super::triggers::Trigger;
 use super::types::ColumnType;
@@ -40,6 +40,10 @@ pub struct Schema {
     /// Composite types, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub composite_types: Vec<CompositeType>,
+    /// Privileges on the namespaces, tables, views, columns, sequences and
+    /// functions above, for roles other than their owner, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
 }
 
 /// A PostgreSQL extension.
@@ -401,6 +405,7 @@ impl Schema {
             d.checks.sort_by(|a, b| a.name.cmp(&b.name));
         }
         self.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
+        super::security::normalize_grants(&mut self.grants);
     }
 
     /// The table called `name`.

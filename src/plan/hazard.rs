@@ -377,7 +377,9 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::AlterRowSecurity { .. }
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }
-        | Change::AlterPolicy { .. } => {}
+        | Change::AlterPolicy { .. }
+        | Change::GrantPrivileges { .. }
+        | Change::RevokePrivileges { .. } => {}
     }
     out.sort();
     out.dedup();

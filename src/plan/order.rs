@@ -124,6 +124,9 @@ pub fn rank(change: &Change) -> u8 {
         Change::AlterRowSecurity { .. }
         | Change::CreatePolicy { .. }
         | Change::AlterPolicy { .. } => 19,
+        // Privileges: once every object exists, under its new name;
+        // revokes before grants (see `plan::topo` for their run).
+        Change::RevokePrivileges { .. } | Change::GrantPrivileges { .. } => 19,
     }
 }
 

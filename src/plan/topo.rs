@@ -36,6 +36,9 @@ fn kind_rank(c: &Change) -> u8 {
         // late: after the triggers and views that stop using it; early:
         // its edges put it before the views whose row type it returns
         Change::DropFunction { .. } => 6,
+        // last of all: the objects they are on exist by then
+        Change::RevokePrivileges { .. } => 7,
+        Change::GrantPrivileges { .. } => 8,
         _ => 0,
     }
 }

@@ -230,7 +230,9 @@ impl Renderer<'_> {
             Change::AlterRowSecurity { .. }
             | Change::CreatePolicy { .. }
             | Change::DropPolicy { .. }
-            | Change::AlterPolicy { .. } => kinds::render_security(self.change)?,
+            | Change::AlterPolicy { .. }
+            | Change::GrantPrivileges { .. }
+            | Change::RevokePrivileges { .. } => kinds::render_security(self.change)?,
         })
     }
 

@@ -7,7 +7,7 @@ use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, rende
 use super::RenderError;
 use crate::diff::Change;
 use crate::model::security::PUBLIC;
-use crate::model::{BaseType, ColumnType, Domain, QualName};
+use crate::model::{BaseType, ColumnType, Domain, GrantObject, Privilege, QualName};
 
 /// `CREATE EXTENSION IF NOT EXISTS … [WITH SCHEMA …] [VERSION …]`, then,
 /// for a declared version, `ALTER EXTENSION … UPDATE TO …`: when the
@@ -209,6 +209,34 @@ pub(super) fn role_list(roles: &[String]) -> String {
         .join(", ")
 }
 
+/// `SELECT, INSERT ON TABLE "s"."t"`, `UPDATE ("c") ON TABLE …`,
+/// `USAGE ON SCHEMA …`, `EXECUTE ON ROUTINE "s"."f"(integer)`.
+fn privileges_on(on: &GrantObject, privileges: &[Privilege]) -> String {
+    let list = |suffix: &str| {
+        privileges
+            .iter()
+            .map(|p| format!("{}{suffix}", p.keyword()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match on {
+        GrantObject::Namespace { name } => format!("{} ON SCHEMA {}", list(""), quote_ident(name)),
+        GrantObject::Table { name } => format!("{} ON TABLE {}", list(""), qualified(name)),
+        GrantObject::Column { table, column } => format!(
+            "{} ON TABLE {}",
+            list(&format!(" ({})", quote_ident(column))),
+            qualified(table)
+        ),
+        GrantObject::Sequence { name } => format!("{} ON SEQUENCE {}", list(""), qualified(name)),
+        GrantObject::Function { name, args } => format!(
+            "{} ON ROUTINE {}({})",
+            list(""),
+            qualified(name),
+            args.iter().map(render_type).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 /// The statements of a change to row-level security.
 pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderError> {
     Ok(match change {
@@ -272,11 +300,42 @@ pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderErro
             }
             vec![s]
         }
+        Change::GrantPrivileges {
+            on,
+            grantee,
+            privileges,
+            with_grant_option,
+        } => {
+            let mut s = format!(
+                "GRANT {} TO {}",
+                privileges_on(on, privileges),
+                role_list(std::slice::from_ref(grantee))
+            );
+            if *with_grant_option {
+                s.push_str(" WITH GRANT OPTION");
+            }
+            vec![s]
+        }
+        Change::RevokePrivileges {
+            on,
+            grantee,
+            privileges,
+            grant_option_only,
+        } => vec![format!(
+            "REVOKE {}{} FROM {}",
+            if *grant_option_only {
+                "GRANT OPTION FOR "
+            } else {
+                ""
+            },
+            privileges_on(on, privileges),
+            role_list(std::slice::from_ref(grantee))
+        )],
         other => {
             return Err(RenderError::Invalid {
                 kind: other.kind(),
                 subject: other.subject(),
-                reason: "not a change to row-level security".into(),
+                reason: "not a change to row-level security or privileges".into(),
             })
         }
     })
