@@ -50,9 +50,14 @@ pub(crate) const EXTENSIONS: Query = Query {
     sql: include_str!("queries/extensions.sql"),
     filtered: false,
 };
+pub(crate) const UNMODELED: Query = Query {
+    name: "unmodeled",
+    sql: include_str!("queries/unmodeled.sql"),
+    filtered: true,
+};
 
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 7] = [
+pub(crate) const ALL: [Query; 8] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -60,6 +65,7 @@ pub(crate) const ALL: [Query; 7] = [
     INDEXES,
     ENUMS,
     EXTENSIONS,
+    UNMODELED,
 ];
 
 /// A row type that can be read from its query's result.
@@ -157,6 +163,17 @@ pub(crate) struct EnumRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ExtensionRow {
     pub name: String,
+}
+
+/// `unmodeled.sql`: the public [`super::Unmodeled`] itself.
+impl FromRow for super::Unmodeled {
+    fn from_row(row: &Row) -> Result<Self, PgError> {
+        Ok(super::Unmodeled {
+            kind: row.try_get("kind")?,
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+        })
+    }
 }
 
 impl FromRow for NamespaceRow {
