@@ -1,0 +1,3 @@
+//! Drift: what changed in the live database outside graft.
+
+pub mod scope;
