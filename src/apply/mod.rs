@@ -33,6 +33,12 @@ pub struct Options {
     pub lock_timeout: Duration,
     /// Recorded in `_migrations.applied_by` (`current_user` when `None`).
     pub applied_by: Option<String>,
+    /// Plan against the live database where it drifted from the recorded
+    /// schema, turning it back into the declaration, instead of refusing
+    /// to migrate over drift in the objects a plan changes. Also repairs
+    /// plugins that are otherwise up to date (no boot fast path then).
+    /// See [`crate::drift`].
+    pub repair_drift: bool,
 }
 
 impl Default for Options {
@@ -42,6 +48,7 @@ impl Default for Options {
             allow_destructive: false,
             lock_timeout: Duration::from_secs(10),
             applied_by: None,
+            repair_drift: false,
         }
     }
 }
@@ -66,12 +73,24 @@ pub struct PluginPlan {
     /// Readable diff of the head snapshot and the declared one.
     #[serde(skip)]
     pub snapshot_diff: String,
+    /// Set when the plan starts from the live database (adoption of
+    /// existing objects, or drift repair) rather than from the head snapshot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<crate::drift::LivePlan>,
+    /// What the apply leaves as it is and says so: objects the model does
+    /// not cover, objects the declaration does not name, drift outside
+    /// what the plan changes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl PluginPlan {
-    /// Whether applying would change anything (schema or recorded version).
+    /// Whether applying would change anything (schema, recorded version,
+    /// or drift to repair).
     pub fn is_pending(&self) -> bool {
-        self.from_hash.as_ref() != Some(&self.to_hash) || self.version != self.recorded_version
+        self.from_hash.as_ref() != Some(&self.to_hash)
+            || self.version != self.recorded_version
+            || self.live.is_some()
     }
 }
 
@@ -94,6 +113,17 @@ pub enum Outcome {
     },
     /// Schema unchanged; only the recorded version moved.
     VersionRecorded,
+    /// The first snapshot of a plugin whose objects already existed: they
+    /// were adopted (see [`crate::drift`]), the steps bringing them to the
+    /// declaration applied, and the snapshot recorded as a baseline.
+    Adopted {
+        /// The new head (1).
+        to_idx: i32,
+        /// Steps run.
+        steps: usize,
+        /// Statements run.
+        statements: usize,
+    },
 }
 
 /// The result of a migration run.
@@ -171,19 +201,43 @@ impl Migrator {
         registry: &Registry,
     ) -> Result<Vec<PluginPlan>, Error> {
         let ordered = registry.ordered()?;
-        let tx = client
+        // Read-write, because planning against the live database may
+        // normalise declarations through the server; always rolled back.
+        let mut tx = client
             .build_transaction()
-            .read_only(true)
             .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
             .start()
             .await
             .map_err(Error::db("starting the planning transaction"))?;
         let heads = match self.store.read_heads_tx(&tx).await {
             Ok(h) => h,
-            Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => HashMap::new(),
+            Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => {
+                // no tracking tables yet; the failed read ended the transaction
+                tx.rollback()
+                    .await
+                    .map_err(Error::db("ending the planning transaction"))?;
+                tx = client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .start()
+                    .await
+                    .map_err(Error::db("starting the planning transaction"))?;
+                HashMap::new()
+            }
             Err(e) => return Err(e),
         };
-        let plans = self.plans(&tx, &ordered, &heads, TextDiff::Yes).await;
+        let plans = match self.plans(&tx, &ordered, &heads, TextDiff::Yes).await {
+            Ok(mut plans) => crate::drift::guard::prepare(
+                &tx,
+                &self.store,
+                self.opts.repair_drift,
+                &ordered,
+                &mut plans,
+            )
+            .await
+            .map(|_| plans),
+            Err(e) => Err(e),
+        };
         tx.rollback()
             .await
             .map_err(Error::db("ending the planning transaction"))?;
@@ -236,7 +290,8 @@ impl Migrator {
                 version: p.version_text(),
             })
             .collect();
-        if self.store.heads_match(client, &declared).await? == Some(true) {
+        if !self.opts.repair_drift && self.store.heads_match(client, &declared).await? == Some(true)
+        {
             debug!(plugins = ordered.len(), "every plugin is up to date");
             return Ok(Report {
                 plugins: ordered
@@ -270,11 +325,19 @@ impl Migrator {
         let todo: Vec<&Plugin> = ordered
             .iter()
             .copied()
-            .filter(|p| !up_to_date(p, heads.get(p.name())))
+            .filter(|p| self.opts.repair_drift || !up_to_date(p, heads.get(p.name())))
             .collect();
         // Nothing shows the readable diff here, and it is the costly part of
         // planning a large first migration.
-        let plans = self.plans(&tx, &todo, &heads, TextDiff::No).await?;
+        let mut plans = self.plans(&tx, &todo, &heads, TextDiff::No).await?;
+        let live = crate::drift::guard::prepare(
+            &tx,
+            &self.store,
+            self.opts.repair_drift,
+            &todo,
+            &mut plans,
+        )
+        .await?;
 
         // The guard: nothing runs unless every destructive step is allowed.
         if !self.opts.allow_destructive {
@@ -306,11 +369,19 @@ impl Migrator {
         }
 
         let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+        let mut recorded: Vec<(&Plugin, i32)> = Vec::new();
         for (pp, plugin) in plans.iter().zip(&todo) {
+            if !pp.is_pending() {
+                continue; // up to date, nothing to repair
+            }
             let span = info_span!("graft.plugin", plugin = %pp.plugin);
             let outcome = self.apply_plugin(&tx, pp, plugin).instrument(span).await?;
+            if let Outcome::Applied { to_idx, .. } | Outcome::Adopted { to_idx, .. } = outcome {
+                recorded.push((plugin, to_idx));
+            }
             outcomes.insert(pp.plugin.clone(), outcome);
         }
+        live.record(&tx, &self.store, &recorded).await?;
         tx.commit()
             .await
             .map_err(Error::db("committing the migration"))?;
@@ -332,7 +403,7 @@ impl Migrator {
         pp: &PluginPlan,
         plugin: &Plugin,
     ) -> Result<Outcome, Error> {
-        if pp.from_hash.as_ref() == Some(&pp.to_hash) {
+        if pp.from_hash.as_ref() == Some(&pp.to_hash) && pp.live.is_none() {
             self.store
                 .record_version(tx, &pp.plugin, pp.version.as_deref())
                 .await?;
@@ -375,11 +446,23 @@ impl Migrator {
             )
             .await?;
         info!(plugin = %pp.plugin, to_idx, steps = pp.plan.steps.len(), duration_ms, "applied");
-        Ok(Outcome::Applied {
-            from_idx: pp.from_idx,
-            to_idx,
-            steps: pp.plan.steps.len(),
-            statements: statements.len(),
+        let adopted = pp
+            .live
+            .as_ref()
+            .is_some_and(|l| l.basis == crate::drift::LiveBasis::Adopt);
+        Ok(if adopted {
+            Outcome::Adopted {
+                to_idx,
+                steps: pp.plan.steps.len(),
+                statements: statements.len(),
+            }
+        } else {
+            Outcome::Applied {
+                from_idx: pp.from_idx,
+                to_idx,
+                steps: pp.plan.steps.len(),
+                statements: statements.len(),
+            }
         })
     }
 }
@@ -450,6 +533,8 @@ fn plan_plugin_with(
         to_hash: p.hash().clone(),
         plan,
         snapshot_diff,
+        live: None,
+        warnings: Vec::new(),
     })
 }
 

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 error (usage errors included), 2 changes pending
 //! (`plan --check`).
 
+mod commands;
 mod output;
 
 use crate::apply::{Migrator, Options};
@@ -49,6 +50,9 @@ enum Command {
         /// Exit with code 2 when changes are pending.
         #[arg(long)]
         check: bool,
+        /// Plan drifted objects from the live database back to the declaration.
+        #[arg(long)]
+        repair_drift: bool,
     },
     /// Apply the declared schemas in one transaction.
     Apply {
@@ -58,9 +62,18 @@ enum Command {
         /// Allow steps that lose data (dropped tables, columns, enum values, narrowing casts).
         #[arg(long)]
         allow_destructive: bool,
+        /// Turn objects that drifted from the recorded schema back into the
+        /// declaration, instead of refusing to migrate over them.
+        #[arg(long)]
+        repair_drift: bool,
     },
     /// Show each plugin's recorded version and head snapshot.
     Status,
+    /// Compare the live database with each plugin's last snapshot; exit 2 on drift.
+    Drift {
+        /// Only the plugins these schema files declare (default: every recorded plugin).
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// What `main` should exit with.
@@ -92,13 +105,24 @@ impl Cli {
             ),
             lock_timeout: Duration::from_millis(g.lock_timeout_ms),
             applied_by: None,
+            repair_drift: matches!(
+                self.command,
+                Command::Plan {
+                    repair_drift: true,
+                    ..
+                } | Command::Apply {
+                    repair_drift: true,
+                    ..
+                }
+            ),
         };
         let migrator = Migrator::new(opts);
         match &self.command {
-            Command::Plan { paths, check } => {
+            Command::Plan { paths, check, .. } => {
                 let registry = load_registry(paths)?;
                 let mut client = connect(g).await?;
                 let plans = migrator.plan_all(&mut client, &registry).await?;
+                output::print_warnings(&plans);
                 let pending = plans.iter().any(|p| p.is_pending());
                 if g.json {
                     output::print_json(&output::plans_json(&plans))?;
@@ -120,6 +144,7 @@ impl Cli {
                 } else {
                     // The plans name the steps each applied plugin ran.
                     let plans = migrator.plan_all(&mut client, &registry).await?;
+                    output::print_warnings(&plans);
                     let report = migrator.migrate_all(&mut client, &registry).await?;
                     output::print(&output::report_text(&report, &plans))?;
                 }
@@ -138,6 +163,7 @@ impl Cli {
                 }
                 Ok(Exit::Ok)
             }
+            Command::Drift { paths } => commands::drift::run(g, paths).await,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! (its shape is documented in the README's CLI section).
 
 use crate::apply::{hazard_label, PluginPlan, Report};
+use crate::drift::LiveBasis;
 use crate::plan::Step;
 use crate::store::JournalHead;
 use crate::Outcome;
@@ -13,17 +14,17 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
-const BOLD: &str = "1";
-const RED: &str = "31";
-const GREEN: &str = "32";
-const YELLOW: &str = "33";
-const DIM: &str = "2";
+pub(crate) const BOLD: &str = "1";
+pub(crate) const RED: &str = "31";
+pub(crate) const GREEN: &str = "32";
+pub(crate) const YELLOW: &str = "33";
+pub(crate) const DIM: &str = "2";
 
 fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn paint(s: &str, code: &str) -> String {
+pub(crate) fn paint(s: &str, code: &str) -> String {
     if colour() {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
@@ -32,7 +33,7 @@ fn paint(s: &str, code: &str) -> String {
 }
 
 /// `n thing` or `n things`.
-fn count(n: usize, thing: &str) -> String {
+pub(crate) fn count(n: usize, thing: &str) -> String {
     if n == 1 {
         format!("1 {thing}")
     } else {
@@ -41,7 +42,7 @@ fn count(n: usize, thing: &str) -> String {
 }
 
 /// Escapes control characters, so that a name cannot break a line.
-fn printable(s: &str) -> String {
+pub(crate) fn printable(s: &str) -> String {
     s.chars()
         .flat_map(|c| {
             if c.is_control() {
@@ -54,20 +55,20 @@ fn printable(s: &str) -> String {
 }
 
 /// A table cell: its text and an optional colour.
-struct Cell(String, Option<&'static str>);
+pub(crate) struct Cell(String, Option<&'static str>);
 
 impl Cell {
-    fn plain(s: impl Into<String>) -> Self {
+    pub(crate) fn plain(s: impl Into<String>) -> Self {
         Cell(s.into(), None)
     }
-    fn painted(s: impl Into<String>, code: &'static str) -> Self {
+    pub(crate) fn painted(s: impl Into<String>, code: &'static str) -> Self {
         Cell(s.into(), Some(code))
     }
 }
 
 /// Rows aligned in columns two spaces apart; the first row is the header.
 /// The last column is not padded.
-fn table(rows: &[Vec<Cell>]) -> String {
+pub(crate) fn table(rows: &[Vec<Cell>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
     for row in rows {
@@ -142,6 +143,9 @@ fn plan_state(p: &PluginPlan) -> Cell {
     if !p.is_pending() {
         return Cell::painted("up to date", GREEN);
     }
+    if p.plan.is_empty() && p.live.is_some() {
+        return Cell::painted("baseline (adopt as is)", YELLOW);
+    }
     if p.plan.is_empty() {
         return Cell::painted("version only", YELLOW);
     }
@@ -185,7 +189,7 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
     for p in plans.iter().filter(|p| p.is_pending()) {
         out.push('\n');
         let name = paint(&printable(&p.plugin), BOLD);
-        if p.plan.is_empty() {
+        if p.plan.is_empty() && p.live.is_none() {
             let _ = writeln!(
                 out,
                 "{name}: schema unchanged; only the recorded version changes ({})",
@@ -197,11 +201,24 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
             out,
             "{name}: {}{}",
             count(p.plan.steps.len(), "step"),
-            match p.from_idx {
-                None => " (first migration)".to_string(),
-                Some(i) => format!(" (from snapshot {i})"),
+            match (p.from_idx, p.live.as_ref().map(|l| l.basis)) {
+                (None, Some(LiveBasis::Adopt)) =>
+                    " (first migration, adopting existing objects)".to_string(),
+                (None, _) => " (first migration)".to_string(),
+                (Some(i), Some(LiveBasis::Repair)) =>
+                    format!(" (from the live database, repairing drift since snapshot {i})"),
+                (Some(i), _) => format!(" (from snapshot {i})"),
             }
         );
+        if let Some(l) = &p.live {
+            let what = match l.basis {
+                LiveBasis::Adopt => "adopts",
+                LiveBasis::Repair => "repairs",
+            };
+            for o in &l.objects {
+                let _ = writeln!(out, "  {what} {}", printable(o));
+            }
+        }
         for (i, step) in p.plan.steps.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
@@ -262,7 +279,7 @@ fn plan_summary(plans: &[PluginPlan]) -> String {
     }
 }
 
-fn step_json(i: usize, step: &Step) -> Value {
+pub(crate) fn step_json(i: usize, step: &Step) -> Value {
     json!({
         "index": i + 1,
         "kind": step.change.kind(),
@@ -287,6 +304,8 @@ pub fn plans_json(plans: &[PluginPlan]) -> Value {
                 "from_hash": p.from_hash.as_ref().map(|h| h.as_str()),
                 "to_hash": p.to_hash.as_str(),
                 "pending": p.is_pending(),
+                "live": p.live,
+                "warnings": p.warnings,
                 "steps": p.plan.steps.iter().enumerate()
                     .map(|(i, s)| step_json(i, s)).collect::<Vec<_>>(),
             })
@@ -352,6 +371,26 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                     .map_or("-".to_string(), |i| i.to_string()),
                 Cell::painted("version recorded (schema unchanged)", YELLOW),
             ),
+            Outcome::Adopted {
+                to_idx,
+                steps,
+                statements,
+            } => (
+                version_cell(recorded, declared),
+                format!("- -> {to_idx}"),
+                Cell::painted(
+                    if *steps == 0 {
+                        "adopted existing objects as they are (baseline)".to_string()
+                    } else {
+                        format!(
+                            "adopted existing objects, applied {}, {}",
+                            count(*steps, "step"),
+                            count(*statements, "statement")
+                        )
+                    },
+                    YELLOW,
+                ),
+            ),
         };
         rows.push(vec![
             Cell::painted(printable(plugin), BOLD),
@@ -363,17 +402,26 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
     out.push_str(&table(&rows));
 
     let mut applied_plugins = 0;
+    let mut adopted = 0;
     let mut applied_steps = 0;
     let mut applied_statements = 0;
     for (plugin, o) in &report.plugins {
         match o {
             Outcome::Applied {
                 steps, statements, ..
+            }
+            | Outcome::Adopted {
+                steps, statements, ..
             } => {
                 applied_plugins += 1;
                 applied_steps += steps;
                 applied_statements += statements;
-                let Some(pp) = plan_of(plugin).filter(|p| p.plan.steps.len() == *steps) else {
+                if matches!(o, Outcome::Adopted { .. }) {
+                    adopted += 1;
+                }
+                let Some(pp) =
+                    plan_of(plugin).filter(|p| p.plan.steps.len() == *steps && *steps > 0)
+                else {
                     continue;
                 };
                 let _ = writeln!(out, "\n{}:", paint(&printable(plugin), BOLD));
@@ -409,6 +457,19 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
             paint(
                 &format!(
                     "Nothing to do: {} up to date.",
+                    count(report.plugins.len(), "plugin")
+                ),
+                GREEN
+            )
+        );
+    } else if applied_steps == 0 && adopted > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "Adopted the existing objects of {} of {} as they are: baseline snapshots recorded.",
+                    adopted,
                     count(report.plugins.len(), "plugin")
                 ),
                 GREEN
@@ -528,6 +589,19 @@ pub fn status_json(rows: &[JournalHead], tracking_schema: &str, exists: bool) ->
         "initialized": exists,
         "plugins": plugins,
     })
+}
+
+/// Each plan's warnings on stderr, `warning: plugin `x`: …`.
+pub fn print_warnings(plans: &[PluginPlan]) {
+    for p in plans {
+        for w in &p.warnings {
+            eprintln!(
+                "warning: plugin `{}`: {}",
+                printable(&p.plugin),
+                printable(w)
+            );
+        }
+    }
 }
 
 /// Writes `text` to stdout. A closed pipe (`graft plan | head`) is not an

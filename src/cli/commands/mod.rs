@@ -1,0 +1,3 @@
+//! The verbs that read whole databases: `drift`, `diff`, `pull`.
+
+pub(super) mod drift;
