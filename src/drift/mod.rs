@@ -258,7 +258,7 @@ pub fn drift_lines(changes: &[Change]) -> Vec<String> {
         .filter(|c| matches!(c, Change::CreateTable { .. } | Change::DropTable { .. }))
         .flat_map(scope::change_keys)
         .collect();
-    let mut lines: Vec<(ObjectKey, String)> = changes
+    let mut lines: Vec<String> = changes
         .iter()
         .filter(|c| {
             matches!(c, Change::CreateTable { .. } | Change::DropTable { .. })
@@ -266,19 +266,11 @@ pub fn drift_lines(changes: &[Change]) -> Vec<String> {
                     .iter()
                     .all(|k| whole.contains(&k.top()) && !k.is_top_level())
         })
-        .map(|c| {
-            let key = scope::change_keys(c)
-                .into_iter()
-                .next()
-                .unwrap_or(ObjectKey::Namespace {
-                    name: String::new(),
-                });
-            (key, describe_drift(c))
-        })
+        .map(describe_drift)
         .collect();
     lines.sort();
     lines.dedup();
-    lines.into_iter().map(|(_, l)| l).collect()
+    lines
 }
 
 /// A unified diff of each top-level object that `changes` touch, recorded
