@@ -104,6 +104,7 @@ pub fn generated_schema_in(ns: &str, n: usize, variant: u8) -> Schema {
             values: vec!["new".into(), "active".into(), "closed".into()],
         }],
         tables,
+        ..Schema::default()
     };
     s.normalize();
     s

@@ -447,6 +447,7 @@ async fn first_apply_adopts_existing_objects() {
              COMMENT ON TABLE billing.invoices IS 'one row per invoice';
              CREATE TABLE billing.legacy (x integer);
              CREATE VIEW billing.v AS SELECT 1 AS one;
+             CREATE OPERATOR billing.=== (leftarg = integer, rightarg = integer, function = int4eq);
              INSERT INTO accounts.accounts VALUES ('00000000-0000-0000-0000-000000000001');
              INSERT INTO billing.invoices (account_id, total)
                VALUES ('00000000-0000-0000-0000-000000000001', 5);",
@@ -469,8 +470,10 @@ async fn first_apply_adopts_existing_objects() {
     assert_eq!(
         plans[1].warnings,
         [
-            "not modelled by graft, left as it is: view billing.v",
+            "not modelled by graft, left as it is: operator billing.===",
             "not declared, left as it is: table billing.legacy (drift until declared or \
+             dropped: `graft drift` shows it, `--repair-drift` drops it)",
+            "not declared, left as it is: view billing.v (drift until declared or \
              dropped: `graft drift` shows it, `--repair-drift` drops it)"
         ]
     );
@@ -501,10 +504,16 @@ async fn first_apply_adopts_existing_objects() {
     let d = drift_report(&mut client).await;
     assert_eq!(
         lines(&d, "billing"),
-        ["table billing.legacy: added outside graft"]
+        [
+            "table billing.legacy: added outside graft",
+            "view billing.v: added outside graft"
+        ]
     );
     assert!(lines(&d, "accounts").is_empty());
-    assert_eq!(d.plugins[1].unmodeled[0].to_string(), "view billing.v");
+    assert_eq!(
+        d.plugins[1].unmodeled[0].to_string(),
+        "operator billing.==="
+    );
 }
 
 /// Adoption over objects that differ from the declaration: what is missing
@@ -686,4 +695,37 @@ async fn readme_drift_example_matches_the_output() {
     let r = graft(&db, &["drift"]).await;
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, block);
+}
+
+/// Views written as raw SQL show no drift; a view replaced by hand does.
+#[tokio::test]
+async fn views_drift_like_tables() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let file = r#"{ "plugin": "shop",
+      "tables": [ { "name": "orders", "columns": [
+          { "name": "id", "type": "integer" }, { "name": "total", "type": "numeric" } ],
+          "primary_key": ["id"] } ],
+      "views": [ { "name": "big", "definition": "select id, total from shop.orders where total > 100" } ] }"#;
+    Migrator::default()
+        .migrate_all(&mut client, &registry(&[file]))
+        .await
+        .unwrap();
+    assert!(!drift_report(&mut client).await.has_drift());
+    client
+        .batch_execute(
+            "CREATE OR REPLACE VIEW shop.big AS SELECT id, total FROM shop.orders WHERE total > 200;
+             CREATE VIEW shop.extra AS SELECT 1 AS one;",
+        )
+        .await
+        .unwrap();
+    let d = drift_report(&mut client).await;
+    assert_eq!(
+        lines(&d, "shop"),
+        [
+            "view shop.big: definition or options changed outside graft",
+            "view shop.extra: added outside graft"
+        ]
+    );
+    assert!(d.plugins[0].diff.contains("+  \"definition\": \"SELECT orders.id, orders.total FROM shop.orders WHERE orders.total > 200::numeric\""), "{}", d.plugins[0].diff);
 }

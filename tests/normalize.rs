@@ -224,3 +224,42 @@ async fn a_missing_reference_is_an_error_and_leaves_the_transaction_usable() {
         .get(0);
     assert_eq!(n, 1);
 }
+
+/// View queries as written (`select id from invoices`) normalise to what
+/// `pg_get_viewdef` prints once applied; materialized views' index
+/// expressions too.
+#[tokio::test]
+async fn view_definitions_normalise_to_what_postgres_prints() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    client
+        .batch_execute("SET search_path = shop, public")
+        .await
+        .unwrap();
+    let file = r#"{
+      "plugin": "shop",
+      "tables": [ { "name": "orders", "columns": [
+          { "name": "id", "type": "integer" },
+          { "name": "total", "type": "numeric" } ], "primary_key": ["id"] } ],
+      "views": [
+        { "name": "big", "definition": "select id, total from orders where total > 100" },
+        { "name": "big_ids", "definition": "select id from shop.big" } ],
+      "materialized_views": [
+        { "name": "totals", "definition": "select id, total * 2 as doubled from orders",
+          "indexes": [ { "expressions": ["doubled + 1"] } ] } ]
+    }"#;
+    let declared = from_json_str(file, None).unwrap();
+    let norm = normalized(&mut client, &declared.schema).await;
+    let big = norm.view(&QualName::new("shop", "big")).unwrap();
+    assert_eq!(
+        big.definition,
+        "SELECT orders.id, orders.total FROM shop.orders WHERE orders.total > 100::numeric"
+    );
+    Migrator::default()
+        .migrate(&mut client, &Plugin::from(declared))
+        .await
+        .unwrap();
+    let live = live(&mut client, &["shop"]).await;
+    assert_same(&norm, &live);
+    assert_eq!(norm.views, live.views);
+}

@@ -1505,9 +1505,7 @@ impl G {
             extensions: self
                 .extensions
                 .iter()
-                .map(|e| Extension {
-                    name: e.to_string(),
-                })
+                .map(|e| Extension::new(e.to_string()))
                 .collect(),
             enums: self
                 .enums
@@ -1518,6 +1516,7 @@ impl G {
                 })
                 .collect(),
             tables: Vec::new(),
+            ..Schema::default()
         };
         for t in &self.tables {
             let other = from.and_then(|g| g.tables.iter().find(|o| o.id == t.id));
@@ -1860,7 +1859,7 @@ async fn live(client: &mut tokio_postgres::Client, expected: &Schema) -> Result<
         .await
         .map_err(|e| format!("introspection failed: {e}"))?
         .schema;
-    s.extensions.retain(|e| expected.extensions.contains(e));
+    s.extensions = graft::model::extensions_as_declared(&s.extensions, &expected.extensions);
     Ok(s)
 }
 

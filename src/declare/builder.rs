@@ -28,13 +28,14 @@
 
 use super::error::DeclareError;
 use super::file::{
-    CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
+    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
+use super::kinds_builder::ExtensionBuilder;
 use super::validate::{lower, Declared};
 use crate::model::{Deferrable, FkAction, Identity};
 
-fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
+pub(super) fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     items.into_iter().map(Into::into).collect()
 }
 
@@ -42,7 +43,7 @@ fn strings(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct SchemaBuilder {
-    file: SchemaFile,
+    pub(super) file: SchemaFile,
 }
 
 impl SchemaBuilder {
@@ -78,7 +79,18 @@ impl SchemaBuilder {
 
     /// Requires an extension.
     pub fn extension(mut self, name: impl Into<String>) -> Self {
-        self.file.extensions.push(name.into());
+        self.file.extensions.push(ExtensionDecl::new(name));
+        self
+    }
+
+    /// Requires an extension at a version and/or in a namespace, set by `f`.
+    pub fn extension_with(
+        mut self,
+        name: impl Into<String>,
+        f: impl FnOnce(ExtensionBuilder) -> ExtensionBuilder,
+    ) -> Self {
+        let e = f(ExtensionBuilder(ExtensionDecl::new(name)));
+        self.file.extensions.push(e.0);
         self
     }
 
@@ -348,8 +360,8 @@ impl ForeignKeyBuilder {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct IndexBuilder {
-    decl: IndexDecl,
-    keys: Vec<IndexKeyDecl>,
+    pub(super) decl: IndexDecl,
+    pub(super) keys: Vec<IndexKeyDecl>,
 }
 
 impl IndexBuilder {

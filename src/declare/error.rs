@@ -19,6 +19,10 @@ pub struct DeclareError {
     pub table: Option<String>,
     /// The column the error is in.
     pub column: Option<String>,
+    /// The object the error is in when it is not a table: ``view `v` ``,
+    /// ``function `f(integer)` ``, ``trigger `t` on `invoices` `` (boxed:
+    /// keeps the error small).
+    pub object: Option<Box<str>>,
     /// What is wrong (boxed: keeps `Result<_, DeclareError>` small).
     pub kind: Box<DeclareErrorKind>,
 }
@@ -31,6 +35,7 @@ impl DeclareError {
             plugin: None,
             table: None,
             column: None,
+            object: None,
             kind: Box::new(kind),
         }
     }
@@ -58,6 +63,12 @@ impl DeclareError {
         self.column = Some(column.into());
         self
     }
+
+    /// Sets the object (``view `v` ``, …).
+    pub fn with_object(mut self, object: impl Into<String>) -> Self {
+        self.object = Some(object.into().into_boxed_str());
+        self
+    }
 }
 
 impl fmt::Display for DeclareError {
@@ -68,6 +79,9 @@ impl fmt::Display for DeclareError {
         let mut parts = Vec::new();
         if let Some(p) = &self.plugin {
             parts.push(format!("plugin `{p}`"));
+        }
+        if let Some(o) = &self.object {
+            parts.push(o.to_string());
         }
         if let Some(t) = &self.table {
             parts.push(format!("table `{t}`"));
@@ -326,11 +340,35 @@ pub enum DeclareErrorKind {
     /// A plugin listing itself in `depends_on`.
     #[error("a plugin cannot depend on itself")]
     SelfDependency,
+    /// A `depends_on` entry (or another reference to a relation) naming a
+    /// relation of the plugin's namespace that is not declared.
+    #[error("{what} names missing relation `{name}`")]
+    MissingRelation {
+        /// The reference, e.g. `` `depends_on` ``.
+        what: String,
+        /// The relation, qualified.
+        name: String,
+    },
+    /// SQL text (a view query, a function body's header parts) with a `;`
+    /// outside literals: it would end the statement graft writes it into.
+    #[error("{what} contains `;` outside literals and quoted names; it must be one query")]
+    Semicolon {
+        /// Which text, e.g. `definition`.
+        what: String,
+    },
     /// Two files declare the same plugin.
     #[error("plugin is also declared in {}", .other.display())]
     DuplicatePlugin {
         /// The file that declared it first.
         other: PathBuf,
+    },
+    /// A value that is not allowed where it is.
+    #[error("{what}: {why}")]
+    Invalid {
+        /// What holds it, e.g. ``version of extension `hstore` ``.
+        what: String,
+        /// Why it is refused.
+        why: String,
     },
 }
 

@@ -12,6 +12,8 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
+pub use super::kinds::ExtensionDecl;
+pub use super::objects::{MaterializedViewDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -37,15 +39,21 @@ pub struct SchemaFile {
         deserialize_with = "de_unique_map"
     )]
     pub depends_on: BTreeMap<String, String>,
-    /// Extensions to create.
+    /// Extensions to create: names, or objects with a version and namespace.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extensions: Vec<String>,
+    pub extensions: Vec<ExtensionDecl>,
     /// Enum types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumDecl>,
     /// Tables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<TableDecl>,
+    /// Views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewDecl>,
+    /// Materialized views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materialized_views: Vec<MaterializedViewDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -501,7 +509,7 @@ fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T,
 }
 
 /// [`de_via_str`] for an optional value (`null` is absent).
-fn de_opt_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(super) fn de_opt_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
     match Option::<String>::deserialize(d)? {

@@ -143,6 +143,13 @@ fn locate(e: serde_path_to_error::Error<serde_json::Error>, value: &Value) -> De
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut rest: &[&Segment] = &segs;
+    if let [Segment::Map { key }, Segment::Seq { index }, tail @ ..] = rest {
+        let item = &value[key.as_str()][*index];
+        if let (Some(kind), Some(name)) = (object_kind(key), item["name"].as_str()) {
+            err.object = Some(format!("{kind} `{name}`").into_boxed_str());
+            rest = tail;
+        }
+    }
     if let [Segment::Map { key }, Segment::Seq { index: ti }, tail @ ..] = rest {
         let t = &value["tables"][*ti];
         if let (true, Some(name)) = (key == "tables", t["name"].as_str()) {
@@ -209,6 +216,16 @@ fn locate(e: serde_path_to_error::Error<serde_json::Error>, value: &Value) -> De
         }
     };
     err
+}
+
+/// The object kind of a top-level list, for error context (tables have
+/// their own, with columns).
+fn object_kind(key: &str) -> Option<&'static str> {
+    match key {
+        "views" => Some("view"),
+        "materialized_views" => Some("materialized view"),
+        _ => None,
+    }
 }
 
 /// `indexes[1].columns[0]`.
@@ -324,7 +341,7 @@ mod tests {
     fn serde_errors_outside_tables() {
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [], "extra": 1}"#),
-            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `tables`"
+            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `tables`, `views`, `materialized_views`"
         );
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [{"columns": []}]}"#),

@@ -29,7 +29,13 @@
 mod builder;
 mod error;
 pub mod file;
+mod kinds;
+mod kinds_builder;
+mod kinds_validate;
 mod load;
+mod objects;
+mod objects_builder;
+mod objects_validate;
 mod to_file;
 mod validate;
 
@@ -38,8 +44,11 @@ pub use builder::{
 };
 pub use error::{DeclareError, DeclareErrorKind};
 pub use file::{
-    CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
+    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
+pub use kinds_builder::ExtensionBuilder;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
+pub use objects::{MaterializedViewDecl, ViewDecl};
+pub use objects_builder::{MaterializedViewBuilder, ViewBuilder};
 pub use validate::{lower, Declared};

@@ -2,11 +2,11 @@
 //! a [`SchemaFile`], for `graft pull` and for printing a declaration.
 
 use super::file::{
-    CheckDecl, ColumnDecl, EnumDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
+    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
 use super::validate::{key_label, lower, Declared};
-use crate::model::{expr::make_name, BaseType, ColumnType, QualName, Table};
+use crate::model::{expr::make_name, BaseType, ColumnType, Index, QualName, Table};
 
 impl Declared {
     /// The declaration as a schema file that [`lower`]s back to `self`
@@ -35,7 +35,11 @@ impl Declared {
                 .schema
                 .extensions
                 .iter()
-                .map(|e| e.name.clone())
+                .map(|e| ExtensionDecl {
+                    name: e.name.clone(),
+                    version: e.version.clone(),
+                    schema: e.schema.clone(),
+                })
                 .collect(),
             enums: self
                 .schema
@@ -52,6 +56,12 @@ impl Declared {
                 .iter()
                 .map(|t| table_decl(t, &ns, omit_default_names))
                 .collect(),
+            views: super::objects::view_decls(&self.schema, &ns),
+            materialized_views: super::objects::materialized_view_decls(
+                &self.schema,
+                &ns,
+                omit_default_names,
+            ),
         }
     }
 }
@@ -124,35 +134,34 @@ fn table_decl(t: &Table, ns: &str, omit: bool) -> TableDecl {
                 expr: c.expr.clone(),
             })
             .collect(),
-        indexes: t
-            .indexes
+        indexes: t.indexes.iter().map(|i| index_decl(i, tn, omit)).collect(),
+    }
+}
+
+/// An index as the file writes it; `relation` is the table or view it is on.
+pub(super) fn index_decl(i: &Index, relation: &str, omit: bool) -> IndexDecl {
+    let labels: Vec<String> = i.keys.iter().map(|k| key_label(&k.target)).collect();
+    let mut d = IndexDecl {
+        name: name_unless_default(&i.name, omit, relation, &labels.join("_"), "idx"),
+        unique: i.unique,
+        method: (i.method != "btree").then(|| i.method.clone()),
+        where_: i.predicate.clone(),
+        include: i.include.clone(),
+        ..IndexDecl::default()
+    };
+    d.set_keys(
+        i.keys
             .iter()
-            .map(|i| {
-                let labels: Vec<String> = i.keys.iter().map(|k| key_label(&k.target)).collect();
-                let mut d = IndexDecl {
-                    name: name_unless_default(&i.name, omit, tn, &labels.join("_"), "idx"),
-                    unique: i.unique,
-                    method: (i.method != "btree").then(|| i.method.clone()),
-                    where_: i.predicate.clone(),
-                    include: i.include.clone(),
-                    ..IndexDecl::default()
-                };
-                d.set_keys(
-                    i.keys
-                        .iter()
-                        .map(|k| IndexKeyDecl {
-                            target: k.target.clone(),
-                            desc: k.desc,
-                            nulls: k
-                                .nulls_first
-                                .map(|f| if f { Nulls::First } else { Nulls::Last }),
-                        })
-                        .collect(),
-                );
-                d
+            .map(|k| IndexKeyDecl {
+                target: k.target.clone(),
+                desc: k.desc,
+                nulls: k
+                    .nulls_first
+                    .map(|f| if f { Nulls::First } else { Nulls::Last }),
             })
             .collect(),
-    }
+    );
+    d
 }
 
 /// A name as the file writes it: bare when plain, else double-quoted.
@@ -165,7 +174,7 @@ fn quote_if_needed(s: &str) -> String {
 }
 
 /// A referenced table: bare in the plugin's namespace, else `ns.name`.
-fn table_ref(q: &QualName, ns: &str) -> String {
+pub(super) fn table_ref(q: &QualName, ns: &str) -> String {
     if q.schema == ns {
         if q.name.contains(['.', '"']) {
             quote_if_needed(&q.name)

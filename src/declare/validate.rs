@@ -9,8 +9,8 @@
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::file::{ColumnDecl, ForeignKeyDecl, IndexDecl, Nulls, SchemaFile, TableDecl};
 use crate::model::{
-    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, Extension, ForeignKey,
-    IdentError, Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
+    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, ForeignKey, IdentError,
+    Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -47,20 +47,31 @@ pub fn lower(file: &SchemaFile) -> Result<Declared, DeclareError> {
 
 /// Where an error is: the context that goes into [`DeclareError`].
 #[derive(Clone, Default)]
-struct Loc {
+pub(super) struct Loc {
     plugin: Option<String>,
     table: Option<String>,
     column: Option<String>,
+    object: Option<Box<str>>,
 }
 
 impl Loc {
-    fn err(&self, kind: K) -> DeclareError {
+    pub(super) fn err(&self, kind: K) -> DeclareError {
         DeclareError {
             file: None,
             plugin: self.plugin.clone(),
             table: self.table.clone(),
             column: self.column.clone(),
+            object: self.object.clone(),
             kind: Box::new(kind),
+        }
+    }
+
+    /// Below the plugin: an object that is not a table, e.g. ``view `v` ``.
+    pub(super) fn object(&self, what: impl Into<String>) -> Loc {
+        Loc {
+            plugin: self.plugin.clone(),
+            object: Some(what.into().into_boxed_str()),
+            ..Loc::default()
         }
     }
 
@@ -79,7 +90,7 @@ impl Loc {
         }
     }
 
-    fn ident(&self, what: &str, name: &str) -> Result<(), DeclareError> {
+    pub(super) fn ident(&self, what: &str, name: &str) -> Result<(), DeclareError> {
         check_ident(name).map_err(|source| {
             self.err(K::BadIdent {
                 what: what.to_string(),
@@ -89,7 +100,7 @@ impl Loc {
     }
 
     /// Normalises an expression, rejecting an empty one.
-    fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
+    pub(super) fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
         let e = expr::normalize_expr(text);
         if e.is_empty() {
             return Err(self.err(K::EmptyExpr {
@@ -101,7 +112,7 @@ impl Loc {
 }
 
 /// `kind `name`` for a named object, `kind #n` (1-based) for an unnamed one.
-fn describe(kind: &str, name: Option<&str>, i: usize) -> String {
+pub(super) fn describe(kind: &str, name: Option<&str>, i: usize) -> String {
     match name {
         Some(n) => format!("{kind} `{n}`"),
         None => format!("{kind} #{}", i + 1),
@@ -136,7 +147,7 @@ fn check_label(label: &str) -> Result<(), IdentError> {
 }
 
 /// A table's columns, for the checks that refer to them.
-struct Cols<'a>(HashSet<&'a str>);
+pub(super) struct Cols<'a>(pub(super) HashSet<&'a str>);
 
 impl Cols<'_> {
     fn require(&self, loc: &Loc, what: &str, cols: &[String]) -> Result<(), DeclareError> {
@@ -164,14 +175,14 @@ impl Cols<'_> {
     }
 }
 
-struct Lowering<'a> {
-    file: &'a SchemaFile,
-    loc: Loc,
-    ns: String,
+pub(super) struct Lowering<'a> {
+    pub(super) file: &'a SchemaFile,
+    pub(super) loc: Loc,
+    pub(super) ns: String,
     /// Declared enums by name.
-    enums: HashSet<&'a str>,
+    pub(super) enums: HashSet<&'a str>,
     /// Declared tables by name (first declaration).
-    tables: HashMap<&'a str, &'a TableDecl>,
+    pub(super) tables: HashMap<&'a str, &'a TableDecl>,
 }
 
 impl<'a> Lowering<'a> {
@@ -227,14 +238,14 @@ impl<'a> Lowering<'a> {
         let mut extensions = Vec::new();
         let mut seen = HashSet::new();
         for e in &f.extensions {
-            loc.ident("extension name", e)?;
-            if !seen.insert(e) {
+            let ext = super::kinds_validate::extension(&loc, e)?;
+            if !seen.insert(&e.name) {
                 return Err(loc.err(K::Duplicate {
                     what: "extension".into(),
-                    name: e.clone(),
+                    name: e.name.clone(),
                 }));
             }
-            extensions.push(Extension { name: e.clone() });
+            extensions.push(ext);
         }
 
         let mut enums = Vec::new();
@@ -296,13 +307,16 @@ impl<'a> Lowering<'a> {
         for t in &f.tables {
             tables.push(self.table(t)?);
         }
-        name_everything(&loc, &mut tables)?;
+        let reserved = self.reserve_object_names()?;
+        let mut relations = name_everything(&loc, &mut tables, reserved)?;
+        let objects = self.lower_objects(&mut relations)?;
 
         let mut schema = Schema {
             namespaces: vec![self.ns.clone()],
             extensions,
             enums,
             tables,
+            views: objects.views,
         };
         schema.normalize();
         Ok(Declared {
@@ -327,7 +341,14 @@ impl<'a> Lowering<'a> {
                 return None; // a built-in wins over an unqualified enum, as in PostgreSQL
             }
             if q.schema == self.ns {
-                return self.enums.contains(q.name.as_str()).then_some(q);
+                // An extension created in the namespace brings types graft
+                // does not know the names of.
+                let from_extension = self
+                    .file
+                    .extensions
+                    .iter()
+                    .any(|e| e.schema.as_ref() == Some(&self.ns));
+                return (self.enums.contains(q.name.as_str()) || from_extension).then_some(q);
             }
             if let Err(e) = check_ident(&q.schema).and_then(|_| check_ident(&q.name)) {
                 bad_ident.set(Some(e));
@@ -553,7 +574,7 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn index(
+    pub(super) fn index(
         &self,
         tl: &Loc,
         cols: &Cols,
@@ -677,7 +698,7 @@ fn check_renames<'b>(
 
 /// The PostgreSQL-style default name with the first free counter:
 /// `<a>_<b>_<label>`, then `<a>_<b>_<label>1`, ….
-fn choose_name(a: &str, b: &str, label: &str, free: impl Fn(&str) -> bool) -> String {
+pub(super) fn choose_name(a: &str, b: &str, label: &str, free: impl Fn(&str) -> bool) -> String {
     let mut pass = 0usize;
     loop {
         let suffix = if pass == 0 {
@@ -704,16 +725,22 @@ pub(crate) fn key_label(t: &IndexTarget) -> String {
 /// Checks explicit names for clashes, then names unnamed constraints and
 /// indexes (those with an empty name), tables in name order, each table's
 /// objects in declaration order: primary key, unique, foreign keys, checks,
-/// indexes.
-fn name_everything(loc: &Loc, tables: &mut [Table]) -> Result<(), DeclareError> {
+/// indexes. Returns the relation names taken (what took each, for messages).
+fn name_everything(
+    loc: &Loc,
+    tables: &mut [Table],
+    reserved: HashMap<String, String>,
+) -> Result<HashMap<String, String>, DeclareError> {
     let mut order: Vec<usize> = (0..tables.len()).collect();
     order.sort_by(|&a, &b| tables[a].name.cmp(&tables[b].name));
 
     // Relation names (tables, indexes, primary keys, unique constraints): one namespace.
-    let mut relations: HashMap<String, String> = tables
-        .iter()
-        .map(|t| (t.name.name.clone(), format!("table `{}`", t.name.name)))
-        .collect();
+    let mut relations: HashMap<String, String> = reserved;
+    relations.extend(
+        tables
+            .iter()
+            .map(|t| (t.name.name.clone(), format!("table `{}`", t.name.name))),
+    );
     let mut constraints: Vec<HashSet<String>> = vec![HashSet::new(); tables.len()];
     for &ti in &order {
         let t = &tables[ti];
@@ -801,7 +828,7 @@ fn name_everything(loc: &Loc, tables: &mut [Table]) -> Result<(), DeclareError> 
             }
         }
     }
-    Ok(())
+    Ok(relations)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique,
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -20,10 +20,28 @@ pub enum Change {
         /// Namespace name.
         name: String,
     },
-    /// `CREATE EXTENSION IF NOT EXISTS`.
+    /// `CREATE EXTENSION IF NOT EXISTS`, then `UPDATE TO` the declared
+    /// version (in case it existed already at another one).
     CreateExtension {
         /// Extension name.
         name: String,
+        /// `VERSION`, when declared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+        /// `SCHEMA`, when declared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<String>,
+    },
+    /// `ALTER EXTENSION … UPDATE TO` and/or `SET SCHEMA`.
+    AlterExtension {
+        /// Extension name.
+        name: String,
+        /// The version to update to, when it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+        /// The namespace to move it to, when it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schema: Option<String>,
     },
     /// `DROP EXTENSION`.
     DropExtension {
@@ -206,6 +224,60 @@ pub enum Change {
         /// Index name.
         name: String,
     },
+    /// `CREATE [MATERIALIZED] VIEW`, with its comment and (materialized)
+    /// indexes. Ordered after what it reads ([`crate::plan::order`]).
+    CreateView {
+        /// The new view.
+        view: View,
+    },
+    /// `DROP [MATERIALIZED] VIEW`: the view goes, or is recreated (a
+    /// [`Change::CreateView`] follows). Ordered before what it reads.
+    DropView {
+        /// The view as it was (its definition orders the drops).
+        view: View,
+    },
+    /// `CREATE OR REPLACE VIEW`: the new query keeps the old one's columns
+    /// (the same leading select items) and may add some at the end; or
+    /// only the options changed.
+    ReplaceView {
+        /// The view as it was.
+        old: View,
+        /// The view as it must become.
+        new: View,
+    },
+    /// `COMMENT ON` an object other than a table or a column.
+    SetObjectComment {
+        /// The object.
+        target: CommentTarget,
+        /// New comment, `None` removes it.
+        comment: Option<String>,
+    },
+}
+
+/// An object [`Change::SetObjectComment`] comments on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "object", rename_all = "snake_case")]
+pub enum CommentTarget {
+    /// A view.
+    View {
+        /// Its name.
+        name: QualName,
+    },
+    /// A materialized view.
+    MaterializedView {
+        /// Its name.
+        name: QualName,
+    },
+}
+
+impl std::fmt::Display for CommentTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
+                write!(f, "{name}")
+            }
+        }
+    }
 }
 
 /// A column re-cast by [`Change::RecreateEnum`]. PostgreSQL cannot cast a
@@ -248,6 +320,7 @@ impl Change {
             Change::CreateNamespace { .. } => "CreateNamespace",
             Change::DropNamespace { .. } => "DropNamespace",
             Change::CreateExtension { .. } => "CreateExtension",
+            Change::AlterExtension { .. } => "AlterExtension",
             Change::DropExtension { .. } => "DropExtension",
             Change::CreateEnum { .. } => "CreateEnum",
             Change::DropEnum { .. } => "DropEnum",
@@ -273,6 +346,10 @@ impl Change {
             Change::DropForeignKey { .. } => "DropForeignKey",
             Change::CreateIndex { .. } => "CreateIndex",
             Change::DropIndex { .. } => "DropIndex",
+            Change::CreateView { .. } => "CreateView",
+            Change::DropView { .. } => "DropView",
+            Change::ReplaceView { .. } => "ReplaceView",
+            Change::SetObjectComment { .. } => "SetObjectComment",
         }
     }
 
@@ -282,7 +359,8 @@ impl Change {
         match self {
             Change::CreateNamespace { name }
             | Change::DropNamespace { name }
-            | Change::CreateExtension { name }
+            | Change::CreateExtension { name, .. }
+            | Change::AlterExtension { name, .. }
             | Change::DropExtension { name } => name.clone(),
             Change::CreateEnum { r#enum } => r#enum.name.to_string(),
             Change::DropEnum { name } | Change::DropTable { name } => name.to_string(),
@@ -308,6 +386,9 @@ impl Change {
             | Change::DropCheck { table, name }
             | Change::DropForeignKey { table, name } => format!("{table}.{name}"),
             Change::DropIndex { table, name } => format!("{}.{name}", table.schema),
+            Change::CreateView { view } | Change::DropView { view } => view.name.to_string(),
+            Change::ReplaceView { new, .. } => new.name.to_string(),
+            Change::SetObjectComment { target, .. } => target.to_string(),
         }
     }
 }

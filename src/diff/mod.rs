@@ -8,12 +8,13 @@
 mod change;
 mod pair;
 mod tables;
+mod views;
 
-pub use change::{Change, EnumColumn};
+pub use change::{Change, CommentTarget, EnumColumn};
 pub use pair::Pair;
 
-use crate::model::{Column, EnumType, QualName, Schema};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::model::{Column, EnumType, Extension, QualName, Schema};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Computes the changes that turn `old` into `new`. Both must be normalised
 /// ([`Schema::normalize`]); the result is deterministic.
@@ -34,6 +35,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     let mut tables_out = Vec::new();
     tables::push_tables(old, new, &recreated, &mut tables_out);
     out.extend(tables_out);
+    views::push_views(old, new, &mut out);
     out
 }
 
@@ -55,17 +57,46 @@ fn push_namespaces(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
 }
 
 fn push_extensions(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
-    let o: BTreeSet<&str> = old.extensions.iter().map(|e| e.name.as_str()).collect();
-    let n: BTreeSet<&str> = new.extensions.iter().map(|e| e.name.as_str()).collect();
-    for name in n.difference(&o) {
-        out.push(Change::CreateExtension {
-            name: name.to_string(),
-        });
+    let o: BTreeMap<&str, &Extension> = old
+        .extensions
+        .iter()
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    let n: BTreeMap<&str, &Extension> = new
+        .extensions
+        .iter()
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    for (name, e) in &n {
+        match o.get(name) {
+            None => out.push(Change::CreateExtension {
+                name: name.to_string(),
+                version: e.version.clone(),
+                schema: e.schema.clone(),
+            }),
+            // An undeclared version or namespace accepts whatever is there.
+            Some(old) => {
+                let version = e
+                    .version
+                    .clone()
+                    .filter(|v| old.version.as_ref() != Some(v));
+                let schema = e.schema.clone().filter(|s| old.schema.as_ref() != Some(s));
+                if version.is_some() || schema.is_some() {
+                    out.push(Change::AlterExtension {
+                        name: name.to_string(),
+                        version,
+                        schema,
+                    });
+                }
+            }
+        }
     }
-    for name in o.difference(&n) {
-        out.push(Change::DropExtension {
-            name: name.to_string(),
-        });
+    for name in o.keys() {
+        if !n.contains_key(name) {
+            out.push(Change::DropExtension {
+                name: name.to_string(),
+            });
+        }
     }
 }
 

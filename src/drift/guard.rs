@@ -27,7 +27,7 @@
 
 use super::record::{self, LiveRow, Recorded};
 use super::scope::{change_keys, patch, restrict, top_level, ObjectKey};
-use super::{drift_lines, objects_diff, union, LiveBasis, LivePlan};
+use super::{drift_lines, extensions_as_declared, objects_diff, union, LiveBasis, LivePlan};
 use crate::apply::PluginPlan;
 use crate::diff::diff;
 use crate::error::Error;
@@ -158,7 +158,14 @@ pub(crate) async fn prepare(
                 // hand meanwhile is drift
                 let created: BTreeSet<&ObjectKey> = touched
                     .iter()
-                    .filter(|k| matches!(k, ObjectKey::Table { .. } | ObjectKey::Enum { .. }))
+                    .filter(|k| {
+                        matches!(
+                            k,
+                            ObjectKey::Table { .. }
+                                | ObjectKey::Enum { .. }
+                                | ObjectKey::View { .. }
+                        )
+                    })
                     .collect();
                 // with repair_drift, what nobody declares in the plugin's own
                 // namespace (not public, which is shared) is drift too
@@ -174,16 +181,24 @@ pub(crate) async fn prepare(
                     .into_iter()
                     .filter(|k| {
                         repair
-                            && matches!(k, ObjectKey::Table { .. } | ObjectKey::Enum { .. })
+                            && matches!(
+                                k,
+                                ObjectKey::Table { .. }
+                                    | ObjectKey::Enum { .. }
+                                    | ObjectKey::View { .. }
+                            )
                             && k.namespace()
                                 .is_some_and(|n| n != "public" && head_ns.contains(n))
                             && !claimed_by_any.contains(k)
                     })
                     .collect();
                 claims_head.extend(unclaimed);
-                let actual = restrict(&live.schema, |k| {
+                let mut actual = restrict(&live.schema, |k| {
                     claims_head.contains(k) || created.contains(k)
                 });
+                if r.live.is_none() {
+                    extensions_as_declared(&mut actual, &expected);
+                }
                 let drift = diff(&expected, &actual);
                 if drift.is_empty() {
                     prepared.items.insert(
@@ -243,12 +258,21 @@ pub(crate) async fn prepare(
             None => {
                 let existing: Vec<ObjectKey> = top_level(&live.schema)
                     .into_iter()
-                    .filter(|k| matches!(k, ObjectKey::Table { .. } | ObjectKey::Enum { .. }))
+                    .filter(|k| {
+                        matches!(
+                            k,
+                            ObjectKey::Table { .. }
+                                | ObjectKey::Enum { .. }
+                                | ObjectKey::View { .. }
+                        )
+                    })
                     .filter(|k| claims_new.contains(k))
                     .collect();
                 for k in top_level(&live.schema).into_iter().filter(|k| {
-                    matches!(k, ObjectKey::Table { .. } | ObjectKey::Enum { .. })
-                        && k.namespace().is_some_and(|n| own_ns.contains(n))
+                    matches!(
+                        k,
+                        ObjectKey::Table { .. } | ObjectKey::Enum { .. } | ObjectKey::View { .. }
+                    ) && k.namespace().is_some_and(|n| own_ns.contains(n))
                         && !claims_new.contains(k)
                 }) {
                     warnings.push(if k.namespace() == Some("public") {

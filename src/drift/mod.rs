@@ -8,13 +8,14 @@
 //! `(total >= (0)::numeric)`.
 //!
 //! What counts ([`detect`]), per recorded plugin: every object its snapshot
-//! claims ([`scope`]): tables with all their parts, enums, extensions, the
-//! namespace; and every table or enum in the plugin's own namespace that
+//! claims ([`scope`]): tables with all their parts, views, enums,
+//! extensions, the namespace; and every table, view or enum in the plugin's
+//! own namespace that
 //! no plugin claims (someone created it by hand). In `public`, which other
 //! software shares by convention, such unclaimed objects are listed as
-//! *unmanaged* but are not drift. Objects the model does not cover (views,
-//! functions, …; see [`crate::introspect::Unmodeled`]) are listed, never
-//! compared.
+//! *unmanaged* but are not drift. Objects the model does not cover
+//! (functions, triggers, …; see [`crate::introspect::Unmodeled`]) are
+//! listed, never compared.
 //!
 //! [`guard`] is the apply side: a migration refuses to run over drift in
 //! the objects its plan changes, adopts live objects on a plugin's first
@@ -198,13 +199,18 @@ pub async fn detect(
         let own = top_level(&expected);
         let own_ns: BTreeSet<&str> = expected.namespaces.iter().map(String::as_str).collect();
         let unclaimed = |k: &ObjectKey| {
-            matches!(k, ObjectKey::Table { .. } | ObjectKey::Enum { .. })
-                && k.namespace().is_some_and(|n| own_ns.contains(n))
+            matches!(
+                k,
+                ObjectKey::Table { .. } | ObjectKey::Enum { .. } | ObjectKey::View { .. }
+            ) && k.namespace().is_some_and(|n| own_ns.contains(n))
                 && !claimed_by_any.contains(k)
         };
-        let actual = restrict(&live.schema, |k| {
+        let mut actual = restrict(&live.schema, |k| {
             own.contains(k) || (unclaimed(k) && k.namespace() != Some("public"))
         });
+        if baseline == Baseline::Normalized {
+            extensions_as_declared(&mut actual, &expected);
+        }
         let unmanaged: Vec<ObjectKey> = top_level(&live.schema)
             .into_iter()
             .filter(|k| unclaimed(k) && k.namespace() == Some("public"))
@@ -235,6 +241,15 @@ pub async fn detect(
     })
 }
 
+/// `actual`'s extensions as `declared` declares them: a version or
+/// namespace it leaves open is left out (a normalised declaration says
+/// nothing about them, a recorded live schema does).
+pub(crate) fn extensions_as_declared(actual: &mut Schema, declared: &Schema) {
+    actual.extensions =
+        crate::model::extensions_as_declared(&actual.extensions, &declared.extensions);
+    actual.normalize();
+}
+
 /// The union of several plugins' schemas (for one normalisation).
 pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema {
     let mut out = Schema::default();
@@ -243,10 +258,13 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
         out.extensions.extend(s.extensions.iter().cloned());
         out.enums.extend(s.enums.iter().cloned());
         out.tables.extend(s.tables.iter().cloned());
+        out.views.extend(s.views.iter().cloned());
     }
     out.normalize();
+    out.extensions.dedup_by(|a, b| a.name == b.name);
     out.enums.dedup_by(|a, b| a.name == b.name);
     out.tables.dedup_by(|a, b| a.name == b.name);
+    out.views.dedup_by(|a, b| a.name == b.name);
     out
 }
 
@@ -294,6 +312,11 @@ pub fn objects_diff(expected: &Schema, actual: &Schema, changes: &[Change], idx:
                 expected.enum_type(name).map(pretty),
                 actual.enum_type(name).map(pretty),
                 format!("enum {name}"),
+            ),
+            ObjectKey::View { name } => (
+                expected.view(name).map(pretty),
+                actual.view(name).map(pretty),
+                format!("view {name}"),
             ),
             _ => continue,
         };

@@ -13,7 +13,7 @@
 //! [`patch`] and [`ObjectKey`]'s `Display`. The compiler points at the
 //! exhaustive matches.
 
-use crate::diff::Change;
+use crate::diff::{Change, CommentTarget};
 use crate::model::{QualName, Schema, Table};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -40,6 +40,11 @@ pub enum ObjectKey {
     },
     /// A table, with everything in it.
     Table {
+        /// Its name.
+        name: QualName,
+    },
+    /// A view or materialized view, with its indexes and comment.
+    View {
         /// Its name.
         name: QualName,
     },
@@ -98,7 +103,9 @@ impl ObjectKey {
         match self {
             ObjectKey::Namespace { name } => Some(name),
             ObjectKey::Extension { .. } => None,
-            ObjectKey::Enum { name } | ObjectKey::Table { name } => Some(&name.schema),
+            ObjectKey::Enum { name } | ObjectKey::Table { name } | ObjectKey::View { name } => {
+                Some(&name.schema)
+            }
             ObjectKey::TableComment { table }
             | ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
@@ -129,6 +136,7 @@ impl fmt::Display for ObjectKey {
             ObjectKey::Extension { name } => write!(f, "extension {name}"),
             ObjectKey::Enum { name } => write!(f, "enum {name}"),
             ObjectKey::Table { name } => write!(f, "table {name}"),
+            ObjectKey::View { name } => write!(f, "view {name}"),
             ObjectKey::TableComment { table } => write!(f, "comment of table {table}"),
             ObjectKey::Column { table, name } => write!(f, "column {table}.{name}"),
             ObjectKey::Constraint { table, name } => write!(f, "constraint {table}.{name}"),
@@ -157,6 +165,11 @@ pub fn top_level(schema: &Schema) -> BTreeSet<ObjectKey> {
     }
     for t in &schema.tables {
         out.insert(ObjectKey::table(&t.name));
+    }
+    for v in &schema.views {
+        out.insert(ObjectKey::View {
+            name: v.name.clone(),
+        });
     }
     out
 }
@@ -196,6 +209,16 @@ pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
             .filter(|t| keep(&ObjectKey::table(&t.name)))
             .cloned()
             .collect(),
+        views: schema
+            .views
+            .iter()
+            .filter(|v| {
+                keep(&ObjectKey::View {
+                    name: v.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
     };
     out.normalize();
     out
@@ -217,9 +240,22 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
         Change::CreateNamespace { name } | Change::DropNamespace { name } => {
             vec![ObjectKey::Namespace { name: name.clone() }]
         }
-        Change::CreateExtension { name } | Change::DropExtension { name } => {
+        Change::CreateExtension { name, .. }
+        | Change::AlterExtension { name, .. }
+        | Change::DropExtension { name } => {
             vec![ObjectKey::Extension { name: name.clone() }]
         }
+        Change::CreateView { view } | Change::DropView { view } => vec![ObjectKey::View {
+            name: view.name.clone(),
+        }],
+        Change::ReplaceView { new, .. } => vec![ObjectKey::View {
+            name: new.name.clone(),
+        }],
+        Change::SetObjectComment { target, .. } => match target {
+            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
+                vec![ObjectKey::View { name: name.clone() }]
+            }
+        },
         Change::CreateEnum { r#enum } => vec![ObjectKey::Enum {
             name: r#enum.name.clone(),
         }],
@@ -301,6 +337,10 @@ pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
             target.tables.retain(|t| &t.name != name);
             target.tables.extend(source.table(name).cloned());
         }
+        ObjectKey::View { name } => {
+            target.views.retain(|v| &v.name != name);
+            target.views.extend(source.view(name).cloned());
+        }
         ObjectKey::TableComment { table }
         | ObjectKey::Column { table, .. }
         | ObjectKey::Constraint { table, .. }
@@ -370,7 +410,8 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::AddUnique { .. }
         | Change::AddCheck { .. }
         | Change::AddForeignKey { .. }
-        | Change::CreateIndex { .. } => "added outside graft".to_string(),
+        | Change::CreateIndex { .. }
+        | Change::CreateView { .. } => "added outside graft".to_string(),
         Change::DropNamespace { .. }
         | Change::DropExtension { .. }
         | Change::DropEnum { .. }
@@ -380,7 +421,21 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
         | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. } => "dropped outside graft".to_string(),
+        | Change::DropIndex { .. }
+        | Change::DropView { .. } => "dropped outside graft".to_string(),
+        Change::ReplaceView { .. } => "definition or options changed outside graft".to_string(),
+        Change::AlterExtension {
+            version, schema, ..
+        } => {
+            let mut parts = Vec::new();
+            if let Some(v) = version {
+                parts.push(format!("version now {v}"));
+            }
+            if let Some(s) = schema {
+                parts.push(format!("namespace now {s}"));
+            }
+            format!("changed outside graft ({})", parts.join(", "))
+        }
         Change::AddEnumValue { value, .. } => format!("value `{value}` added outside graft"),
         Change::RecreateEnum { old, new, .. } => format!(
             "values changed outside graft ({:?} -> {:?})",
@@ -389,9 +444,9 @@ pub fn describe_drift(change: &Change) -> String {
         Change::RenameTable { .. } | Change::RenameColumn { .. } => {
             "renamed outside graft".to_string()
         }
-        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => {
-            "comment changed outside graft".to_string()
-        }
+        Change::SetTableComment { .. }
+        | Change::SetColumnComment { .. }
+        | Change::SetObjectComment { .. } => "comment changed outside graft".to_string(),
         Change::AlterColumn { old, new, .. } => {
             let mut parts = Vec::new();
             if old.ty != new.ty {

@@ -25,6 +25,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         indexes,
         enums,
         extensions,
+        views: view_rows,
     } = rows;
 
     let mut tables = Vec::with_capacity(table_rows.len());
@@ -46,7 +47,13 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         let table = table_mut(&mut tables, &by_oid, c.table_oid, "constraint")?;
         push_constraint(table, c)?;
     }
+    let (mut views, view_by_oid) = super::objects::views(view_rows)?;
     for i in indexes {
+        if let Some(&v) = view_by_oid.get(&i.table_oid) {
+            let index = index(&views[v].name, i)?;
+            views[v].indexes.push(index);
+            continue;
+        }
         let table = table_mut(&mut tables, &by_oid, i.table_oid, "index")?;
         let index = index(&table.name, i)?;
         table.indexes.push(index);
@@ -56,7 +63,11 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         namespaces: namespaces.into_iter().map(|n| n.name).collect(),
         extensions: extensions
             .into_iter()
-            .map(|e| Extension { name: e.name })
+            .map(|e| Extension {
+                name: e.name,
+                version: Some(e.version),
+                schema: Some(e.schema),
+            })
             .collect(),
         enums: enums
             .into_iter()
@@ -66,6 +77,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
             })
             .collect(),
         tables,
+        views,
     };
     schema.normalize();
     Ok(schema)
@@ -391,6 +403,8 @@ mod tests {
             }],
             extensions: vec![ExtensionRow {
                 name: "pgcrypto".into(),
+                version: "1.3".into(),
+                schema: "public".into(),
             }],
             ..Default::default()
         }

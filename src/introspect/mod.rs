@@ -1,13 +1,15 @@
 //! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].
 //!
 //! [`introspect`] (a snapshot of its own) and [`introspect_in`] (inside the
-//! caller's transaction) issue the same **eight catalog queries whatever the number of
+//! caller's transaction) issue the same **nine catalog queries whatever the number of
 //! tables** (`queries/*.sql`): namespaces, tables (+ comments), columns
 //! (+ defaults, identity, generated, comments), constraints (PK, unique, FK,
 //! check, with column names resolved in SQL), indexes not backing a
-//! constraint, enums, extensions, and the objects the model does not cover
-//! ([`Unmodeled`]: views, sequences, functions, triggers, policies, …,
-//! listed so that they are reported rather than silently left out; the
+//! constraint (on tables and materialized views), enums, extensions, views
+//! and materialized views (definition, options, comment, and the relations
+//! `pg_depend` says their rewrite rule reads), and the objects the model
+//! does not cover ([`Unmodeled`]: sequences, functions, triggers, policies,
+//! …, listed so that they are reported rather than silently left out; the
 //! one place that lists those kinds is `queries/unmodeled.sql`). Each is filtered with
 //! `n.nspname = ANY($1::text[])` (extensions excepted: they are
 //! database-wide). None is per table and none uses `information_schema`.
@@ -54,6 +56,7 @@
 //! deptype `e`) are left out: they are the extension's, not the schema's.
 
 mod assemble;
+mod objects;
 mod rows;
 
 use crate::model::Schema;
@@ -218,7 +221,7 @@ pub async fn introspect(
 /// duration and restores it (which is why this takes a [`Transaction`] and
 /// not any [`GenericClient`]: outside a transaction block a local setting
 /// would not outlive its own statement). For a consistent result across the
-/// eight queries the transaction should be `REPEATABLE READ` or hold locks
+/// catalog queries the transaction should be `REPEATABLE READ` or hold locks
 /// that keep out concurrent DDL; otherwise a concurrent change may surface as
 /// [`IntrospectError::Unexpected`]. Like [`introspect`], one round trip.
 pub async fn introspect_in(
@@ -248,7 +251,19 @@ where
 {
     let started = Instant::now();
     let count = AtomicUsize::new(0);
-    let (_, namespaces, tables, columns, constraints, indexes, enums, extensions, unmodeled, _) = tokio::try_join!(
+    let (
+        _,
+        namespaces,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        enums,
+        extensions,
+        views,
+        unmodeled,
+        _,
+    ) = tokio::try_join!(
         biased;
         control(c, open),
         fetch(c, rows::NAMESPACES, namespaces, &count),
@@ -258,6 +273,7 @@ where
         fetch(c, rows::INDEXES, namespaces, &count),
         fetch(c, rows::ENUMS, namespaces, &count),
         fetch(c, rows::EXTENSIONS, namespaces, &count),
+        fetch(c, rows::VIEWS, namespaces, &count),
         fetch(c, rows::UNMODELED, namespaces, &count),
         control(c, close),
     )?;
@@ -269,6 +285,7 @@ where
         indexes,
         enums,
         extensions,
+        views,
     })?;
     Ok(Introspected {
         schema,
@@ -347,7 +364,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 8);
+        assert_eq!(CATALOG_QUERIES, 9);
     }
 
     #[test]

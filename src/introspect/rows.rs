@@ -56,8 +56,14 @@ pub(crate) const UNMODELED: Query = Query {
     filtered: true,
 };
 
+pub(crate) const VIEWS: Query = Query {
+    name: "views",
+    sql: include_str!("queries/views.sql"),
+    filtered: true,
+};
+
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 8] = [
+pub(crate) const ALL: [Query; 9] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -65,6 +71,7 @@ pub(crate) const ALL: [Query; 8] = [
     INDEXES,
     ENUMS,
     EXTENSIONS,
+    VIEWS,
     UNMODELED,
 ];
 
@@ -163,6 +170,10 @@ pub(crate) struct EnumRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ExtensionRow {
     pub name: String,
+    /// `extversion`.
+    pub version: String,
+    /// Namespace of `extnamespace`.
+    pub schema: String,
 }
 
 /// `unmodeled.sql`: the public [`super::Unmodeled`] itself.
@@ -262,6 +273,8 @@ impl FromRow for ExtensionRow {
     fn from_row(row: &Row) -> Result<Self, PgError> {
         Ok(ExtensionRow {
             name: row.try_get("name")?,
+            version: row.try_get("version")?,
+            schema: row.try_get("schema")?,
         })
     }
 }
@@ -276,4 +289,5 @@ pub(crate) struct CatalogRows {
     pub indexes: Vec<IndexRow>,
     pub enums: Vec<EnumRow>,
     pub extensions: Vec<ExtensionRow>,
+    pub views: Vec<super::objects::ViewRow>,
 }

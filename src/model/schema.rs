@@ -2,6 +2,7 @@
 
 use super::name::QualName;
 use super::types::ColumnType;
+use super::views::View;
 use serde::{Deserialize, Serialize};
 
 /// Everything graft manages for one plugin (or, from introspection, for a set
@@ -16,6 +17,9 @@ pub struct Schema {
     pub enums: Vec<EnumType>,
     /// Tables, sorted by name.
     pub tables: Vec<Table>,
+    /// Views and materialized views, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
 }
 
 /// A PostgreSQL extension.
@@ -23,6 +27,50 @@ pub struct Schema {
 pub struct Extension {
     /// Extension name, e.g. `pgcrypto`.
     pub name: String,
+    /// The version (`extversion`), e.g. `1.8`. Declared: `None` accepts any
+    /// (the default one on creation); introspected: always set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The namespace of its objects (`extnamespace`). Declared: `None`
+    /// accepts any (PostgreSQL's choice on creation); introspected: always set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+}
+
+impl Extension {
+    /// An extension at any version, in any namespace.
+    pub fn new(name: impl Into<String>) -> Self {
+        Extension {
+            name: name.into(),
+            version: None,
+            schema: None,
+        }
+    }
+
+    /// Whether `live` (as introspected) is what this declaration asks for:
+    /// the same name, and the version and namespace where they are declared.
+    pub fn satisfied_by(&self, live: &Extension) -> bool {
+        self.name == live.name
+            && (self.version.is_none() || live.version == self.version)
+            && (self.schema.is_none() || live.schema == self.schema)
+    }
+}
+
+/// The `live` extensions (as introspected) that `declared` names, with the
+/// version and namespace left unset where the declaration leaves them
+/// unset: what compares equal to the declaration when the database
+/// satisfies it (see [`Extension::satisfied_by`]).
+pub fn extensions_as_declared(live: &[Extension], declared: &[Extension]) -> Vec<Extension> {
+    live.iter()
+        .filter_map(|l| {
+            let d = declared.iter().find(|d| d.name == l.name)?;
+            Some(Extension {
+                name: l.name.clone(),
+                version: d.version.as_ref().and(l.version.clone()),
+                schema: d.schema.as_ref().and(l.schema.clone()),
+            })
+        })
+        .collect()
 }
 
 /// An enum type.
@@ -292,6 +340,10 @@ impl Schema {
         for t in &mut self.tables {
             t.normalize();
         }
+        self.views.sort_by(|a, b| a.name.cmp(&b.name));
+        for v in &mut self.views {
+            v.normalize();
+        }
     }
 
     /// The table called `name`.
@@ -300,6 +352,14 @@ impl Schema {
             .binary_search_by(|t| t.name.cmp(name))
             .ok()
             .map(|i| &self.tables[i])
+    }
+
+    /// The view or materialized view called `name`.
+    pub fn view(&self, name: &QualName) -> Option<&View> {
+        self.views
+            .binary_search_by(|v| v.name.cmp(name))
+            .ok()
+            .map(|i| &self.views[i])
     }
 
     /// The enum called `name`.

@@ -2,7 +2,8 @@
 //! PostgreSQL prints it back.
 //!
 //! Declared expressions (defaults, generated columns, checks, index keys and
-//! predicates) are SQL text as someone wrote it (`total >= 0`); the catalog
+//! predicates, view definitions) are SQL text as someone wrote it
+//! (`total >= 0`, `select id from invoices`); the catalog
 //! holds what PostgreSQL made of it and prints it back in its own form
 //! (`(total >= (0)::numeric)`). Only the server can say what that form is,
 //! so [`normalize_in`] asks it: inside a savepoint of the caller's
@@ -24,9 +25,9 @@
 //!   preceded by its shadow, so an unqualified name finds a declared object
 //!   first and anything else (an extension's function in `N`, say) where a
 //!   real migration would find it;
-//! - a qualified name `N.x` in an expression is moved to the shadow when
-//!   `x` is a declared object of `N` (an enum or a table), and left alone
-//!   otherwise;
+//! - a qualified name `N.x` in an expression or a view's query is moved to
+//!   the shadow when `x` is a declared object of `N` (an enum, a table or a
+//!   view), and left alone otherwise;
 //! - foreign keys and comments, which hold no expression, are left out, so
 //!   a reference to a table outside the declaration needs nothing live;
 //! - the printed forms name the shadows; they are mapped back to the real
@@ -88,18 +89,19 @@ fn describe(e: &tokio_postgres::Error, shadows: &[(String, String)]) -> String {
 
 /// Whether any expression in `schema` needs the server's printed form.
 pub fn has_expressions(schema: &Schema) -> bool {
-    schema.tables.iter().any(|t| {
-        !t.checks.is_empty()
-            || t.columns
-                .iter()
-                .any(|c| c.default.is_some() || c.generated.is_some())
-            || t.indexes.iter().any(|i| {
-                i.predicate.is_some()
-                    || i.keys
-                        .iter()
-                        .any(|k| matches!(k.target, IndexTarget::Expr(_)))
-            })
-    })
+    !schema.views.is_empty()
+        || schema.tables.iter().any(|t| {
+            !t.checks.is_empty()
+                || t.columns
+                    .iter()
+                    .any(|c| c.default.is_some() || c.generated.is_some())
+                || t.indexes.iter().any(|i| {
+                    i.predicate.is_some()
+                        || i.keys
+                            .iter()
+                            .any(|k| matches!(k.target, IndexTarget::Expr(_)))
+                })
+        })
 }
 
 /// `declared` with every expression in the form PostgreSQL prints it back,
@@ -202,7 +204,7 @@ fn shadow_names(namespaces: &[String]) -> Vec<String> {
 }
 
 /// The declared names per namespace that a qualified reference may name:
-/// enums and tables (a table is also a type).
+/// enums, tables (a table is also a type) and views.
 fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     for e in &schema.enums {
@@ -214,6 +216,11 @@ fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
         out.entry(t.name.schema.clone())
             .or_default()
             .insert(t.name.name.clone());
+    }
+    for v in &schema.views {
+        out.entry(v.name.schema.clone())
+            .or_default()
+            .insert(v.name.name.clone());
     }
     out
 }
@@ -227,7 +234,7 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
         Some(s) => QualName::new(s.clone(), q.name.clone()),
         None => q.clone(),
     };
-    let declared_type = |q: &QualName| names.get(&q.schema).is_some_and(|n| n.contains(&q.name));
+    let is_declared = |q: &QualName| names.get(&q.schema).is_some_and(|n| n.contains(&q.name));
     let expr = |e: &str| qualify::requalify(e, moves, &names);
     let mut s = declared.clone();
     s.namespaces = s
@@ -247,7 +254,7 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
             c.renamed_from = None;
             c.comment = None;
             if let BaseType::Named(q) = &c.ty.base {
-                if declared_type(q) {
+                if is_declared(q) {
                     c.ty.base = BaseType::Named(mv(q));
                 }
             }
@@ -258,6 +265,24 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
             ck.expr = expr(&ck.expr);
         }
         for i in &mut t.indexes {
+            for k in &mut i.keys {
+                if let IndexTarget::Expr(e) = &mut k.target {
+                    *e = expr(e);
+                }
+            }
+            i.predicate = i.predicate.as_deref().map(expr);
+        }
+    }
+    for v in &mut s.views {
+        v.name = mv(&v.name);
+        v.comment = None;
+        v.definition = expr(&v.definition);
+        v.depends_on = v
+            .depends_on
+            .iter()
+            .map(|d| if is_declared(d) { mv(d) } else { d.clone() })
+            .collect();
+        for i in &mut v.indexes {
             for k in &mut i.keys {
                 if let IndexTarget::Expr(e) = &mut k.target {
                     *e = expr(e);
@@ -381,6 +406,19 @@ fn unshadow_schema(
             i.predicate = i.predicate.as_deref().map(text);
         }
     }
+    for v in &mut s.views {
+        v.name = back(&v.name);
+        v.definition = text(&v.definition);
+        v.depends_on = v.depends_on.iter().map(back).collect();
+        for i in &mut v.indexes {
+            for k in &mut i.keys {
+                if let IndexTarget::Expr(e) = &mut k.target {
+                    *e = text(e);
+                }
+            }
+            i.predicate = i.predicate.as_deref().map(text);
+        }
+    }
     s.normalize();
     s
 }
@@ -391,9 +429,9 @@ fn unshadow_schema(
 /// predicates by index name. A printed default may be gone (`DEFAULT NULL`
 /// is not stored): then it is gone here too.
 ///
-/// **When the model learns a kind with expressions** (view definitions,
-/// function bodies, trigger conditions, policies), add it here and to
-/// `shadow_schema` / `unshadow_schema`.
+/// **When the model learns a kind with expressions** (function bodies,
+/// trigger conditions, policies, domain checks), add it here and to
+/// `shadow_schema` / `unshadow_schema` / `movable_names`.
 fn overlay(declared: &Schema, printed: &Schema) -> Schema {
     let mut out = declared.clone();
     for t in &mut out.tables {
@@ -415,24 +453,35 @@ fn overlay(declared: &Schema, printed: &Schema) -> Schema {
                 ck.expr = pk.expr.clone();
             }
         }
-        for i in &mut t.indexes {
-            let Some(pi) = p.indexes.iter().find(|x| x.name == i.name) else {
-                continue;
-            };
-            if pi.keys.len() == i.keys.len() {
-                for (k, pk) in i.keys.iter_mut().zip(&pi.keys) {
-                    if let (IndexTarget::Expr(e), IndexTarget::Expr(pe)) =
-                        (&mut k.target, &pk.target)
-                    {
-                        *e = pe.clone();
-                    }
-                }
-            }
-            i.predicate = pi.predicate.clone();
-        }
+        overlay_indexes(&mut t.indexes, &p.indexes);
+    }
+    for v in &mut out.views {
+        let Some(p) = printed.view(&v.name) else {
+            continue;
+        };
+        v.definition = p.definition.clone();
+        // what the server found the view to depend on, beyond its text
+        v.depends_on = p.depends_on.clone();
+        overlay_indexes(&mut v.indexes, &p.indexes);
     }
     out.normalize();
     out
+}
+
+fn overlay_indexes(indexes: &mut [crate::model::Index], printed: &[crate::model::Index]) {
+    for i in indexes {
+        let Some(pi) = printed.iter().find(|x| x.name == i.name) else {
+            continue;
+        };
+        if pi.keys.len() == i.keys.len() {
+            for (k, pk) in i.keys.iter_mut().zip(&pi.keys) {
+                if let (IndexTarget::Expr(e), IndexTarget::Expr(pe)) = (&mut k.target, &pk.target) {
+                    *e = pe.clone();
+                }
+            }
+        }
+        i.predicate = pi.predicate.clone();
+    }
 }
 
 #[cfg(test)]

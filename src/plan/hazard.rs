@@ -293,6 +293,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         Change::CreateNamespace { .. }
         | Change::DropNamespace { .. }
         | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
         | Change::DropExtension { .. }
         | Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
@@ -306,7 +307,12 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
         | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. } => {}
+        | Change::DropIndex { .. }
+        // Views hold no data: their definitions are in the snapshots.
+        | Change::CreateView { .. }
+        | Change::DropView { .. }
+        | Change::ReplaceView { .. }
+        | Change::SetObjectComment { .. } => {}
     }
     out.sort();
     out.dedup();

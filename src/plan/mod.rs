@@ -3,6 +3,7 @@
 pub mod hazard;
 pub mod order;
 mod step;
+mod topo;
 
 pub use step::{Hazard, Plan, Step};
 

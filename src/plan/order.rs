@@ -8,6 +8,8 @@
 //! only after the columns using them. Every edge of that graph goes from a
 //! lower rank to a higher one, so a stable sort by rank is a topological
 //! order, and ties keep the diff's deterministic (name-sorted) order.
+//! Where objects of one layer depend on each other (views on views), that
+//! layer is then sorted by its own edges ([`super::topo`]).
 
 use crate::diff::Change;
 use crate::plan::hazard::{generated_change, GeneratedChange};
@@ -16,7 +18,7 @@ use crate::plan::hazard::{generated_change, GeneratedChange};
 pub fn rank(change: &Change) -> u8 {
     match change {
         Change::CreateNamespace { .. } => 0,
-        Change::CreateExtension { .. } => 1,
+        Change::CreateExtension { .. } | Change::AlterExtension { .. } => 1,
         Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
         Change::DropForeignKey { .. } => 3,
         Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
@@ -51,6 +53,12 @@ pub fn rank(change: &Change) -> u8 {
         Change::DropEnum { .. } => 20,
         Change::DropExtension { .. } => 21,
         Change::DropNamespace { .. } => 22,
+        // Views: dropped before anything they read changes (their order
+        // among themselves: `plan::topo`), created once every table and
+        // column they may read is in place, before comments.
+        Change::DropView { .. } => 3,
+        Change::CreateView { .. } | Change::ReplaceView { .. } => 18,
+        Change::SetObjectComment { .. } => 19,
     }
 }
 
@@ -60,6 +68,8 @@ pub fn rank(change: &Change) -> u8 {
 pub fn order(mut changes: Vec<Change>) -> Vec<Change> {
     changes.sort_by_key(rank);
     order_renames(&mut changes);
+    let ranks: Vec<u8> = changes.iter().map(rank).collect();
+    super::topo::order_runs(&mut changes, &ranks);
     changes
 }
 

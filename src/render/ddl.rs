@@ -3,7 +3,7 @@
 //! See the conventions in [`crate::render`].
 
 use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, render_type};
-use super::RenderError;
+use super::{kinds, RenderError};
 use crate::diff::{Change, EnumColumn};
 use crate::model::{
     BaseType, Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity,
@@ -27,6 +27,16 @@ pub(super) fn render_sql(change: &Change) -> Result<Vec<String>, RenderError> {
 /// The change being rendered, for error context.
 struct Renderer<'a> {
     change: &'a Change,
+}
+
+/// `CREATE INDEX` of `index` on `relation`, for the renderers of other
+/// object kinds (materialized views); errors name `change`.
+pub(super) fn index_statement(
+    change: &Change,
+    relation: &QualName,
+    index: &Index,
+) -> Result<String, RenderError> {
+    Renderer { change }.create_index(relation, index)
 }
 
 impl Renderer<'_> {
@@ -75,12 +85,16 @@ impl Renderer<'_> {
                 vec![format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(name))]
             }
             Change::DropNamespace { name } => vec![format!("DROP SCHEMA {}", quote_ident(name))],
-            Change::CreateExtension { name } => {
-                vec![format!(
-                    "CREATE EXTENSION IF NOT EXISTS {}",
-                    quote_ident(name)
-                )]
-            }
+            Change::CreateExtension {
+                name,
+                version,
+                schema,
+            } => kinds::create_extension(name, version.as_deref(), schema.as_deref()),
+            Change::AlterExtension {
+                name,
+                version,
+                schema,
+            } => kinds::alter_extension(name, version.as_deref(), schema.as_deref()),
             Change::DropExtension { name } => vec![format!("DROP EXTENSION {}", quote_ident(name))],
             Change::CreateEnum { r#enum } => vec![create_enum(r#enum)],
             Change::DropEnum { name } => vec![format!("DROP TYPE {}", qualified(name))],
@@ -173,6 +187,10 @@ impl Renderer<'_> {
                     quote_ident(name)
                 )]
             }
+            Change::CreateView { .. }
+            | Change::DropView { .. }
+            | Change::ReplaceView { .. }
+            | Change::SetObjectComment { .. } => super::objects::render(self.change)?,
         })
     }
 
@@ -549,7 +567,7 @@ fn add_constraint(table: &QualName, constraint: &str) -> String {
     format!("ALTER TABLE {} ADD {constraint}", qualified(table))
 }
 
-fn comment_on(what: &str, target: &str, comment: &Option<String>) -> String {
+pub(super) fn comment_on(what: &str, target: &str, comment: &Option<String>) -> String {
     let value = comment
         .as_deref()
         .map_or_else(|| "NULL".to_string(), quote_literal);

@@ -59,6 +59,8 @@
 
 mod ddl;
 mod ident;
+mod kinds;
+mod objects;
 mod text;
 
 use crate::diff::Change;

@@ -70,6 +70,8 @@ fn namespaces_and_extensions() {
     check(
         Change::CreateExtension {
             name: "pgcrypto".into(),
+            version: None,
+            schema: None,
         },
         expect![[r#"CREATE EXTENSION IF NOT EXISTS "pgcrypto""#]],
     );
@@ -905,7 +907,11 @@ fn hostile_identifiers() {
         expect![[r#"CREATE SCHEMA IF NOT EXISTS "we""ird; name""#]],
     );
     check(
-        Change::CreateExtension { name: weird.into() },
+        Change::CreateExtension {
+            name: weird.into(),
+            version: None,
+            schema: None,
+        },
         expect![[r#"CREATE EXTENSION IF NOT EXISTS "we""ird; name""#]],
     );
     let mut old = c.clone();

@@ -1,5 +1,5 @@
 -- Indexes that do not back a primary key, unique or exclusion constraint of
--- their own table. (A foreign key's conindid names the *referenced* table's
+-- their own table, on tables and materialized views. (A foreign key's conindid names the *referenced* table's
 -- index, which stays a plain index of that table.)
 -- targets: per indkey entry, the column name, or for an expression key
 -- (attnum 0) what pg_get_indexdef prints for that position; entries past
@@ -27,7 +27,7 @@ JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY($1::text[])
-  AND c.relkind IN ('r', 'p')
+  AND c.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_constraint con
         WHERE con.conindid = i.indexrelid

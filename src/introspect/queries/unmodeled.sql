@@ -11,10 +11,9 @@
 -- `nspname = ANY($1::text[])`.
 SELECT u.kind, u.schema, u.name
 FROM (
-  -- relations other than tables, their indexes and identity sequences
+  -- relations other than tables, views, materialized views, their indexes
+  -- and identity sequences
   SELECT CASE c.relkind
-           WHEN 'v' THEN 'view'
-           WHEN 'm' THEN 'materialized view'
            WHEN 'S' THEN 'sequence'
            WHEN 'f' THEN 'foreign table'
            WHEN 'c' THEN 'composite type'
@@ -23,7 +22,7 @@ FROM (
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[])
-    AND c.relkind IN ('v', 'm', 'S', 'f', 'c')
+    AND c.relkind IN ('S', 'f', 'c')
     -- the sequence of an identity column (an internal dependency on its
     -- table) is part of the column
     AND NOT EXISTS (

@@ -1,0 +1,141 @@
+//! File-format types for extensions with versions (and, alongside, the
+//! other object kinds graft added after tables: see the README's file
+//! format section).
+//!
+//! `"extensions"` entries are a name (`"pgcrypto"`) or an object
+//! `{"name": "hstore", "version": "1.8", "schema": "public"}`.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// An extension: its name, and optionally the version and namespace wanted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtensionDecl {
+    /// Extension name.
+    pub name: String,
+    /// `VERSION`: absent accepts whatever is installed (the default version
+    /// on creation).
+    pub version: Option<String>,
+    /// `SCHEMA`: absent accepts whatever namespace it is in.
+    pub schema: Option<String>,
+}
+
+impl ExtensionDecl {
+    /// An extension at any version, in any namespace.
+    pub fn new(name: impl Into<String>) -> Self {
+        ExtensionDecl {
+            name: name.into(),
+            version: None,
+            schema: None,
+        }
+    }
+}
+
+impl From<&str> for ExtensionDecl {
+    fn from(name: &str) -> Self {
+        ExtensionDecl::new(name)
+    }
+}
+
+impl From<String> for ExtensionDecl {
+    fn from(name: String) -> Self {
+        ExtensionDecl::new(name)
+    }
+}
+
+/// The object form of [`ExtensionDecl`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtensionObject {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    schema: Option<String>,
+}
+
+impl Serialize for ExtensionDecl {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.version.is_none() && self.schema.is_none() {
+            return s.serialize_str(&self.name);
+        }
+        ExtensionObject {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            schema: self.schema.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtensionDecl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ExtensionDecl;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an extension name or an object with `name`, `version`, `schema`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ExtensionDecl::new(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let o = ExtensionObject::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(ExtensionDecl {
+                    name: o.name,
+                    version: o.version,
+                    schema: o.schema,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_both_forms() {
+        let v: Vec<ExtensionDecl> = serde_json::from_str(
+            r#"["pgcrypto", {"name": "hstore", "version": "1.8", "schema": "public"}, {"name": "citext"}]"#,
+        )
+        .unwrap();
+        assert_eq!(v[0], ExtensionDecl::new("pgcrypto"));
+        assert_eq!(v[1].version.as_deref(), Some("1.8"));
+        assert_eq!(v[1].schema.as_deref(), Some("public"));
+        assert_eq!(
+            serde_json::to_value(&v).unwrap(),
+            serde_json::json!(["pgcrypto", {"name": "hstore", "version": "1.8", "schema": "public"}, "citext"])
+        );
+        let e = serde_json::from_str::<ExtensionDecl>(r#"{"name": "x", "vers": "1"}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown field `vers`"), "{e}");
+    }
+
+    /// Builder → model → file → JSON → model: the same declaration.
+    pub(crate) fn round_trip(d: &crate::declare::Declared) -> serde_json::Value {
+        let f = d.to_file();
+        let text = serde_json::to_string_pretty(&f).unwrap();
+        let back =
+            crate::declare::from_json_str(&text, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(&back, d, "{text}");
+        serde_json::to_value(&f).unwrap()
+    }
+
+    #[test]
+    fn extensions_round_trip_through_the_file() {
+        let d = crate::declare::SchemaBuilder::new("p")
+            .extension("pgcrypto")
+            .extension_with("hstore", |e| e.version("1.8").schema("public"))
+            .extension_with("citext", |e| e.schema("p"))
+            .build()
+            .unwrap();
+        let v = round_trip(&d);
+        assert_eq!(
+            v["extensions"],
+            serde_json::json!([{"name": "citext", "schema": "p"}, {"name": "hstore", "version": "1.8", "schema": "public"}, "pgcrypto"])
+        );
+    }
+}
