@@ -84,6 +84,9 @@ pub enum Error {
     /// Introspection failed.
     #[error(transparent)]
     Introspect(Box<crate::introspect::IntrospectError>),
+    /// Versions, hand-written migrations, rollbacks, cross-plugin references.
+    #[error(transparent)]
+    Plugin(Box<crate::lifecycle::PluginError>),
     /// A change could not be rendered (a bug or a hand-edited snapshot).
     #[error("plugin `{plugin}`: {source}")]
     Render {
@@ -113,6 +116,15 @@ pub enum Error {
         changes: Vec<String>,
         /// A unified diff of those objects, recorded against live.
         diff: String,
+    },
+    /// A plan against the live database (adoption, drift repair) cannot be
+    /// made. Nothing was applied.
+    #[error("plugin `{plugin}`: cannot plan against the live database: {reason}")]
+    LivePlan {
+        /// The plugin.
+        plugin: String,
+        /// Why.
+        reason: String,
     },
     /// A declaration could not be normalised through the server.
     #[error(transparent)]
@@ -247,6 +259,12 @@ impl From<crate::declare::DeclareError> for Error {
 impl From<crate::normalize::NormalizeError> for Error {
     fn from(e: crate::normalize::NormalizeError) -> Self {
         Error::Normalize(Box::new(e))
+    }
+}
+
+impl From<crate::lifecycle::PluginError> for Error {
+    fn from(e: crate::lifecycle::PluginError) -> Self {
+        Error::Plugin(Box::new(e))
     }
 }
 

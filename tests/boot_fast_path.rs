@@ -15,14 +15,7 @@ fn plugin(name: &str, version: Option<&str>) -> Plugin {
 }
 
 fn heads<'a>(plugins: &'a [&'a Plugin]) -> Vec<DeclaredHead<'a>> {
-    plugins
-        .iter()
-        .map(|p| DeclaredHead {
-            plugin: p.name(),
-            hash: p.hash(),
-            version: p.version_text(),
-        })
-        .collect()
+    plugins.iter().map(|p| DeclaredHead::of(p)).collect()
 }
 
 #[tokio::test]

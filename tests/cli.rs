@@ -1059,3 +1059,158 @@ async fn readme_cli_examples_match_the_output() {
         help.stdout_has(&[opt]);
     }
 }
+
+// ------------------------------------------------------ plugins as a system
+
+const SHOP_1: &str = r#"{"plugin":"shop","version":"1.0.0","tables":[{"name":"orders",
+  "columns":[{"name":"id","type":"bigint"},{"name":"amount","type":"numeric(12,2)","nullable":false,"default":"0"}],
+  "primary_key":["id"]}]}"#;
+const SHOP_2: &str = r#"{"plugin":"shop","version":"1.1.0","tables":[{"name":"orders",
+  "columns":[{"name":"id","type":"bigint"},{"name":"amount","type":"numeric(12,2)","nullable":false,"default":"0"},
+             {"name":"cents","type":"bigint","nullable":false}],
+  "primary_key":["id"]}]}"#;
+
+#[tokio::test]
+async fn new_plan_apply_status_history_and_rollback_of_hand_written_migrations() {
+    let db = test_db().await;
+    let files = Files::new();
+    files.write("shop.json", SHOP_1);
+    let dir = files.dir();
+    graft(&db, &["apply", &dir]).await.expect(0);
+    db.connect()
+        .await
+        .batch_execute("INSERT INTO shop.orders VALUES (1, 2.50)")
+        .await
+        .unwrap();
+
+    // `graft new` writes the next file for the declared version, without a database.
+    files.write("shop.json", SHOP_2);
+    let r = run_with(None, &[], &["new", "shop", "Backfill cents", "--dir", &dir]).await;
+    r.expect(0)
+        .stdout_has(&["shop/migrations/1.1.0-001-backfill-cents.sql"]);
+    let path = files
+        .0
+        .path()
+        .join("shop/migrations/1.1.0-001-backfill-cents.sql");
+    let template = std::fs::read_to_string(&path).unwrap();
+    // An unfilled template is an error naming the file; nothing is applied.
+    graft(&db, &["plan", &dir])
+        .await
+        .expect(1)
+        .stderr_has(&["1.1.0-001-backfill-cents.sql: the `-- graft:up` part is empty"]);
+    std::fs::write(
+        &path,
+        template
+            .replace(
+                "-- graft:up\n",
+                "-- graft:up\nUPDATE shop.orders SET cents = (amount * 100)::bigint;\n",
+            )
+            .replace(
+                "-- graft:down\n",
+                "-- graft:down\nUPDATE shop.orders SET cents = NULL;\n",
+            ),
+    )
+    .unwrap();
+
+    graft(&db, &["plan", "--check", &dir])
+        .await
+        .expect(2)
+        .stdout_has(&[
+            "shop    1.0.0 -> 1.1.0  1         2 steps, 1 migration\n",
+            "  [1] AddColumn shop.orders.cents\n      ALTER TABLE \"shop\".\"orders\" ADD COLUMN \"cents\" bigint;",
+            "  migration 1.1.0-001-backfill-cents (after)\n      UPDATE shop.orders SET cents",
+            "  [2] AlterColumn shop.orders.cents",
+            "Pending: 2 steps and 1 hand-written migration in 1 of 1 plugin.",
+        ]);
+    graft(&db, &["status", &dir]).await.expect(0).stdout_has(&[
+        "plugin  recorded  declared  snapshot  hash",
+        "shop    1.0.0     1.1.0     1 ",
+        "pending: 2 steps, 1 migration",
+    ]);
+    graft(&db, &["apply", &dir]).await.expect(0).stdout_has(&[
+        "shop    1.0.0 -> 1.1.0  1 -> 2    applied 2 steps, 3 statements",
+        "Hand-written migrations:\nshop: migration 1.1.0-001-backfill-cents (after)",
+    ]);
+    graft(&db, &["status", &dir])
+        .await
+        .expect(0)
+        .stdout_has(&["up to date", "Up to date: 1 plugin."]);
+
+    let h = graft(&db, &["--json", "history", "shop"]).await;
+    h.expect(0);
+    let v = h.json();
+    let kinds: Vec<(&str, &str, i64)> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["name"].as_str().unwrap(),
+                e["idx"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("schema", "schema", 1),
+            ("schema", "schema", 2),
+            ("script", "1.1.0-001-backfill-cents", 2)
+        ]
+    );
+    graft(&db, &["history"]).await.expect(0).stdout_has(&[
+        "id  plugin  idx  kind    name",
+        "1.1.0-001-backfill-cents  1.1.0",
+        "3 migrations.",
+    ]);
+
+    // An edited applied migration: exit 1, the file and both checksums, nothing changed.
+    let before = db_state(&db).await;
+    let applied = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, applied.replace("* 100", "* 1000")).unwrap();
+    graft(&db, &["apply", &dir]).await.expect(1).stderr_has(&[
+        "plugin `shop`: hand-written migration 1.1.0-001-backfill-cents (",
+        "1.1.0-001-backfill-cents.sql) was changed after it was applied",
+    ]);
+    assert_eq!(before, db_state(&db).await);
+    std::fs::write(&path, &applied).unwrap();
+
+    // A downgrade needs its flag; a rollback refuses data loss without its flag.
+    files.write("shop.json", SHOP_1);
+    graft(&db, &["apply", &dir]).await.expect(1).stderr_has(&[
+        "declared version 1.0.0 is lower than the recorded version 1.1.0",
+        "--allow-downgrade",
+    ]);
+    graft(&db, &["rollback", "shop", "--to", "1"])
+        .await
+        .expect(1)
+        .stderr_has(&[
+            "DropColumn shop.orders.cents: data loss",
+            "--allow-destructive",
+        ]);
+    assert_eq!(before, db_state(&db).await);
+    let r = graft(
+        &db,
+        &["rollback", "shop", "--to", "1", "--allow-destructive"],
+    )
+    .await;
+    r.expect(0).stdout_has(&[
+        "undo 1.1.0-001-backfill-cents (after)",
+        "Rolled back `shop` from snapshot 2 to snapshot 1 (1.0.0): 2 steps, 1 down part; recorded as snapshot 3.",
+    ]);
+    // Now 1.0.0 is what is recorded: a no-op.
+    graft(&db, &["plan", "--check", &dir]).await.expect(0);
+    // And --strict turns a changed schema under the same version into an error.
+    files.write(
+        "shop.json",
+        &SHOP_1.replace("\"default\":\"0\"", "\"default\":\"1\""),
+    );
+    graft(&db, &["--strict", "plan", &dir])
+        .await
+        .expect(1)
+        .stderr_has(&["the declared schema changed but its version 1.0.0 did not (strict mode"]);
+    graft(&db, &["plan", &dir]).await.expect(0).stdout_has(&[
+        "warning: plugin `shop`: the declared schema changed but its version 1.0.0 did not",
+    ]);
+}

@@ -729,3 +729,43 @@ async fn views_drift_like_tables() {
     );
     assert!(d.plugins[0].diff.contains("+  \"definition\": \"SELECT orders.id, orders.total FROM shop.orders WHERE orders.total > 200::numeric\""), "{}", d.plugins[0].diff);
 }
+
+/// A rollback records the live schema of its new snapshot too.
+#[tokio::test]
+async fn a_rollback_records_its_live_schema() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let m = Migrator::new(Options {
+        allow_destructive: true,
+        ..Options::default()
+    });
+    m.migrate_all(&mut client, &registry(&[ACCOUNTS, DESIGN]))
+        .await
+        .unwrap();
+    let v2 = design(|v| {
+        v["version"] = json!("1.3.0");
+        v["tables"][0]["columns"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "due", "type": "date", "default": "now()"}));
+    });
+    m.migrate_all(&mut client, &registry(&[ACCOUNTS, &v2]))
+        .await
+        .unwrap();
+    m.rollback(
+        &mut client,
+        "billing",
+        1,
+        graft::lifecycle::RollbackOptions {
+            allow_destructive: true,
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let d = drift_report(&mut client).await;
+    assert_eq!(d.plugins[1].idx, 3);
+    assert_eq!(d.plugins[1].baseline, Baseline::Recorded);
+    assert!(!d.has_drift(), "{d:?}");
+}

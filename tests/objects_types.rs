@@ -139,3 +139,159 @@ async fn hstore(client: &tokio_postgres::Client) -> Option<(String, String)> {
         .unwrap()
         .map(|r| (r.get(0), r.get(1)))
 }
+
+/// Whether the server has ICU collations.
+async fn has_icu(client: &tokio_postgres::Client) -> bool {
+    client
+        .query_one(
+            "SELECT count(*) > 0 FROM pg_collation WHERE collname = 'und-x-icu'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn column_collations_create_alter_and_compare() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let icu = if has_icu(&client).await {
+        "und-x-icu"
+    } else {
+        "POSIX"
+    };
+    let v1_json = format!(
+        r#"{{"plugin": "coll", "tables": [{{"name": "t", "columns": [
+            {{"name": "a", "type": "text", "collation": "C", "nullable": false}},
+            {{"name": "we\"ird; col", "type": "varchar(10)", "collation": "{icu}"}},
+            {{"name": "c", "type": "text[]", "collation": "POSIX"}},
+            {{"name": "d", "type": "text", "collation": "default"}},
+            {{"name": "e", "type": "varchar(10)"}}],
+            "indexes": [{{"columns": ["a"]}}]}}],
+          "views": [{{"name": "v", "definition": "SELECT t.a FROM coll.t"}}]}}"#
+    );
+    let v1 = decl(&v1_json);
+    let built = SchemaBuilder::new("coll")
+        .table("t", |t| {
+            t.column("a", "text", |c| c.collation("C").not_null())
+                .column("we\"ird; col", "varchar(10)", |c| c.collation(icu))
+                .column("c", "text[]", |c| c.collation("POSIX"))
+                .column("d", "text", |c| c.collation("default"))
+                .column("e", "varchar(10)", |c| c)
+                .index(|i| i.column("a"))
+        })
+        .view("v", "SELECT t.a FROM coll.t", |v| v)
+        .build()
+        .unwrap();
+    assert_eq!(built, v1);
+    let t = &v1.schema.tables[0];
+    assert_eq!(
+        t.columns[0].collation,
+        Some(graft::model::QualName::new("pg_catalog", "C"))
+    );
+    assert_eq!(t.columns[3].collation, None, "default is no collation");
+    let sql = plan_sql(&mut client, &v1).await;
+    assert!(
+        sql[1].contains(r#""a" text COLLATE "pg_catalog"."C" NOT NULL"#),
+        "{sql:#?}"
+    );
+    migrate(&mut client, &v1).await;
+    assert_synced(&mut client, &v1).await;
+    assert_eq!(collation_of(&client, "a").await, "C");
+    assert_eq!(collation_of(&client, "we\"ird; col").await, icu);
+
+    // A new collation is ALTER COLUMN … TYPE … COLLATE (no USING, the
+    // index is rebuilt); back to the default is TYPE alone; a type and a
+    // collation change together are one clause. The view reading `a` is
+    // recreated around it.
+    let v2_json = v1_json
+        .replace(
+            r#""collation": "C", "nullable": false"#,
+            r#""collation": "POSIX", "nullable": false"#,
+        )
+        .replace(
+            &format!(r#""collation": "{icu}""#),
+            r#""collation": "default""#,
+        )
+        .replace(
+            r#"{"name": "d", "type": "text", "collation": "default"}"#,
+            r#"{"name": "d", "type": "text", "collation": "C"}"#,
+        )
+        .replace(
+            r#"{"name": "e", "type": "varchar(10)"}"#,
+            r#"{"name": "e", "type": "text", "collation": "C"}"#,
+        );
+    let v2 = decl(&v2_json);
+    let sql = plan_sql(&mut client, &v2).await;
+    let alters: Vec<&String> = sql.iter().filter(|s| s.contains("ALTER COLUMN")).collect();
+    assert_eq!(
+        alters,
+        [
+            r#"ALTER TABLE "coll"."t" ALTER COLUMN "a" TYPE text COLLATE "pg_catalog"."POSIX""#,
+            r#"ALTER TABLE "coll"."t" ALTER COLUMN "we""ird; col" TYPE character varying(10)"#,
+            r#"ALTER TABLE "coll"."t" ALTER COLUMN "d" TYPE text COLLATE "pg_catalog"."C""#,
+            r#"ALTER TABLE "coll"."t" ALTER COLUMN "e" TYPE text COLLATE "pg_catalog"."C""#,
+        ],
+        "{sql:#?}"
+    );
+    assert!(sql.iter().any(|s| s.starts_with("DROP VIEW")), "{sql:#?}");
+    migrate(&mut client, &v2).await;
+    assert_synced(&mut client, &v2).await;
+    assert_eq!(collation_of(&client, "a").await, "POSIX");
+    assert_eq!(collation_of(&client, "we\"ird; col").await, "default");
+    assert_eq!(collation_of(&client, "e").await, "C");
+}
+
+#[tokio::test]
+async fn bad_collations_change_nothing() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    assert_eq!(
+        decl_err(
+            r#"{"plugin": "p", "tables": [{"name": "t", "columns": [{"name": "n", "type": "int", "collation": "C"}]}]}"#
+        ),
+        "plugin `p`, table `t`, column `n`: collation `C`: type `integer` does not take a collation"
+    );
+    assert_eq!(
+        decl_err(
+            r#"{"plugin": "p", "enums": [{"name": "e", "values": []}], "tables": [{"name": "t", "columns": [{"name": "n", "type": "e", "collation": "C"}]}]}"#
+        ),
+        "plugin `p`, table `t`, column `n`: collation `C`: type `\"p\".\"e\"` does not take a collation"
+    );
+    assert_eq!(
+        decl_err(
+            r#"{"plugin": "p", "tables": [{"name": "t", "columns": [{"name": "n", "type": "text", "collation": ""}]}]}"#
+        ),
+        "plugin `p`, table `t`, column `n`: collation: is empty"
+    );
+    // A collation the server does not have: rolled back.
+    let before = fingerprint(&client).await;
+    let bad = decl(
+        r#"{"plugin": "p", "tables": [{"name": "t", "columns": [{"name": "n", "type": "text", "collation": "no-such-coll"}]}]}"#,
+    );
+    let err = migrate_with(&destructive(), &mut client, &bad)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("collation \"pg_catalog.no-such-coll\" for encoding")
+            && err.contains("rolled back"),
+        "{err}"
+    );
+    assert_eq!(fingerprint(&client).await, before);
+}
+
+/// The collation of column `col` of `coll.t` (`default` for the type's).
+async fn collation_of(client: &tokio_postgres::Client, col: &str) -> String {
+    client
+        .query_one(
+            "SELECT coalesce(c.collname::text, '') FROM pg_attribute a \
+             LEFT JOIN pg_collation c ON c.oid = a.attcollation \
+             WHERE a.attrelid = 'coll.t'::regclass AND a.attname = $1",
+            &[&col],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}

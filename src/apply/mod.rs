@@ -33,6 +33,14 @@ pub struct Options {
     pub lock_timeout: Duration,
     /// Recorded in `_migrations.applied_by` (`current_user` when `None`).
     pub applied_by: Option<String>,
+    /// A changed schema under an unchanged version is an error, not a
+    /// warning (for production).
+    pub strict: bool,
+    /// A declared version lower than the recorded one is planned as a
+    /// rollback instead of refused.
+    pub allow_downgrade: bool,
+    /// A downgrade may undo hand-written migrations that have no down part.
+    pub allow_missing_down: bool,
     /// Plan against the live database where it drifted from the recorded
     /// schema, turning it back into the declaration, instead of refusing
     /// to migrate over drift in the objects a plan changes. Also repairs
@@ -48,6 +56,9 @@ impl Default for Options {
             allow_destructive: false,
             lock_timeout: Duration::from_secs(10),
             applied_by: None,
+            strict: false,
+            allow_downgrade: false,
+            allow_missing_down: false,
             repair_drift: false,
         }
     }
@@ -73,23 +84,28 @@ pub struct PluginPlan {
     /// Readable diff of the head snapshot and the declared one.
     #[serde(skip)]
     pub snapshot_diff: String,
+    /// Warnings: a changed schema under an unchanged version; what the
+    /// apply leaves as it is and says so (objects the model does not
+    /// cover, objects the declaration does not name, drift outside what the
+    /// plan changes).
+    pub warnings: Vec<String>,
+    /// Hand-written migrations and how they interleave with the steps, or a
+    /// downgrade or rollback ([`crate::lifecycle`]); `None` for a plain
+    /// schema diff.
+    pub transition: Option<Box<crate::lifecycle::Transition>>,
     /// Set when the plan starts from the live database (adoption of
     /// existing objects, or drift repair) rather than from the head snapshot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<crate::drift::LivePlan>,
-    /// What the apply leaves as it is and says so: objects the model does
-    /// not cover, objects the declaration does not name, drift outside
-    /// what the plan changes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
 }
 
 impl PluginPlan {
-    /// Whether applying would change anything (schema, recorded version,
-    /// or drift to repair).
+    /// Whether applying would change anything (schema, hand-written
+    /// migrations, recorded version, or drift to repair).
     pub fn is_pending(&self) -> bool {
         self.from_hash.as_ref() != Some(&self.to_hash)
             || self.version != self.recorded_version
+            || self.transition.is_some()
             || self.live.is_some()
     }
 }
@@ -113,6 +129,17 @@ pub enum Outcome {
     },
     /// Schema unchanged; only the recorded version moved.
     VersionRecorded,
+    /// Rolled back (an explicit rollback or an allowed downgrade).
+    RolledBack {
+        /// Head before.
+        from_idx: Option<i32>,
+        /// New head (a copy of the target snapshot).
+        to_idx: i32,
+        /// Schema steps run.
+        steps: usize,
+        /// Hand-written migration parts run.
+        scripts: usize,
+    },
     /// The first snapshot of a plugin whose objects already existed: they
     /// were adopted (see [`crate::drift`]), the steps bringing them to the
     /// declaration applied, and the snapshot recorded as a baseline.
@@ -148,6 +175,31 @@ pub struct Migrator {
     opts: Options,
     store: Store,
     lock_key: i64,
+    progress: Option<Progress>,
+}
+
+/// A progress callback ([`Migrator::on_progress`]).
+#[derive(Clone)]
+pub struct Progress(std::sync::Arc<dyn Fn(&ProgressEvent<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+/// What [`Migrator::migrate_all`] is doing, for progress displays.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgressEvent<'a> {
+    /// The plugin.
+    pub plugin: &'a str,
+    /// Plugins finished before this one.
+    pub done: usize,
+    /// Plugins to migrate in this run.
+    pub total: usize,
+    /// The step or hand-written migration starting (`None` when the plugin
+    /// starts).
+    pub step: Option<&'a str>,
 }
 
 impl Default for Migrator {
@@ -165,6 +217,19 @@ impl Migrator {
             opts,
             store,
             lock_key,
+            progress: None,
+        }
+    }
+
+    /// Calls `f` as each plugin and step starts (on the slow path only).
+    pub fn on_progress(mut self, f: impl Fn(&ProgressEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Progress(std::sync::Arc::new(f)));
+        self
+    }
+
+    fn report_progress(&self, ev: ProgressEvent<'_>) {
+        if let Some(p) = &self.progress {
+            (p.0)(&ev);
         }
     }
 
@@ -270,11 +335,27 @@ impl Migrator {
             .map(|h| (h.plugin.clone(), h.head_idx))
             .collect();
         let mut snaps = self.store.load_snapshots(tx, &wanted).await?;
+        let names: Vec<&str> = ordered.iter().map(|p| p.name()).collect();
+        let mut scripts = if heads.is_empty() {
+            HashMap::new()
+        } else {
+            crate::lifecycle::store::load_scripts(tx, self.store.schema(), &names).await?
+        };
         let mut out = Vec::with_capacity(ordered.len());
         for p in ordered {
             let head = heads.get(p.name());
             let old = snaps.remove(p.name());
-            out.push(plan_plugin_with(p, head, old.as_ref(), text_diff)?);
+            let mut pp = plan_plugin_with(p, head, old.as_ref(), text_diff)?;
+            let stored = scripts.remove(p.name()).unwrap_or_default();
+            crate::lifecycle::refine(
+                &mut pp,
+                p,
+                head,
+                old.as_ref().map(|s| &s.schema),
+                &stored,
+                &self.opts,
+            )?;
+            out.push(pp);
         }
         Ok(out)
     }
@@ -282,14 +363,7 @@ impl Migrator {
     async fn run(&self, client: &mut Client, ordered: Vec<&Plugin>) -> Result<Report, Error> {
         // Fast path: one simple query, no lock, no catalog reads; the hashes
         // were computed when the plugins were built.
-        let declared: Vec<DeclaredHead<'_>> = ordered
-            .iter()
-            .map(|p| DeclaredHead {
-                plugin: p.name(),
-                hash: p.hash(),
-                version: p.version_text(),
-            })
-            .collect();
+        let declared: Vec<DeclaredHead<'_>> = ordered.iter().map(|p| DeclaredHead::of(p)).collect();
         if !self.opts.repair_drift && self.store.heads_match(client, &declared).await? == Some(true)
         {
             debug!(plugins = ordered.len(), "every plugin is up to date");
@@ -368,15 +442,59 @@ impl Migrator {
             }
         }
 
+        // Another plugin's foreign keys into what a plan drops or changes.
+        if crate::lifecycle::plan_touches_tables(&plans) {
+            let mut schemas =
+                crate::lifecycle::store::head_schemas(&tx, self.store.schema()).await?;
+            for p in &ordered {
+                schemas.insert(p.name().to_string(), p.schema().clone());
+            }
+            crate::lifecycle::check_cross_plugin(&plans, &schemas)?;
+        }
+
         let mut outcomes: HashMap<String, Outcome> = HashMap::new();
         let mut recorded: Vec<(&Plugin, i32)> = Vec::new();
-        for (pp, plugin) in plans.iter().zip(&todo) {
+        let total = plans.len();
+        for (done, (pp, plugin)) in plans.iter().zip(&todo).enumerate() {
             if !pp.is_pending() {
                 continue; // up to date, nothing to repair
             }
             let span = info_span!("graft.plugin", plugin = %pp.plugin);
-            let outcome = self.apply_plugin(&tx, pp, plugin).instrument(span).await?;
-            if let Outcome::Applied { to_idx, .. } | Outcome::Adopted { to_idx, .. } = outcome {
+            self.report_progress(ProgressEvent {
+                plugin: &pp.plugin,
+                done,
+                total,
+                step: None,
+            });
+            let t = Instant::now();
+            let outcome = match &pp.transition {
+                Some(tr) => {
+                    let progress = |step: &str| {
+                        self.report_progress(ProgressEvent {
+                            plugin: &pp.plugin,
+                            done,
+                            total,
+                            step: Some(step),
+                        })
+                    };
+                    crate::lifecycle::run_transition(
+                        &self.opts,
+                        &self.store,
+                        &tx,
+                        pp,
+                        tr,
+                        &progress,
+                    )
+                    .instrument(span)
+                    .await?
+                }
+                None => self.apply_plugin(&tx, pp, plugin).instrument(span).await?,
+            };
+            debug!(plugin = %pp.plugin, duration_ms = t.elapsed().as_millis() as u64, "plugin migrated");
+            if let Outcome::Applied { to_idx, .. }
+            | Outcome::Adopted { to_idx, .. }
+            | Outcome::RolledBack { to_idx, .. } = outcome
+            {
                 recorded.push((plugin, to_idx));
             }
             outcomes.insert(pp.plugin.clone(), outcome);
@@ -479,7 +597,11 @@ pub fn hazard_label(h: Hazard) -> &'static str {
 
 /// Declared hash and version equal the journal head.
 fn up_to_date(p: &Plugin, head: Option<&JournalHead>) -> bool {
-    head.is_some_and(|h| &h.head_hash == p.hash() && h.version.as_deref() == p.version_text())
+    head.is_some_and(|h| {
+        &h.head_hash == p.hash()
+            && h.version.as_deref() == p.version_text()
+            && h.scripts_hash.as_ref() == p.scripts_hash()
+    })
 }
 
 /// Diffs a plugin's head snapshot (or nothing) against its declaration.
@@ -533,8 +655,9 @@ fn plan_plugin_with(
         to_hash: p.hash().clone(),
         plan,
         snapshot_diff,
-        live: None,
         warnings: Vec::new(),
+        transition: None,
+        live: None,
     })
 }
 

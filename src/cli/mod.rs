@@ -38,6 +38,9 @@ struct Global {
     /// lock_timeout for DDL, in milliseconds.
     #[arg(long, default_value_t = 10_000, global = true)]
     lock_timeout_ms: u64,
+    /// A changed schema under an unchanged version is an error (for production).
+    #[arg(long, global = true)]
+    strict: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,13 +65,55 @@ enum Command {
         /// Allow steps that lose data (dropped tables, columns, enum values, narrowing casts).
         #[arg(long)]
         allow_destructive: bool,
+        /// Plan a declared version lower than the recorded one as a rollback.
+        #[arg(long)]
+        allow_downgrade: bool,
+        /// A downgrade may undo hand-written migrations that have no down part.
+        #[arg(long)]
+        allow_missing_down: bool,
         /// Turn objects that drifted from the recorded schema back into the
         /// declaration, instead of refusing to migrate over them.
         #[arg(long)]
         repair_drift: bool,
     },
-    /// Show each plugin's recorded version and head snapshot.
-    Status,
+    /// Show each plugin's recorded version and head snapshot; with schema
+    /// files, also the declared version and whether anything is pending.
+    Status {
+        /// Schema files or directories of them (optional).
+        paths: Vec<PathBuf>,
+    },
+    /// List what ran (graft._migrations): when, how long, by whom, version, hash.
+    History {
+        /// Only this plugin.
+        plugin: Option<String>,
+    },
+    /// Return a plugin to an earlier snapshot (recorded as a new head).
+    Rollback {
+        /// The plugin.
+        plugin: String,
+        /// The snapshot index to return to (see `graft history`).
+        #[arg(long = "to", value_name = "IDX")]
+        to: i32,
+        /// Allow steps that lose data.
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Undo hand-written migrations that have no down part (their effects stay).
+        #[arg(long)]
+        allow_missing_down: bool,
+        /// Show the plan only.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a hand-written migration from a template (next seq for the declared version).
+    New {
+        /// The plugin.
+        plugin: String,
+        /// A name for the migration (becomes part of the file name).
+        name: String,
+        /// The directory of schema files the plugin's file is in.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
     /// Compare the live database with each plugin's last snapshot; exit 2 on drift.
     Drift {
         /// Only the plugins these schema files declare (default: every recorded plugin).
@@ -105,6 +150,21 @@ impl Cli {
             ),
             lock_timeout: Duration::from_millis(g.lock_timeout_ms),
             applied_by: None,
+            strict: g.strict,
+            allow_downgrade: matches!(
+                self.command,
+                Command::Apply {
+                    allow_downgrade: true,
+                    ..
+                }
+            ),
+            allow_missing_down: matches!(
+                self.command,
+                Command::Apply {
+                    allow_missing_down: true,
+                    ..
+                }
+            ),
             repair_drift: matches!(
                 self.command,
                 Command::Plan {
@@ -122,7 +182,6 @@ impl Cli {
                 let registry = load_registry(paths)?;
                 let mut client = connect(g).await?;
                 let plans = migrator.plan_all(&mut client, &registry).await?;
-                output::print_warnings(&plans);
                 let pending = plans.iter().any(|p| p.is_pending());
                 if g.json {
                     output::print_json(&output::plans_json(&plans))?;
@@ -138,6 +197,7 @@ impl Cli {
             Command::Apply { paths, .. } => {
                 let registry = load_registry(paths)?;
                 let mut client = connect(g).await?;
+                let (migrator, bar) = commands::with_progress(migrator, &registry, g.json);
                 if g.json {
                     let report = migrator.migrate_all(&mut client, &registry).await?;
                     output::print_json(&output::report_json(&report))?;
@@ -145,12 +205,42 @@ impl Cli {
                     // The plans name the steps each applied plugin ran.
                     let plans = migrator.plan_all(&mut client, &registry).await?;
                     output::print_warnings(&plans);
-                    let report = migrator.migrate_all(&mut client, &registry).await?;
+                    let report = migrator.migrate_all(&mut client, &registry).await;
+                    commands::finish_progress(bar);
+                    let report = report?;
                     output::print(&output::report_text(&report, &plans))?;
+                    commands::print_script_summary(&plans, &report)?;
                 }
                 Ok(Exit::Ok)
             }
-            Command::Status => {
+            Command::Status { paths } if !paths.is_empty() => {
+                let registry = load_registry(paths)?;
+                let mut client = connect(g).await?;
+                commands::status_declared(&migrator, &mut client, &registry, g.json).await
+            }
+            Command::History { plugin } => {
+                let client = connect(g).await?;
+                commands::history(&migrator, &client, plugin.as_deref(), g.json).await
+            }
+            Command::Rollback {
+                plugin,
+                to,
+                allow_destructive,
+                allow_missing_down,
+                dry_run,
+            } => {
+                let mut client = connect(g).await?;
+                let opts = crate::lifecycle::RollbackOptions {
+                    allow_destructive: *allow_destructive,
+                    allow_missing_down: *allow_missing_down,
+                    dry_run: *dry_run,
+                };
+                commands::rollback(&migrator, &mut client, plugin, *to, opts, g.json).await
+            }
+            Command::New { plugin, name, dir } => {
+                commands::new_migration(dir, plugin, name, g.json)
+            }
+            Command::Status { .. } => {
                 let client = connect(g).await?;
                 let heads = migrator.store().read_heads(&client).await?;
                 let exists = heads.is_some();
@@ -169,14 +259,23 @@ impl Cli {
 }
 
 fn load_registry(paths: &[PathBuf]) -> anyhow::Result<Registry> {
-    let declared = crate::declare::load_paths(paths)?;
+    let declared = crate::declare::load_paths_with_files(paths)?;
     if declared.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         anyhow::bail!("no schema files (*.json) in {}", names.join(", "));
     }
     let mut registry = Registry::new();
-    for d in declared {
-        registry.add(Plugin::from(d))?;
+    for (file, d) in declared {
+        // Hand-written migrations: DIR/<plugin>/migrations/ beside DIR/<plugin>.json.
+        let dir = crate::scripts::migrations_dir(
+            file.parent().unwrap_or(std::path::Path::new(".")),
+            &d.plugin,
+        );
+        let plugin = Plugin::from(d)
+            .with_migrations_dir(dir)
+            .map_err(crate::lifecycle::PluginError::from)
+            .map_err(crate::Error::from)?;
+        registry.add(plugin)?;
     }
     registry.ordered()?;
     Ok(registry)

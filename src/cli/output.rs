@@ -14,17 +14,17 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
-pub(crate) const BOLD: &str = "1";
-pub(crate) const RED: &str = "31";
-pub(crate) const GREEN: &str = "32";
-pub(crate) const YELLOW: &str = "33";
-pub(crate) const DIM: &str = "2";
+pub(super) const BOLD: &str = "1";
+pub(super) const RED: &str = "31";
+pub(super) const GREEN: &str = "32";
+pub(super) const YELLOW: &str = "33";
+const DIM: &str = "2";
 
 fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-pub(crate) fn paint(s: &str, code: &str) -> String {
+pub(super) fn paint(s: &str, code: &str) -> String {
     if colour() {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
@@ -33,7 +33,7 @@ pub(crate) fn paint(s: &str, code: &str) -> String {
 }
 
 /// `n thing` or `n things`.
-pub(crate) fn count(n: usize, thing: &str) -> String {
+pub(super) fn count(n: usize, thing: &str) -> String {
     if n == 1 {
         format!("1 {thing}")
     } else {
@@ -42,7 +42,7 @@ pub(crate) fn count(n: usize, thing: &str) -> String {
 }
 
 /// Escapes control characters, so that a name cannot break a line.
-pub(crate) fn printable(s: &str) -> String {
+pub(super) fn printable(s: &str) -> String {
     s.chars()
         .flat_map(|c| {
             if c.is_control() {
@@ -55,20 +55,20 @@ pub(crate) fn printable(s: &str) -> String {
 }
 
 /// A table cell: its text and an optional colour.
-pub(crate) struct Cell(String, Option<&'static str>);
+pub(super) struct Cell(String, Option<&'static str>);
 
 impl Cell {
-    pub(crate) fn plain(s: impl Into<String>) -> Self {
+    pub(super) fn plain(s: impl Into<String>) -> Self {
         Cell(s.into(), None)
     }
-    pub(crate) fn painted(s: impl Into<String>, code: &'static str) -> Self {
+    pub(super) fn painted(s: impl Into<String>, code: &'static str) -> Self {
         Cell(s.into(), Some(code))
     }
 }
 
 /// Rows aligned in columns two spaces apart; the first row is the header.
 /// The last column is not padded.
-pub(crate) fn table(rows: &[Vec<Cell>]) -> String {
+pub(super) fn table(rows: &[Vec<Cell>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
     for row in rows {
@@ -101,7 +101,7 @@ pub(crate) fn table(rows: &[Vec<Cell>]) -> String {
 }
 
 /// `1.0.0`, `1.0.0 -> 1.1.0` when the recorded version differs, `-` for none.
-fn version_cell(recorded: Option<&str>, declared: Option<&str>) -> String {
+pub(super) fn version_cell(recorded: Option<&str>, declared: Option<&str>) -> String {
     let d = declared.unwrap_or("-");
     match recorded {
         Some(r) if Some(r) != declared => format!("{r} -> {d}"),
@@ -143,15 +143,19 @@ fn plan_state(p: &PluginPlan) -> Cell {
     if !p.is_pending() {
         return Cell::painted("up to date", GREEN);
     }
-    if p.plan.is_empty() && p.live.is_some() {
+    let scripts = super::commands::script_count(p);
+    if p.plan.is_empty() && scripts == 0 && p.live.is_some() {
         return Cell::painted("baseline (adopt as is)", YELLOW);
     }
-    if p.plan.is_empty() {
+    if p.plan.is_empty() && scripts == 0 {
         return Cell::painted("version only", YELLOW);
     }
     let n = p.plan.steps.len();
     let destructive = p.plan.destructive_steps().count();
     let mut s = count(n, "step");
+    if scripts > 0 {
+        s.push_str(&format!(", {}", count(scripts, "migration")));
+    }
     if destructive > 0 {
         s.push_str(&format!(", {destructive} destructive"));
         Cell::painted(s, RED)
@@ -189,6 +193,13 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
     for p in plans.iter().filter(|p| p.is_pending()) {
         out.push('\n');
         let name = paint(&printable(&p.plugin), BOLD);
+        for w in &p.warnings {
+            let _ = writeln!(out, "{}", paint(&format!("warning: {w}"), YELLOW));
+        }
+        if let Some(tr) = &p.transition {
+            out.push_str(&super::commands::transition_text(p, tr));
+            continue;
+        }
         if p.plan.is_empty() && p.live.is_none() {
             let _ = writeln!(
                 out,
@@ -223,23 +234,30 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
             if i > 0 {
                 out.push('\n');
             }
-            let _ = writeln!(out, "  {}", step_title(i, step));
-            if let Some((h, code)) = hazard_line(step) {
-                let _ = writeln!(out, "      {}", paint(&h, code));
-            }
-            for sql in &step.sql {
-                let mut lines = sql.lines().peekable();
-                while let Some(line) = lines.next() {
-                    let end = if lines.peek().is_none() { ";" } else { "" };
-                    let _ = writeln!(out, "      {line}{end}");
-                }
-            }
+            out.push_str(&step_text(i, step));
         }
     }
 
     out.push('\n');
     out.push_str(&plan_summary(plans));
     out.push('\n');
+    out
+}
+
+/// One step of `graft plan`: title, hazards, SQL.
+pub(super) fn step_text(i: usize, step: &Step) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  {}", step_title(i, step));
+    if let Some((h, code)) = hazard_line(step) {
+        let _ = writeln!(out, "      {}", paint(&h, code));
+    }
+    for sql in &step.sql {
+        let mut lines = sql.lines().peekable();
+        while let Some(line) = lines.next() {
+            let end = if lines.peek().is_none() { ";" } else { "" };
+            let _ = writeln!(out, "      {line}{end}");
+        }
+    }
     out
 }
 
@@ -260,9 +278,18 @@ fn plan_summary(plans: &[PluginPlan]) -> String {
         .iter()
         .map(|p| p.plan.destructive_steps().count())
         .sum();
+    let scripts: usize = pending
+        .iter()
+        .map(|p| super::commands::script_count(p))
+        .sum();
     let mut s = format!(
-        "Pending: {} in {} of {}.",
+        "Pending: {}{} in {} of {}.",
         count(steps, "step"),
+        if scripts > 0 {
+            format!(" and {}", count(scripts, "hand-written migration"))
+        } else {
+            String::new()
+        },
         pending.len(),
         count(plans.len(), "plugin")
     );
@@ -305,9 +332,10 @@ pub fn plans_json(plans: &[PluginPlan]) -> Value {
                 "to_hash": p.to_hash.as_str(),
                 "pending": p.is_pending(),
                 "live": p.live,
-                "warnings": p.warnings,
                 "steps": p.plan.steps.iter().enumerate()
                     .map(|(i, s)| step_json(i, s)).collect::<Vec<_>>(),
+                "warnings": p.warnings,
+                "transition": p.transition,
             })
         })
         .collect();
@@ -391,6 +419,26 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                     YELLOW,
                 ),
             ),
+            Outcome::RolledBack {
+                from_idx,
+                to_idx,
+                steps,
+                scripts,
+            } => (
+                version_cell(recorded, declared),
+                format!(
+                    "{} -> {to_idx}",
+                    from_idx.map_or("-".to_string(), |i| i.to_string())
+                ),
+                Cell::painted(
+                    format!(
+                        "rolled back: {}, {}",
+                        count(*steps, "step"),
+                        count(*scripts, "down part")
+                    ),
+                    YELLOW,
+                ),
+            ),
         };
         rows.push(vec![
             Cell::painted(printable(plugin), BOLD),
@@ -420,7 +468,7 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                     adopted += 1;
                 }
                 let Some(pp) =
-                    plan_of(plugin).filter(|p| p.plan.steps.len() == *steps && *steps > 0)
+                    plan_of(plugin).filter(|p| *steps > 0 && p.plan.steps.len() == *steps)
                 else {
                     continue;
                 };
@@ -446,6 +494,10 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 }
             }
             Outcome::VersionRecorded => applied_plugins += 1,
+            Outcome::RolledBack { steps, .. } => {
+                applied_plugins += 1;
+                applied_steps += steps;
+            }
             Outcome::UpToDate => {}
         }
     }
@@ -475,7 +527,7 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                 GREEN
             )
         );
-    } else if applied_steps == 0 {
+    } else if applied_steps == 0 && applied_statements == 0 {
         let _ = writeln!(
             out,
             "{}",

@@ -292,6 +292,13 @@ impl ColumnBuilder {
         self
     }
 
+    /// `COLLATE`: `"C"`, `"und-x-icu"` (collations of `pg_catalog` by
+    /// name), or another one quoted and qualified.
+    pub fn collation(mut self, collation: impl Into<String>) -> Self {
+        self.decl.collation = Some(collation.into());
+        self
+    }
+
     /// A default expression, written as PostgreSQL prints it back.
     pub fn default(mut self, expr: impl Into<String>) -> Self {
         self.decl.default = Some(expr.into());

@@ -107,6 +107,10 @@ pub struct ColumnDecl {
     /// `other_ns.some_enum`.
     #[serde(rename = "type")]
     pub ty: String,
+    /// `COLLATE`: a collation of `pg_catalog` by name (`"C"`,
+    /// `"und-x-icu"`), or another one quoted and qualified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     /// `false` for NOT NULL. Absent: nullable unless in the primary key or identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,

@@ -125,6 +125,25 @@ mod tests {
     }
 
     #[test]
+    fn collations_round_trip_through_the_file() {
+        let d = crate::declare::SchemaBuilder::new("p")
+            .table("t", |t| {
+                t.column("a", "text", |c| c.collation("C"))
+                    .column("b", "varchar(3)[]", |c| c.collation("en_US.utf8"))
+                    .column("c", "text", |c| c.collation("\"p\".\"my.coll\""))
+                    .column("d", "text", |c| c.collation("default"))
+            })
+            .build()
+            .unwrap();
+        let v = round_trip(&d);
+        let cols = &v["tables"][0]["columns"];
+        assert_eq!(cols[0]["collation"], "C");
+        assert_eq!(cols[1]["collation"], "en_US.utf8");
+        assert_eq!(cols[2]["collation"], "\"p\".\"my.coll\"");
+        assert!(cols[3].get("collation").is_none());
+    }
+
+    #[test]
     fn extensions_round_trip_through_the_file() {
         let d = crate::declare::SchemaBuilder::new("p")
             .extension("pgcrypto")

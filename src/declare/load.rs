@@ -63,6 +63,14 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<Vec<Declared>, DeclareError> {
 /// Loads files and directories (as [`load_dir`]), in the order given. A
 /// file named twice is loaded once; a plugin declared twice is an error.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<Declared>, DeclareError> {
+    Ok(load_paths_with_files(paths)?
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect())
+}
+
+/// [`load_paths`], with the file each declaration came from.
+pub fn load_paths_with_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Declared)>, DeclareError> {
     let mut seen = Seen::default();
     let mut out = Vec::new();
     for p in paths {
@@ -76,7 +84,10 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<Declared>, DeclareError> {
             if !seen.files.insert(key) {
                 continue;
             }
-            seen.push(load_file(&f)?, f, &mut out)?;
+            let d = load_file(&f)?;
+            let mut one = Vec::new();
+            seen.push(d, f.clone(), &mut one)?;
+            out.extend(one.into_iter().map(|d| (f.clone(), d)));
         }
     }
     Ok(out)
@@ -271,7 +282,7 @@ mod tests {
         let ctx = "billing.json: plugin `billing`, table `invoices`, column `status`";
         assert_eq!(
             err(&col(r#", "nulable": false"#)),
-            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `nullable`, `default`, `identity`, `generated`, `comment`, `renamed_from`")
+            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `collation`, `nullable`, `default`, `identity`, `generated`, `comment`, `renamed_from`")
         );
         assert_eq!(
             err(&col(r#", "nullable": "no""#)),

@@ -48,6 +48,7 @@ pub use file::{
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
 pub use kinds_builder::ExtensionBuilder;
+pub use load::load_paths_with_files;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
 pub use objects::{MaterializedViewDecl, ViewDecl};
 pub use objects_builder::{MaterializedViewBuilder, ViewBuilder};

@@ -88,6 +88,7 @@ fn table_decl(t: &Table, ns: &str, omit: bool) -> TableDecl {
             .map(|c| ColumnDecl {
                 name: c.name.clone(),
                 ty: type_text(&c.ty, ns),
+                collation: c.collation.as_ref().map(crate::model::collation::to_text),
                 nullable: (!c.nullable
                     && c.identity.is_none()
                     && !pk_cols.contains(&c.name.as_str()))

@@ -414,10 +414,14 @@ impl<'a> Lowering<'a> {
             .as_deref()
             .map(|g| cl.expr("generated", g))
             .transpose()?;
+        let collation = super::kinds_validate::collation(&cl, c.collation.as_deref(), &ty, |q| {
+            self.collatable(q)
+        })?;
         Ok(Column {
             name: c.name.clone(),
             renamed_from: c.renamed_from.clone(),
             ty,
+            collation,
             nullable: c.nullable.unwrap_or(true) && !in_pk && c.identity.is_none(),
             default,
             identity: c.identity,

@@ -218,6 +218,7 @@ impl Breaks {
                 Change::DropColumn { table, column } => b.column(table, column),
                 Change::AlterColumn { table, old, new }
                     if old.ty != new.ty
+                        || old.collation != new.collation
                         || generated_change(old, new) == GeneratedChange::Recreate =>
                 {
                     let old_table = renamed.get(table).copied().unwrap_or(table);

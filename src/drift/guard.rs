@@ -297,7 +297,7 @@ pub(crate) async fn prepare(
                 );
             }
         }
-        plans[i].warnings = warnings;
+        plans[i].warnings.extend(warnings);
     }
 
     if against_live.is_empty() {
@@ -332,10 +332,51 @@ pub(crate) async fn prepare(
             plugin: p.name().to_string(),
             source: Box::new(e),
         })?;
+        if let Some(tr) = plans[i].transition.as_deref_mut() {
+            regroup_steps(p.name(), tr, plan.steps.len())?;
+        }
         plans[i].plan = plan;
         plans[i].live = Some(LivePlan { basis, objects });
     }
     Ok(prepared)
+}
+
+/// A transition's steps replaced by a plan of `n` steps: one segment where
+/// its first steps were, the hand-written migration parts around it as
+/// they were. Only when none of those parts runs (a first install records
+/// them without running them): a part written against the schema the old
+/// steps made cannot run around steps made from the live database.
+fn regroup_steps(
+    plugin: &str,
+    tr: &mut crate::lifecycle::Transition,
+    n: usize,
+) -> Result<(), Error> {
+    use crate::lifecycle::Segment;
+    if tr.scripts().any(|r| !r.skip) {
+        return Err(Error::LivePlan {
+            plugin: plugin.to_string(),
+            reason: "hand-written migrations are due in the same run; apply them first (without \
+                     --repair-drift), then repair"
+                .to_string(),
+        });
+    }
+    let mut segments = Vec::with_capacity(tr.segments.len());
+    let mut placed = false;
+    for seg in tr.segments.drain(..) {
+        match seg {
+            Segment::Steps { .. } if placed => {}
+            Segment::Steps { .. } => {
+                placed = true;
+                segments.push(Segment::Steps { from: 0, to: n });
+            }
+            script => segments.push(script),
+        }
+    }
+    if !placed {
+        segments.insert(0, Segment::Steps { from: 0, to: n });
+    }
+    tr.segments = segments;
+    Ok(())
 }
 
 /// Rename hints of `from`'s tables and columns onto `to`'s of the same names.
@@ -362,34 +403,50 @@ impl Prepared {
         store: &Store,
         applied: &[(&Plugin, i32)],
     ) -> Result<(), Error> {
-        if applied.is_empty() {
-            return Ok(());
-        }
-        let mut namespaces: BTreeSet<String> = BTreeSet::new();
-        for (p, _) in applied {
-            namespaces.extend(p.schema().namespaces.iter().cloned());
-        }
-        let namespaces: Vec<String> = namespaces.into_iter().collect();
-        let live = introspect_in(tx, &namespaces).await?;
-        let mut rows = Vec::with_capacity(applied.len());
-        for (p, idx) in applied {
-            let claims = top_level(p.schema());
-            let mut schema = restrict(&live.schema, |k| claims.contains(k));
-            if let Some(Item {
-                expected: Some(expected),
-                untouched,
-            }) = self.items.get(p.name())
-            {
-                for k in untouched {
-                    patch(&mut schema, expected, k);
-                }
-            }
-            rows.push(LiveRow {
-                plugin: p.name().to_string(),
-                idx: *idx,
-                live: Snapshot::new(schema),
-            });
-        }
-        record::store(tx, store.schema(), &rows).await
+        let applied: Vec<(&str, &Schema, i32)> = applied
+            .iter()
+            .map(|(p, idx)| (p.name(), p.schema(), *idx))
+            .collect();
+        record_live(tx, store, &applied, &self).await
     }
+}
+
+/// Records the live schema of new snapshots `(plugin, declared schema,
+/// index)` written in `tx` (by an apply, or by a rollback, which passes an
+/// empty [`Prepared`]): one introspection and one statement for all.
+pub(crate) async fn record_live(
+    tx: &Transaction<'_>,
+    store: &Store,
+    applied: &[(&str, &Schema, i32)],
+    prepared: &Prepared,
+) -> Result<(), Error> {
+    if applied.is_empty() {
+        return Ok(());
+    }
+    let mut namespaces: BTreeSet<String> = BTreeSet::new();
+    for (_, schema, _) in applied {
+        namespaces.extend(schema.namespaces.iter().cloned());
+    }
+    let namespaces: Vec<String> = namespaces.into_iter().collect();
+    let live = introspect_in(tx, &namespaces).await?;
+    let mut rows = Vec::with_capacity(applied.len());
+    for (plugin, declared, idx) in applied {
+        let claims = top_level(declared);
+        let mut schema = restrict(&live.schema, |k| claims.contains(k));
+        if let Some(Item {
+            expected: Some(expected),
+            untouched,
+        }) = prepared.items.get(*plugin)
+        {
+            for k in untouched {
+                patch(&mut schema, expected, k);
+            }
+        }
+        rows.push(LiveRow {
+            plugin: plugin.to_string(),
+            idx: *idx,
+            live: Snapshot::new(schema),
+        });
+    }
+    record::store(tx, store.schema(), &rows).await
 }

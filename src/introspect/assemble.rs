@@ -151,6 +151,10 @@ fn column(table: &QualName, c: ColumnRow) -> Result<Column, IntrospectError> {
         }
     };
     let mut column = Column::new(c.name, ty);
+    column.collation = match (c.collation_schema, c.collation_name) {
+        (Some(schema), Some(name)) => Some(QualName::new(schema, name)),
+        _ => None,
+    };
     column.nullable = !c.not_null;
     // Identity columns have no default in the model (nor in pg_attrdef).
     column.default = if identity.is_some() { None } else { default };
@@ -356,6 +360,8 @@ mod tests {
             identity: String::new(),
             generated: String::new(),
             comment: None,
+            collation_schema: None,
+            collation_name: None,
         }
     }
 

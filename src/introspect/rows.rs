@@ -115,6 +115,10 @@ pub(crate) struct ColumnRow {
     pub identity: String,
     /// `attgenerated`: `""` or `"s"`.
     pub generated: String,
+    /// Namespace and name of `attcollation` when it differs from the type's.
+    pub collation_schema: Option<String>,
+    /// See `collation_schema`.
+    pub collation_name: Option<String>,
     pub comment: Option<String>,
 }
 
@@ -220,6 +224,8 @@ impl FromRow for ColumnRow {
             identity: row.try_get("identity")?,
             generated: row.try_get("generated")?,
             comment: row.try_get("comment")?,
+            collation_schema: row.try_get("collation_schema")?,
+            collation_name: row.try_get("collation_name")?,
         })
     }
 }

@@ -5,6 +5,7 @@
 //! ([`expr`]), every collection in canonical order ([`Schema::normalize`]),
 //! and unnamed constraints and indexes get deterministic names when declared.
 
+pub mod collation;
 pub mod expr;
 pub mod name;
 pub mod printed;

@@ -156,6 +156,10 @@ pub struct Column {
     /// Canonical type.
     #[serde(rename = "type")]
     pub ty: ColumnType,
+    /// `COLLATE`, when it is not the type's default: `pg_catalog."C"`
+    /// (see [`crate::model::collation`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<QualName>,
     /// Whether NULL is allowed.
     pub nullable: bool,
     /// Default expression, normalised.
@@ -179,6 +183,7 @@ impl Column {
             name: name.into(),
             renamed_from: None,
             ty,
+            collation: None,
             nullable: true,
             default: None,
             identity: None,

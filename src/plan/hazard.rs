@@ -278,6 +278,10 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
                 if old.nullable && !new.nullable {
                     out.push(Hazard::LongLock);
                 }
+                // A new collation rebuilds the column's indexes under lock.
+                if old.collation != new.collation {
+                    out.push(Hazard::LongLock);
+                }
             }
         },
         Change::AddColumn { column, .. } => {

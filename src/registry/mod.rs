@@ -1,10 +1,15 @@
 //! Plugins and the order they migrate in.
 //!
 //! A [`Plugin`] is a name, an optional semver version, its dependencies
-//! (plugin → semver requirement) and its declared schema, hashed once when the
-//! plugin is built so that the boot fast path does no hashing.
+//! (plugin → semver requirement), its declared schema, hashed once when the
+//! plugin is built so that the boot fast path does no hashing, and its
+//! hand-written migrations ([`crate::scripts::Migration`]).
+//!
+//! A foreign key into another registered plugin's namespace is a dependency
+//! too (the referenced plugin migrates first), declared or not.
 
 use crate::model::Schema;
+use crate::scripts::Migration;
 use crate::snapshot::{Snapshot, SnapshotHash};
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -22,6 +27,13 @@ pub struct Plugin {
     snapshot: Snapshot,
     hash: SnapshotHash,
     schema: Schema,
+    /// Hand-written migrations, in `(version, seq)` order.
+    migrations: Vec<Migration>,
+    /// [`crate::scripts::declared_digest`] of `migrations`, computed when
+    /// they or the version change: the boot fast path compares it.
+    scripts_hash: Option<SnapshotHash>,
+    /// Where its migration files live (for messages).
+    migrations_dir: Option<std::path::PathBuf>,
 }
 
 impl Plugin {
@@ -39,6 +51,9 @@ impl Plugin {
             snapshot,
             hash,
             schema,
+            migrations: Vec::new(),
+            scripts_hash: None,
+            migrations_dir: None,
         }
     }
 
@@ -51,6 +66,57 @@ impl Plugin {
     fn set_version(&mut self, version: Option<Version>) {
         self.version_text = version.as_ref().map(Version::to_string);
         self.version = version;
+        self.rehash_scripts();
+    }
+
+    fn rehash_scripts(&mut self) {
+        self.scripts_hash =
+            crate::scripts::declared_digest(&self.migrations, self.version.as_ref());
+    }
+
+    /// Adds a hand-written migration (an SQL file or a closure).
+    pub fn with_migration(mut self, migration: Migration) -> Self {
+        self.migrations.push(migration);
+        self.migrations.sort_by(|a, b| {
+            (a.version(), a.seq(), a.name()).cmp(&(b.version(), b.seq(), b.name()))
+        });
+        self.rehash_scripts();
+        self
+    }
+
+    /// Adds hand-written migrations.
+    pub fn with_migrations(self, migrations: impl IntoIterator<Item = Migration>) -> Self {
+        migrations.into_iter().fold(self, Plugin::with_migration)
+    }
+
+    /// Loads the hand-written migration files of `dir` (see
+    /// [`crate::scripts::load_migrations`]) and remembers the directory for
+    /// messages.
+    pub fn with_migrations_dir(
+        mut self,
+        dir: impl Into<std::path::PathBuf>,
+    ) -> Result<Self, crate::scripts::ScriptFileError> {
+        let dir = dir.into();
+        let found = crate::scripts::load_migrations(&dir)?;
+        self.migrations_dir = Some(dir);
+        Ok(self.with_migrations(found))
+    }
+
+    /// The directory of its migration files, when loaded from one.
+    pub fn migrations_dir(&self) -> Option<&std::path::Path> {
+        self.migrations_dir.as_deref()
+    }
+
+    /// The hand-written migrations, in `(version, seq)` order.
+    pub fn migrations(&self) -> &[Migration] {
+        &self.migrations
+    }
+
+    /// The digest of the migrations a plugin at the declared version has run
+    /// once up to date (`None` without any), as `_journal.scripts_hash`
+    /// records it.
+    pub fn scripts_hash(&self) -> Option<&SnapshotHash> {
+        self.scripts_hash.as_ref()
     }
 
     /// Adds a dependency.
@@ -212,13 +278,14 @@ impl Registry {
             }
         }
         // Kahn's algorithm with a name-ordered ready set.
+        let edges = self.edges();
         let mut indegree: HashMap<&str, usize> = HashMap::new();
         let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
         for p in &self.plugins {
             indegree.entry(&p.name).or_insert(0);
-            for dep in p.depends_on.keys() {
+            for dep in &edges[p.name.as_str()] {
                 *indegree.entry(&p.name).or_insert(0) += 1;
-                dependents.entry(dep.as_str()).or_default().push(&p.name);
+                dependents.entry(dep).or_default().push(&p.name);
             }
         }
         let mut ready: BTreeSet<&str> = indegree
@@ -238,47 +305,77 @@ impl Registry {
             }
         }
         if out.len() < self.plugins.len() {
-            return Err(DependencyError::Cycle(self.find_cycle(&indegree)));
+            return Err(DependencyError::Cycle(find_cycle(&edges, &indegree)));
         }
         Ok(out.iter().map(|p| index[p.name.as_str()]).collect())
     }
 
-    /// One cycle among the plugins left with a positive indegree, in order,
-    /// closed (`a -> b -> a`).
-    fn find_cycle(&self, indegree: &HashMap<&str, usize>) -> Vec<String> {
-        let stuck: BTreeSet<&str> = indegree
+    /// Each plugin's dependencies: the declared ones, and the registered
+    /// plugins whose namespaces its foreign keys reference.
+    fn edges(&self) -> HashMap<&str, BTreeSet<&str>> {
+        let owner: HashMap<&str, &str> = self
+            .plugins
             .iter()
-            .filter(|(_, d)| **d > 0)
-            .map(|(n, _)| *n)
+            .flat_map(|p| {
+                p.schema
+                    .namespaces
+                    .iter()
+                    .map(|n| (n.as_str(), p.name.as_str()))
+            })
             .collect();
-        let deps = |n: &str| -> Vec<&str> {
-            self.get(n)
-                .map(|p| {
-                    p.depends_on
-                        .keys()
-                        .map(String::as_str)
-                        .filter(|d| stuck.contains(d))
-                        .collect()
-                })
-                .unwrap_or_default()
+        self.plugins
+            .iter()
+            .map(|p| {
+                let mut deps: BTreeSet<&str> = p.depends_on.keys().map(String::as_str).collect();
+                for t in &p.schema.tables {
+                    for fk in &t.foreign_keys {
+                        match owner.get(fk.ref_table.schema.as_str()) {
+                            Some(o) if *o != p.name => {
+                                deps.insert(o);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                (p.name.as_str(), deps)
+            })
+            .collect()
+    }
+}
+
+/// One cycle among the plugins left with a positive indegree, in order,
+/// closed (`a -> b -> a`).
+fn find_cycle(
+    edges: &HashMap<&str, BTreeSet<&str>>,
+    indegree: &HashMap<&str, usize>,
+) -> Vec<String> {
+    let stuck: BTreeSet<&str> = indegree
+        .iter()
+        .filter(|(_, d)| **d > 0)
+        .map(|(n, _)| *n)
+        .collect();
+    let deps = |n: &str| -> Vec<&str> {
+        edges
+            .get(n)
+            .map(|d| d.iter().copied().filter(|d| stuck.contains(d)).collect())
+            .unwrap_or_default()
+    };
+    let Some(start) = stuck.first().copied() else {
+        return Vec::new();
+    };
+    // Walk dependencies until a plugin repeats; every stuck plugin has one.
+    let mut path: Vec<&str> = vec![start];
+    loop {
+        let last = *path.last().expect("path is never empty");
+        let Some(next) = deps(last).into_iter().next() else {
+            return path.iter().map(|s| s.to_string()).collect();
         };
-        let Some(start) = stuck.first().copied() else {
-            return Vec::new();
-        };
-        // Walk dependencies until a plugin repeats; every stuck plugin has one.
-        let mut path: Vec<&str> = vec![start];
-        loop {
-            let last = *path.last().expect("path is never empty");
-            let Some(next) = deps(last).into_iter().next() else {
-                return path.iter().map(|s| s.to_string()).collect();
-            };
-            if let Some(i) = path.iter().position(|p| *p == next) {
-                let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
-                cycle.push(next.to_string());
-                return cycle;
-            }
-            path.push(next);
+        if let Some(i) = path.iter().position(|p| *p == next) {
+            let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
+            cycle.push(next.to_string());
+            return cycle;
         }
+        path.push(next);
     }
 }
 

@@ -340,11 +340,18 @@ impl Renderer<'_> {
         if old_default.is_some() && (new_default.is_none() || reset_default) {
             clauses.push("DROP DEFAULT".to_string());
         }
-        if cast != CastKind::Same {
+        // A collation is set with the type (`TYPE … COLLATE …`); without
+        // one, the type's default collation.
+        if cast != CastKind::Same || old.collation != new.collation {
             let ty = render_type(&new.ty);
             let mut clause = format!("TYPE {ty}");
+            if let Some(coll) = &new.collation {
+                clause.push_str(&format!(" COLLATE {}", qualified(coll)));
+            }
             // A generated column is recomputed: PostgreSQL refuses USING there.
-            if cast != CastKind::BinaryCoercible && new.generated.is_none() {
+            if !matches!(cast, CastKind::Same | CastKind::BinaryCoercible)
+                && new.generated.is_none()
+            {
                 clause.push_str(&format!(" USING {}", using_cast(&c, &old.ty, &new.ty)));
             }
             clauses.push(clause);
@@ -522,11 +529,14 @@ fn fk_action(a: FkAction) -> &'static str {
     }
 }
 
-/// ` NOT NULL`, then one of ` GENERATED ALWAYS AS (…) STORED`,
+/// ` COLLATE …`, ` NOT NULL`, then one of ` GENERATED ALWAYS AS (…) STORED`,
 /// ` GENERATED … AS IDENTITY` or ` DEFAULT …` (a column has at most one,
 /// as [`crate::model::Table::normalize`] ensures).
 fn column_constraints(c: &Column) -> String {
     let mut s = String::new();
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {}", qualified(coll)));
+    }
     if !c.nullable {
         s.push_str(" NOT NULL");
     }

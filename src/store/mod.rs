@@ -32,6 +32,9 @@ pub struct JournalHead {
     pub head_idx: i32,
     /// Hash of the head snapshot.
     pub head_hash: SnapshotHash,
+    /// Digest of the hand-written migrations applied (`_journal.scripts_hash`;
+    /// `None` without any): see [`crate::scripts::digest`].
+    pub scripts_hash: Option<SnapshotHash>,
 }
 
 /// Access to the tracking tables in one schema.
@@ -54,6 +57,20 @@ pub struct DeclaredHead<'a> {
     pub hash: &'a SnapshotHash,
     /// The declared version, as recorded (`Version`'s `Display`).
     pub version: Option<&'a str>,
+    /// The digest of its hand-written migrations ([`crate::Plugin::scripts_hash`]).
+    pub scripts_hash: Option<&'a SnapshotHash>,
+}
+
+impl<'a> DeclaredHead<'a> {
+    /// What the fast path compares for `plugin`.
+    pub fn of(plugin: &'a crate::Plugin) -> Self {
+        DeclaredHead {
+            plugin: plugin.name(),
+            hash: plugin.hash(),
+            version: plugin.version_text(),
+            scripts_hash: plugin.scripts_hash(),
+        }
+    }
 }
 
 impl Store {
@@ -61,8 +78,13 @@ impl Store {
     pub fn new(schema: impl Into<String>) -> Self {
         let schema = schema.into();
         let q = quote_ident(&schema);
-        let heads_sql = format!("SELECT plugin, version, head_idx, head_hash FROM {q}._journal");
-        let fast_sql = format!("SELECT plugin, version, head_hash FROM {q}._journal");
+        // `scripts_hash` through to_jsonb: tracking tables of an older graft
+        // do not have the column until the next apply adds it.
+        let heads_sql = format!(
+            "SELECT plugin, version, head_idx, head_hash, to_jsonb(j) ->> 'scripts_hash' \
+             FROM {q}._journal j"
+        );
+        let fast_sql = format!("SELECT plugin, version, head_hash, scripts_hash FROM {q}._journal");
         Store {
             schema,
             q,
@@ -113,7 +135,9 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (plugin, idx)
 );
+{};
 {}",
+            crate::lifecycle::store::bootstrap_sql(&self.schema),
             crate::drift::record::upgrade_sql(&self.schema)
         )
     }
@@ -145,6 +169,8 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         let msgs = match client.simple_query(&self.fast_sql).await {
             Ok(msgs) => msgs,
             Err(e) if is_missing(&e) => return Ok(None),
+            // Tracking tables of an older graft: the apply path upgrades them.
+            Err(e) if e.code().is_some_and(|c| c.code() == "42703") => return Ok(Some(false)),
             Err(e) => return Err(Error::db("reading the journal")(e)),
         };
         // Rows usually come back in the order the plugins were first
@@ -174,7 +200,10 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
                     }
                 }
             };
-            if r.get(2) == Some(d.hash.as_str()) && r.get(1) == d.version {
+            if r.get(2) == Some(d.hash.as_str())
+                && r.get(1) == d.version
+                && r.get(3) == d.scripts_hash.map(SnapshotHash::as_str)
+            {
                 matched += 1;
             } else {
                 return Ok(Some(false));
@@ -380,6 +409,7 @@ fn parse_heads(msgs: Vec<SimpleQueryMessage>) -> Result<HashMap<String, JournalH
                     version: get(1),
                     head_idx,
                     head_hash,
+                    scripts_hash: get(4).map(SnapshotHash::from_hex),
                 },
             );
         }

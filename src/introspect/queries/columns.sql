@@ -1,5 +1,5 @@
 -- Live columns of the tables of tables.sql, in attnum (declaration) order,
--- with type, default or generation expression, identity and comment.
+-- with type, collation, default or generation expression, identity and comment.
 -- type_schema / type_name / is_array describe the element type: for an
 -- array of a user type, the element; otherwise the type itself.
 SELECT a.attrelid AS table_oid,
@@ -12,7 +12,9 @@ SELECT a.attrelid AS table_oid,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       d.description AS comment
+       d.description AS comment,
+       coll_n.nspname::text AS collation_schema,
+       coll.collname::text AS collation_name
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -21,6 +23,10 @@ JOIN pg_catalog.pg_type e
   ON e.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 AND t.typlen = -1
                   THEN t.typelem ELSE t.oid END
 JOIN pg_catalog.pg_namespace en ON en.oid = e.typnamespace
+-- the collation, when it is not the type's own (none for types without one)
+LEFT JOIN pg_catalog.pg_collation coll
+       ON coll.oid = a.attcollation AND a.attcollation <> t.typcollation
+LEFT JOIN pg_catalog.pg_namespace coll_n ON coll_n.oid = coll.collnamespace
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description d
        ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
