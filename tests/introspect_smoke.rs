@@ -11,7 +11,8 @@ use graft::embedded::LOG_LINE_PREFIX;
 use graft::introspect::{introspect, introspect_in, IntrospectError, CATALOG_QUERIES};
 use graft::model::{
     Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
-    IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique, View,
+    IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Sequence, SequenceOwner, Table, Unique,
+    View,
 };
 use graft::testing::{test_db, TestCluster, TestDb};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -495,8 +496,8 @@ async fn dropping_the_future_closes_the_snapshot() {
 /// Creates `n` tables shaped like `graft::bench_support::generated_schema`
 /// in a new namespace `ns_name`: six columns, a primary key, an index, a
 /// foreign key to the previous table. In transactions of 100 tables. Every
-/// tenth table has a view reading it, and every such view after the first
-/// a view reading it and the previous one.
+/// tenth table has a view reading it (and every such view after the first
+/// a view reading it and the previous one) and a sequence it owns.
 async fn create_generated(client: &Client, ns_name: &str, n: usize) {
     let s = q(ns_name);
     client
@@ -531,6 +532,11 @@ async fn create_generated(client: &Client, ns_name: &str, n: usize) {
             if i % 10 == 0 {
                 ddl.push_str(&format!(
                     "CREATE VIEW {s}.v{i:05} AS SELECT t{i:05}.id, t{i:05}.name FROM {s}.t{i:05};\n"
+                ));
+            }
+            if i % 10 == 0 {
+                ddl.push_str(&format!(
+                    "CREATE SEQUENCE {s}.s{i:05} START 100 OWNED BY {s}.t{i:05}.parent_id;\n"
                 ));
             }
             if i % 10 == 0 && i > 0 {
@@ -603,8 +609,21 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
             out
         })
         .collect();
+    let sequences = (0..n)
+        .filter(|i| i % 10 == 0)
+        .map(|i| {
+            let mut s = Sequence::new(QualName::new(ns_name, format!("s{i:05}")));
+            s.start = Some(100);
+            s.owned_by = Some(SequenceOwner {
+                table: QualName::new(ns_name, format!("t{i:05}")),
+                column: "parent_id".into(),
+            });
+            s
+        })
+        .collect();
     let mut s = Schema {
         views,
+        sequences,
         namespaces: vec![ns_name.into()],
         extensions: vec![],
         enums: vec![EnumType {
@@ -795,8 +814,6 @@ CREATE VIEW gi_un_other.w AS SELECT 1 AS one;
         "range type gi_un.rng",
         "row-level security gi_un.t",
         "rule gi_un.ser.r",
-        "sequence gi_un.seq",
-        "sequence gi_un.ser_id_seq",
         "statistics object gi_un.st",
         "table inheritance gi_un.child",
         "table storage parameters gi_un.u",

@@ -263,3 +263,46 @@ async fn view_definitions_normalise_to_what_postgres_prints() {
     assert_same(&norm, &live);
     assert_eq!(norm.views, live.views);
 }
+
+/// Serial columns and standalone sequences: the `nextval('…'::regclass)`
+/// defaults name sequences of the shadow, and print back under the real
+/// namespace, whether or not the live database has them.
+#[tokio::test]
+async fn sequences_and_serial_columns_normalise() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let file = r#"{
+      "plugin": "billing",
+      "tables": [ { "name": "invoices", "columns": [
+          { "name": "id", "type": "integer", "serial": true },
+          { "name": "no", "type": "bigint", "nullable": false,
+            "default": "nextval('billing.invoice_no'::regclass)" },
+          { "name": "other", "type": "bigint" } ],
+        "primary_key": ["id"] } ],
+      "sequences": [
+        { "name": "invoice_no", "start": 1000 },
+        { "name": "owned", "owned_by": "invoices.other" } ]
+    }"#;
+    let declared = from_json_str(file, None).unwrap();
+    // nothing of it exists yet
+    let norm = normalized(&mut client, &declared.schema).await;
+    let t = &norm.tables[0];
+    assert_eq!(
+        t.column("id").unwrap().default.as_deref(),
+        Some("nextval('billing.invoices_id_seq'::regclass)")
+    );
+    assert_eq!(
+        t.column("no").unwrap().default.as_deref(),
+        Some("nextval('billing.invoice_no'::regclass)")
+    );
+    Migrator::default()
+        .migrate(&mut client, &Plugin::from(declared.clone()))
+        .await
+        .unwrap();
+    let live = live(&mut client, &["billing"]).await;
+    assert_same(&norm, &live);
+    assert_eq!(norm.sequences, live.sequences);
+    // and with the live ones in place
+    let again = normalized(&mut client, &declared.schema).await;
+    assert_same(&again, &live);
+}

@@ -6,7 +6,7 @@
 
 use graft::declare::{from_json_str, Declared, SchemaBuilder};
 use graft::introspect::introspect;
-use graft::model::CheckOption;
+use graft::model::{CheckOption, Schema};
 use graft::snapshot::{diff_text, Snapshot};
 use graft::testing::test_db;
 use graft::{Migrator, Options, Outcome, Plugin};
@@ -367,4 +367,301 @@ fn bad_view_declarations_are_rejected_before_the_database() {
         err(with(json!([]), json!([{"name": "m", "definition": "SELECT 1", "indexes": [{"name": "orders", "columns": ["a"]}]}]))),
         "shop.json: plugin `shop`, materialized view `m`: index `orders` has the same name as table `orders`; they share one namespace"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Sequences and serial columns
+// ---------------------------------------------------------------------------
+
+fn billing_v1() -> Value {
+    json!({
+        "plugin": "billing",
+        "tables": [{
+            "name": "invoices",
+            "columns": [
+                {"name": "id", "type": "integer", "serial": true},
+                {"name": "no", "type": "bigint", "nullable": false,
+                 "default": "nextval('billing.invoice_no'::regclass)"},
+                {"name": "other", "type": "bigint"}
+            ],
+            "primary_key": ["id"]
+        }],
+        "sequences": [
+            {"name": "invoice_no", "start": 1000, "cache": 5, "comment": "invoice numbers"},
+            {"name": "countdown", "type": "smallint", "increment": -2, "cycle": true},
+            {"name": "owned", "owned_by": "invoices.other", "min_value": 10, "max_value": 99}
+        ]
+    })
+}
+
+async fn nextval(client: &Client, seq: &str) -> i64 {
+    client
+        .query_one(&format!("SELECT nextval('{seq}')"), &[])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn sequences_and_serial_columns_create_alter_drop() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let v1 = declared(&billing_v1());
+    let t = &v1.schema.tables[0];
+    assert!(t.columns[0].serial && !t.columns[0].nullable);
+    assert_eq!(
+        t.columns[0].default.as_deref(),
+        Some("nextval('billing.invoices_id_seq'::regclass)")
+    );
+    migrate_and_check(&mut client, &v1).await;
+    client
+        .batch_execute("INSERT INTO billing.invoices (other) VALUES (1), (2)")
+        .await
+        .unwrap();
+    let rows: Vec<(i32, i64)> = client
+        .query("SELECT id, no FROM billing.invoices ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(rows, [(1, 1000), (2, 1001)]);
+    assert_eq!(nextval(&client, "billing.countdown").await, -1);
+    assert_eq!(nextval(&client, "billing.countdown").await, -3);
+
+    // v2: options change in place (the current value is kept), the owner
+    // moves, `countdown` goes, `fresh` arrives, the serial column widens.
+    let mut v2 = billing_v1();
+    v2["tables"][0]["columns"][0]["type"] = json!("bigint");
+    v2["tables"][0]["columns"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "more", "type": "integer"}));
+    v2["sequences"] = json!([
+        {"name": "invoice_no", "start": 1000, "increment": 10, "cache": 5},
+        {"name": "owned", "owned_by": "invoices.more", "min_value": 10, "max_value": 99},
+        {"name": "fresh", "type": "int4"}
+    ]);
+    let v2 = declared(&v2);
+    let plan = migrator()
+        .plan(&mut client, &Plugin::from(v2.clone()))
+        .await
+        .unwrap();
+    let steps: Vec<String> = plan
+        .plan
+        .steps
+        .iter()
+        .map(|s| format!("{} {}", s.change.kind(), s.change.subject()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "CreateSequence billing.fresh",
+            "AlterSequence billing.invoice_no",
+            "SetSequenceOwner billing.owned",
+            "AlterColumn billing.invoices.id",
+            "AddColumn billing.invoices.more",
+            "SetSequenceOwner billing.owned",
+            "SetObjectComment billing.invoice_no",
+            "DropSequence billing.countdown",
+        ]
+    );
+    let destructive: Vec<&str> = plan
+        .plan
+        .destructive_steps()
+        .map(|(_, s)| s.change.kind())
+        .collect();
+    assert_eq!(destructive, ["DropSequence"]);
+    // refused without permission, and nothing changes
+    let before = fingerprint(&mut client, &v1.schema.namespaces).await;
+    let e = Migrator::default()
+        .migrate(&mut client, &Plugin::from(v2.clone()))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("DropSequence billing.countdown: data loss"),
+        "{e}"
+    );
+    assert_eq!(
+        fingerprint(&mut client, &v1.schema.namespaces).await,
+        before
+    );
+
+    migrate_and_check(&mut client, &v2).await;
+    // the session had cached 1000..1004 (cache 5); the next value steps 10
+    assert_eq!(nextval(&client, "billing.invoice_no").await, 1014);
+    client
+        .batch_execute("INSERT INTO billing.invoices (other) VALUES (3)")
+        .await
+        .unwrap();
+    let id: i64 = client
+        .query_one("SELECT max(id) FROM billing.invoices", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 3, "the serial sequence kept its value");
+
+    // v3: no standalone sequences, the serial column stops being serial
+    // (its sequence goes with the default)
+    let v3 = declared(&json!({
+        "plugin": "billing",
+        "tables": [{
+            "name": "invoices",
+            "columns": [
+                {"name": "id", "type": "bigint", "nullable": false},
+                {"name": "no", "type": "bigint", "nullable": false},
+                {"name": "other", "type": "bigint"},
+                {"name": "more", "type": "integer"}
+            ],
+            "primary_key": ["id"]
+        }]
+    }));
+    migrate_and_check(&mut client, &v3).await;
+    let n: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relnamespace = 'billing'::regnamespace",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0);
+    // and back: the column becomes serial again, starting past its rows
+    let mut v4 = v3.clone();
+    let mut back = billing_v1();
+    back["tables"][0]["columns"][0]["type"] = json!("bigint");
+    back["sequences"] = json!([]);
+    back["tables"][0]["columns"][1] = json!({"name": "no", "type": "bigint", "nullable": false});
+    back["tables"][0]["columns"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "more", "type": "integer"}));
+    v4.schema = declared(&back).schema;
+    migrate_and_check(&mut client, &v4).await;
+    client
+        .batch_execute("INSERT INTO billing.invoices (no) VALUES (7)")
+        .await
+        .unwrap();
+    let id: i64 = client
+        .query_one("SELECT max(id) FROM billing.invoices", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 4);
+}
+
+#[tokio::test]
+async fn serial_columns_made_by_hand_read_back_as_serial() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    client
+        .batch_execute(
+            "CREATE SCHEMA \"we\"\"ird ns\";
+             CREATE TABLE \"we\"\"ird ns\".\"T x\" (\"Col; 1\" serial PRIMARY KEY, b bigserial, c int GENERATED ALWAYS AS IDENTITY);
+             CREATE SEQUENCE \"we\"\"ird ns\".\"s; 1\" AS integer INCREMENT 3 OWNED BY \"we\"\"ird ns\".\"T x\".b;
+             ALTER TABLE \"we\"\"ird ns\".\"T x\" RENAME TO \"U\"",
+        )
+        .await
+        .unwrap();
+    let ns = vec!["we\"ird ns".to_string()];
+    let live = introspect(&mut client, &ns).await.unwrap().schema;
+    let t = &live.tables[0];
+    assert!(t.columns[0].serial && t.columns[1].serial && !t.columns[2].serial);
+    assert_eq!(
+        t.columns[0].default.as_deref(),
+        Some("nextval('\"we\"\"ird ns\".\"T x_Col; 1_seq\"'::regclass)")
+    );
+    // only the standalone sequence is a sequence
+    let names: Vec<&str> = live
+        .sequences
+        .iter()
+        .map(|s| s.name.name.as_str())
+        .collect();
+    assert_eq!(names, ["s; 1"]);
+    // pull: the live schema as a file, read back, is the live schema; and
+    // migrating to it changes nothing but the baseline
+    let d = Declared {
+        plugin: "p".into(),
+        version: None,
+        depends_on: Default::default(),
+        schema: Schema {
+            extensions: vec![],
+            ..live.clone()
+        },
+    };
+    let text = serde_json::to_string_pretty(&d.to_file()).unwrap();
+    let back = from_json_str(&text, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(back.schema, d.schema, "{text}");
+    assert!(text.contains("\"serial\": true"), "{text}");
+    let plan = graft::plan::build_plan(graft::diff::diff(&live, &back.schema)).unwrap();
+    assert!(plan.is_empty(), "{plan:?}");
+}
+
+#[test]
+fn bad_sequence_declarations_are_rejected() {
+    let err = |v: Value| {
+        from_json_str(&v.to_string(), Some(std::path::Path::new("b.json")))
+            .unwrap_err()
+            .to_string()
+    };
+    let seq = |s: Value| {
+        let mut v = billing_v1();
+        v["sequences"] = json!([s]);
+        v
+    };
+    let col = |c: Value| {
+        let mut v = billing_v1();
+        v["tables"][0]["columns"][2] = c;
+        v
+    };
+    let cases = [
+        (seq(json!({"name": "s", "increment": 0})), "b.json: plugin `billing`, sequence `s`: `increment` cannot be 0"),
+        (seq(json!({"name": "s", "type": "text"})), "b.json: plugin `billing`, sequence `s`: a sequence is smallint, integer or bigint, not `text`"),
+        (seq(json!({"name": "s", "type": "smallint", "max_value": 40000})), "b.json: plugin `billing`, sequence `s`: `max_value` 40000 is out of range for smallint"),
+        (seq(json!({"name": "s", "min_value": 5, "max_value": 5})), "b.json: plugin `billing`, sequence `s`: `min_value` 5 must be less than `max_value` 5"),
+        (seq(json!({"name": "s", "start": 0})), "b.json: plugin `billing`, sequence `s`: `start` 0 is outside `min_value` 1 .. `max_value` 9223372036854775807"),
+        (seq(json!({"name": "s", "cache": 0})), "b.json: plugin `billing`, sequence `s`: `cache` must be at least 1, not 0"),
+        (seq(json!({"name": "s", "owned_by": "invoices"})), "b.json: plugin `billing`, sequence `s`: `owned_by` is `table.column`, not `invoices`"),
+        (seq(json!({"name": "s", "owned_by": "nope.x"})), "b.json: plugin `billing`, sequence `s`: `owned_by` references missing table `billing.nope`"),
+        (seq(json!({"name": "s", "owned_by": "invoices.x"})), "b.json: plugin `billing`, sequence `s`: `owned_by` refers to missing column `x`"),
+        (seq(json!({"name": "invoices"})), "b.json: plugin `billing`, sequence `invoices`: sequence `invoices` has the same name as table `invoices`; they share one namespace"),
+        (seq(json!({"name": "s", "strat": 1})), "b.json: plugin `billing`, sequence `s`: unknown key `strat`; expected one of `name`, `type`, `increment`, `min_value`, `max_value`, `start`, `cache`, `cycle`, `owned_by`, `comment`"),
+        (col(json!({"name": "other", "type": "text", "serial": true})), "b.json: plugin `billing`, table `invoices`, column `other`: serial columns must be smallint, integer or bigint, not `text`"),
+        (col(json!({"name": "other", "type": "int", "serial": true, "identity": "always"})), "b.json: plugin `billing`, table `invoices`, column `other`: `serial` and `identity` cannot both be set"),
+        (col(json!({"name": "other", "type": "int", "serial": true, "default": "1"})), "b.json: plugin `billing`, table `invoices`, column `other`: the default of a serial column names its sequence as `nextval('<sequence>'::regclass)`, not `1`"),
+        (col(json!({"name": "other", "type": "int", "serial": true, "default": "nextval('billing.invoice_no'::regclass)"})), "b.json: plugin `billing`, table `invoices`, column `other`: sequence `invoice_no` of serial column `other` has the same name as sequence `invoice_no`; they share one namespace"),
+    ];
+    for (v, want) in cases {
+        assert_eq!(err(v.clone()), want, "for {v}");
+    }
+}
+
+#[test]
+fn the_builder_says_what_the_file_says_for_sequences() {
+    let built = SchemaBuilder::new("billing")
+        .table("invoices", |t| {
+            t.column("id", "integer", |c| c.serial())
+                .column("no", "bigint", |c| {
+                    c.not_null()
+                        .default("nextval('billing.invoice_no'::regclass)")
+                })
+                .column("other", "bigint", |c| c)
+                .primary_key(["id"])
+        })
+        .sequence("invoice_no", |s| {
+            s.start(1000).cache(5).comment("invoice numbers")
+        })
+        .sequence("countdown", |s| s.ty("smallint").increment(-2).cycle())
+        .sequence("owned", |s| {
+            s.owned_by("invoices", "other").min_value(10).max_value(99)
+        })
+        .build()
+        .unwrap();
+    assert_eq!(built, declared(&billing_v1()));
+    let file = serde_json::to_value(built.to_file()).unwrap();
+    assert_eq!(declared(&file), built);
+    // the derived sequence name is left out of the file
+    assert_eq!(file["tables"][0]["columns"][0]["default"], Value::Null);
+    assert_eq!(file["tables"][0]["columns"][0]["serial"], true);
 }

@@ -7,7 +7,9 @@
 //! the tracking tables if needed, re-reads the journal under the lock
 //! (another instance may have applied meanwhile), loads and verifies the head
 //! snapshots, diffs, plans, refuses destructive steps without permission,
-//! runs the DDL and records the new heads. Any failure rolls all of it back.
+//! runs the DDL and records the new heads. Any failure rolls all of it back,
+//! and puts the `_migrations` id sequence back where it was (a rollback
+//! alone keeps its advances).
 
 use crate::diff::diff;
 use crate::error::Error;
@@ -452,54 +454,73 @@ impl Migrator {
             crate::lifecycle::check_cross_plugin(&plans, &schemas)?;
         }
 
-        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
-        let mut recorded: Vec<(&Plugin, i32)> = Vec::new();
-        let total = plans.len();
-        for (done, (pp, plugin)) in plans.iter().zip(&todo).enumerate() {
-            if !pp.is_pending() {
-                continue; // up to date, nothing to repair
-            }
-            let span = info_span!("graft.plugin", plugin = %pp.plugin);
-            self.report_progress(ProgressEvent {
-                plugin: &pp.plugin,
-                done,
-                total,
-                step: None,
-            });
-            let t = Instant::now();
-            let outcome = match &pp.transition {
-                Some(tr) => {
-                    let progress = |step: &str| {
-                        self.report_progress(ProgressEvent {
-                            plugin: &pp.plugin,
-                            done,
-                            total,
-                            step: Some(step),
-                        })
-                    };
-                    crate::lifecycle::run_transition(
-                        &self.opts,
-                        &self.store,
-                        &tx,
-                        pp,
-                        tr,
-                        &progress,
-                    )
-                    .instrument(span)
-                    .await?
+        // A rollback keeps what the `_migrations` id sequence handed out:
+        // note its state, and should a step fail, put it back under the
+        // lock (`setval` is not rolled back either), so that a failed run
+        // leaves the tracking tables exactly as they were.
+        let id_sequence = self.store.id_sequence_state(&tx).await?;
+        tx.batch_execute("SAVEPOINT graft_run")
+            .await
+            .map_err(Error::db("starting the migration"))?;
+        let run = async {
+            let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+            let mut recorded: Vec<(&Plugin, i32)> = Vec::new();
+            let total = plans.len();
+            for (done, (pp, plugin)) in plans.iter().zip(&todo).enumerate() {
+                if !pp.is_pending() {
+                    continue; // up to date, nothing to repair
                 }
-                None => self.apply_plugin(&tx, pp, plugin).instrument(span).await?,
-            };
-            debug!(plugin = %pp.plugin, duration_ms = t.elapsed().as_millis() as u64, "plugin migrated");
-            if let Outcome::Applied { to_idx, .. }
-            | Outcome::Adopted { to_idx, .. }
-            | Outcome::RolledBack { to_idx, .. } = outcome
-            {
-                recorded.push((plugin, to_idx));
+                let span = info_span!("graft.plugin", plugin = %pp.plugin);
+                self.report_progress(ProgressEvent {
+                    plugin: &pp.plugin,
+                    done,
+                    total,
+                    step: None,
+                });
+                let t = Instant::now();
+                let outcome = match &pp.transition {
+                    Some(tr) => {
+                        let progress = |step: &str| {
+                            self.report_progress(ProgressEvent {
+                                plugin: &pp.plugin,
+                                done,
+                                total,
+                                step: Some(step),
+                            })
+                        };
+                        crate::lifecycle::run_transition(
+                            &self.opts,
+                            &self.store,
+                            &tx,
+                            pp,
+                            tr,
+                            &progress,
+                        )
+                        .instrument(span)
+                        .await?
+                    }
+                    None => self.apply_plugin(&tx, pp, plugin).instrument(span).await?,
+                };
+                debug!(plugin = %pp.plugin, duration_ms = t.elapsed().as_millis() as u64, "plugin migrated");
+                if let Outcome::Applied { to_idx, .. }
+                | Outcome::Adopted { to_idx, .. }
+                | Outcome::RolledBack { to_idx, .. } = outcome
+                {
+                    recorded.push((*plugin, to_idx));
+                }
+                outcomes.insert(pp.plugin.clone(), outcome);
             }
-            outcomes.insert(pp.plugin.clone(), outcome);
+            live.record(&tx, &self.store, &recorded).await?;
+            Ok::<_, Error>(outcomes)
         }
-        live.record(&tx, &self.store, &recorded).await?;
+        .await;
+        let mut outcomes = match run {
+            Ok(o) => o,
+            Err(e) => {
+                self.store.restore_id_sequence(&tx, id_sequence).await;
+                return Err(e);
+            }
+        };
         tx.commit()
             .await
             .map_err(Error::db("committing the migration"))?;
@@ -592,6 +613,7 @@ pub fn hazard_label(h: Hazard) -> &'static str {
         Hazard::RiskyCast => "cast may fail on existing rows",
         Hazard::TableRewrite => "table rewrite",
         Hazard::LongLock => "long lock",
+        Hazard::NeedsEmptyTable => "fails if the table has rows",
     }
 }
 

@@ -53,6 +53,9 @@ enum Command {
         /// Exit with code 2 when changes are pending.
         #[arg(long)]
         check: bool,
+        /// Plan a declared version lower than the recorded one as a rollback.
+        #[arg(long)]
+        allow_downgrade: bool,
         /// Plan drifted objects from the live database back to the declaration.
         #[arg(long)]
         repair_drift: bool,
@@ -156,7 +159,10 @@ impl Cli {
                 Command::Apply {
                     allow_downgrade: true,
                     ..
-                }
+                } | Command::Plan {
+                    allow_downgrade: true,
+                    ..
+                } | Command::Status { .. }
             ),
             allow_missing_down: matches!(
                 self.command,

@@ -317,6 +317,13 @@ impl ColumnBuilder {
         self
     }
 
+    /// A serial column (implies NOT NULL): its sequence,
+    /// `<table>_<column>_seq`, is created and dropped with it.
+    pub fn serial(mut self) -> Self {
+        self.decl.serial = true;
+        self
+    }
+
     /// `COMMENT ON COLUMN`.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.decl.comment = Some(comment.into());

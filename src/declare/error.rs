@@ -356,6 +356,24 @@ pub enum DeclareErrorKind {
         /// Which text, e.g. `definition`.
         what: String,
     },
+    /// Sequence options that do not fit together or the type.
+    #[error("{why}")]
+    BadSequence {
+        /// What is wrong, e.g. ``start 0 is below minvalue 1``.
+        why: String,
+    },
+    /// `serial` on a type that is not `smallint`, `integer` or `bigint`.
+    #[error("serial columns must be smallint, integer or bigint, not `{ty}`")]
+    SerialType {
+        /// The column's type.
+        ty: String,
+    },
+    /// A serial column whose `default` does not name its sequence.
+    #[error("the default of a serial column names its sequence as `nextval('<sequence>'::regclass)`, not `{default}`")]
+    SerialDefault {
+        /// The default given.
+        default: String,
+    },
     /// Two files declare the same plugin.
     #[error("plugin is also declared in {}", .other.display())]
     DuplicatePlugin {

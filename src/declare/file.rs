@@ -13,7 +13,7 @@
 //! objects in `columns`.
 
 pub use super::kinds::ExtensionDecl;
-pub use super::objects::{MaterializedViewDecl, ViewDecl};
+pub use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -54,6 +54,9 @@ pub struct SchemaFile {
     /// Materialized views.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub materialized_views: Vec<MaterializedViewDecl>,
+    /// Standalone sequences.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<SequenceDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -127,6 +130,10 @@ pub struct ColumnDecl {
     /// Stored generated column expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// A serial column: a sequence of its own (`<table>_<column>_seq`
+    /// unless `default` names another) supplies its default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub serial: bool,
     /// `COMMENT ON COLUMN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

@@ -235,6 +235,7 @@ fn object_kind(key: &str) -> Option<&'static str> {
     match key {
         "views" => Some("view"),
         "materialized_views" => Some("materialized view"),
+        "sequences" => Some("sequence"),
         _ => None,
     }
 }
@@ -282,7 +283,7 @@ mod tests {
         let ctx = "billing.json: plugin `billing`, table `invoices`, column `status`";
         assert_eq!(
             err(&col(r#", "nulable": false"#)),
-            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `collation`, `nullable`, `default`, `identity`, `generated`, `comment`, `renamed_from`")
+            format!("{ctx}: unknown key `nulable`; expected one of `name`, `type`, `collation`, `nullable`, `default`, `identity`, `generated`, `serial`, `comment`, `renamed_from`")
         );
         assert_eq!(
             err(&col(r#", "nullable": "no""#)),
@@ -352,7 +353,7 @@ mod tests {
     fn serde_errors_outside_tables() {
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [], "extra": 1}"#),
-            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `tables`, `views`, `materialized_views`"
+            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `tables`, `views`, `materialized_views`, `sequences`"
         );
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [{"columns": []}]}"#),

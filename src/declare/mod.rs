@@ -50,6 +50,6 @@ pub use file::{
 pub use kinds_builder::ExtensionBuilder;
 pub use load::load_paths_with_files;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
-pub use objects::{MaterializedViewDecl, ViewDecl};
-pub use objects_builder::{MaterializedViewBuilder, ViewBuilder};
+pub use objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
+pub use objects_builder::{MaterializedViewBuilder, SequenceBuilder, ViewBuilder};
 pub use validate::{lower, Declared};

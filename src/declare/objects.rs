@@ -58,6 +58,68 @@ pub struct MaterializedViewDecl {
     pub comment: Option<String>,
 }
 
+/// A standalone sequence: `{"name": "invoice_no", "start": 1000}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceDecl {
+    /// Sequence name, unqualified.
+    pub name: String,
+    /// `smallint`, `integer` or `bigint` (the default), any spelling.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub ty: Option<String>,
+    /// `INCREMENT BY` (default 1; negative: descending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    /// `MINVALUE` (default 1 ascending, the type's minimum descending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    /// `MAXVALUE` (default the type's maximum ascending, -1 descending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    /// `START WITH` (default the minimum ascending, the maximum descending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    /// `CACHE` (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    /// `CYCLE`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cycle: bool,
+    /// `OWNED BY`: `"table.column"`, a table of the plugin's namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<String>,
+    /// `COMMENT ON SEQUENCE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// The sequences of `schema` as the file writes them.
+pub(super) fn sequence_decls(schema: &Schema) -> Vec<SequenceDecl> {
+    use super::to_file::quote_if_needed;
+    schema
+        .sequences
+        .iter()
+        .map(|s| SequenceDecl {
+            name: s.name.name.clone(),
+            ty: (s.ty != "bigint").then(|| s.ty.clone()),
+            increment: (s.increment != 1).then_some(s.increment),
+            min_value: s.min_value,
+            max_value: s.max_value,
+            start: s.start,
+            cache: (s.cache != 1).then_some(s.cache),
+            cycle: s.cycle,
+            owned_by: s.owned_by.as_ref().map(|o| {
+                format!(
+                    "{}.{}",
+                    quote_if_needed(&o.table.name),
+                    quote_if_needed(&o.column)
+                )
+            }),
+            comment: s.comment.clone(),
+        })
+        .collect()
+}
+
 /// The views of `schema` as the file writes them (`ns`: the plugin's namespace).
 pub(super) fn view_decls(schema: &Schema, ns: &str) -> Vec<ViewDecl> {
     schema

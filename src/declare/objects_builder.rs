@@ -4,7 +4,8 @@
 
 use super::builder::{strings, IndexBuilder, SchemaBuilder};
 use super::file::IndexDecl;
-use super::objects::{MaterializedViewDecl, ViewDecl};
+use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
+use super::to_file::quote_if_needed;
 use crate::model::CheckOption;
 
 impl SchemaBuilder {
@@ -43,6 +44,92 @@ impl SchemaBuilder {
             },
         });
         self.file.materialized_views.push(v.decl);
+        self
+    }
+}
+
+impl SchemaBuilder {
+    /// Declares a standalone sequence (`bigint`, ascending from 1 unless
+    /// `f` says otherwise).
+    pub fn sequence(
+        mut self,
+        name: impl Into<String>,
+        f: impl FnOnce(SequenceBuilder) -> SequenceBuilder,
+    ) -> Self {
+        let s = f(SequenceBuilder {
+            decl: SequenceDecl {
+                name: name.into(),
+                ..SequenceDecl::default()
+            },
+        });
+        self.file.sequences.push(s.decl);
+        self
+    }
+}
+
+/// Describes one sequence. See [`SchemaBuilder::sequence`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SequenceBuilder {
+    decl: SequenceDecl,
+}
+
+impl SequenceBuilder {
+    /// `AS smallint | integer | bigint`.
+    pub fn ty(mut self, ty: impl Into<String>) -> Self {
+        self.decl.ty = Some(ty.into());
+        self
+    }
+
+    /// `INCREMENT BY`.
+    pub fn increment(mut self, by: i64) -> Self {
+        self.decl.increment = Some(by);
+        self
+    }
+
+    /// `MINVALUE`.
+    pub fn min_value(mut self, v: i64) -> Self {
+        self.decl.min_value = Some(v);
+        self
+    }
+
+    /// `MAXVALUE`.
+    pub fn max_value(mut self, v: i64) -> Self {
+        self.decl.max_value = Some(v);
+        self
+    }
+
+    /// `START WITH`.
+    pub fn start(mut self, v: i64) -> Self {
+        self.decl.start = Some(v);
+        self
+    }
+
+    /// `CACHE`.
+    pub fn cache(mut self, n: i64) -> Self {
+        self.decl.cache = Some(n);
+        self
+    }
+
+    /// `CYCLE`.
+    pub fn cycle(mut self) -> Self {
+        self.decl.cycle = true;
+        self
+    }
+
+    /// `OWNED BY table.column` (a table of the plugin's namespace).
+    pub fn owned_by(mut self, table: impl Into<String>, column: impl Into<String>) -> Self {
+        self.decl.owned_by = Some(format!(
+            "{}.{}",
+            quote_if_needed(&table.into()),
+            quote_if_needed(&column.into())
+        ));
+        self
+    }
+
+    /// `COMMENT ON SEQUENCE`.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.decl.comment = Some(comment.into());
         self
     }
 }

@@ -6,12 +6,14 @@
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::file::IndexDecl;
 use super::validate::{choose_name, describe, key_label, Cols, Loc, Lowering};
-use crate::model::{sqlscan, QualName, View};
+use crate::model::sequences::{serial_default, serial_sequence, type_range};
+use crate::model::{sqlscan, BaseType, ColumnType, QualName, Sequence, SequenceOwner, Table, View};
 use std::collections::{HashMap, HashSet};
 
 /// What [`Lowering::lower_objects`] produces, in declaration order.
 pub(super) struct Objects {
     pub views: Vec<View>,
+    pub sequences: Vec<Sequence>,
 }
 
 /// The text, normalised, unless it is empty or holds a `;` outside literals.
@@ -37,11 +39,16 @@ impl Lowering<'_> {
     pub(super) fn reserve_object_names(&self) -> Result<HashMap<String, String>, DeclareError> {
         let f = self.file;
         let mut out: HashMap<String, String> = HashMap::new();
-        let names = f.views.iter().map(|v| ("view", &v.name)).chain(
-            f.materialized_views
-                .iter()
-                .map(|v| ("materialized view", &v.name)),
-        );
+        let names = f
+            .views
+            .iter()
+            .map(|v| ("view", &v.name))
+            .chain(
+                f.materialized_views
+                    .iter()
+                    .map(|v| ("materialized view", &v.name)),
+            )
+            .chain(f.sequences.iter().map(|s| ("sequence", &s.name)));
         for (kind, name) in names {
             let at = self.loc.object(format!("{kind} `{name}`"));
             self.loc.ident(&format!("{kind} name"), name)?;
@@ -92,8 +99,10 @@ impl Lowering<'_> {
     pub(super) fn lower_objects(
         &self,
         relations: &mut HashMap<String, String>,
+        tables: &mut [Table],
     ) -> Result<Objects, DeclareError> {
         let f = self.file;
+        self.serial_columns(relations, tables)?;
         let relation_names: HashSet<&str> = f
             .tables
             .iter()
@@ -132,7 +141,158 @@ impl Lowering<'_> {
             name_indexes(&v.name, &mut view, relations);
             views.push(view);
         }
-        Ok(Objects { views })
+        let mut sequences = Vec::new();
+        for s in &f.sequences {
+            sequences.push(self.sequence(s)?);
+        }
+        Ok(Objects { views, sequences })
+    }
+
+    /// Serial columns: the type must be an integer, the default (when
+    /// given) must name the sequence, which otherwise is
+    /// `<table>_<column>_seq` (the first free name, as PostgreSQL picks it);
+    /// NOT NULL unless the column says `"nullable": true`. The sequence
+    /// name is a relation name of the namespace.
+    fn serial_columns(
+        &self,
+        relations: &mut HashMap<String, String>,
+        tables: &mut [Table],
+    ) -> Result<(), DeclareError> {
+        for (td, t) in self.file.tables.iter().zip(tables.iter_mut()) {
+            for cd in td.columns.iter().filter(|c| c.serial) {
+                let cl = self.loc.table(&td.name).column(&cd.name);
+                let Some(c) = t.columns.iter_mut().find(|c| c.name == cd.name) else {
+                    continue;
+                };
+                let integer = !c.ty.array
+                    && matches!(&c.ty.base, BaseType::Builtin(b) if type_range(b).is_some());
+                if !integer {
+                    return Err(cl.err(K::SerialType {
+                        ty: c.ty.canonical(),
+                    }));
+                }
+                for (set, other) in [
+                    (c.identity.is_some(), "identity"),
+                    (c.generated.is_some(), "generated"),
+                ] {
+                    if set {
+                        return Err(cl.err(K::Conflict {
+                            a: "serial".into(),
+                            b: other.into(),
+                            why: String::new(),
+                        }));
+                    }
+                }
+                let seq = match &c.default {
+                    Some(d) => {
+                        let Some(q) = serial_sequence(d, &self.ns) else {
+                            return Err(cl.err(K::SerialDefault { default: d.clone() }));
+                        };
+                        cl.ident("sequence name", &q.schema)?;
+                        cl.ident("sequence name", &q.name)?;
+                        if q.schema == self.ns {
+                            let what =
+                                format!("sequence `{}` of serial column `{}`", q.name, cd.name);
+                            if let Some(other) = relations.insert(q.name.clone(), what.clone()) {
+                                return Err(cl.err(K::NameClash {
+                                    what,
+                                    name: q.name.clone(),
+                                    other: if other.is_empty() {
+                                        "a generated name".into()
+                                    } else {
+                                        other
+                                    },
+                                }));
+                            }
+                        }
+                        q
+                    }
+                    None => {
+                        let name =
+                            choose_name(&td.name, &cd.name, "seq", |n| !relations.contains_key(n));
+                        relations.insert(name.clone(), String::new());
+                        QualName::new(&self.ns, name)
+                    }
+                };
+                c.default = Some(serial_default(&seq));
+                c.serial = true;
+                if cd.nullable.is_none() {
+                    c.nullable = false;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn sequence(&self, d: &super::objects::SequenceDecl) -> Result<Sequence, DeclareError> {
+        let at = self.loc.object(format!("sequence `{}`", d.name));
+        let bad = |why: String| at.err(K::BadSequence { why });
+        let mut s = Sequence::new(QualName::new(&self.ns, &d.name));
+        if let Some(ty) = &d.ty {
+            let t = ColumnType::parse(ty, |_| None).map_err(|e| at.err(K::Type(e)))?;
+            match &t.base {
+                BaseType::Builtin(b) if !t.array && type_range(b).is_some() => s.ty = b.clone(),
+                _ => {
+                    return Err(bad(format!(
+                        "a sequence is smallint, integer or bigint, not `{}`",
+                        t.canonical()
+                    )))
+                }
+            }
+        }
+        s.increment = d.increment.unwrap_or(1);
+        if s.increment == 0 {
+            return Err(bad("`increment` cannot be 0".into()));
+        }
+        s.cache = d.cache.unwrap_or(1);
+        if s.cache < 1 {
+            return Err(bad(format!("`cache` must be at least 1, not {}", s.cache)));
+        }
+        s.cycle = d.cycle;
+        s.min_value = d.min_value;
+        s.max_value = d.max_value;
+        s.start = d.start;
+        let (lo, hi) = type_range(&s.ty).unwrap_or((i64::MIN, i64::MAX));
+        for (what, v) in [("min_value", d.min_value), ("max_value", d.max_value)] {
+            if let Some(v) = v.filter(|v| *v < lo || *v > hi) {
+                return Err(bad(format!("`{what}` {v} is out of range for {}", s.ty)));
+            }
+        }
+        let (min, max, start) = (s.effective_min(), s.effective_max(), s.effective_start());
+        if min >= max {
+            return Err(bad(format!(
+                "`min_value` {min} must be less than `max_value` {max}"
+            )));
+        }
+        if start < min || start > max {
+            return Err(bad(format!(
+                "`start` {start} is outside `min_value` {min} .. `max_value` {max}"
+            )));
+        }
+        if let Some(o) = &d.owned_by {
+            // `table.column`: the sentinel schema tells a bare name apart
+            let q = QualName::parse(o, "\0");
+            if q.schema == "\0" {
+                return Err(bad(format!("`owned_by` is `table.column`, not `{o}`")));
+            }
+            let (table, column) = (q.schema, q.name);
+            let what = "`owned_by`".to_string();
+            let Some(t) = self.tables.get(table.as_str()) else {
+                return Err(at.err(K::MissingTable {
+                    what,
+                    name: QualName::new(&self.ns, table).to_string(),
+                }));
+            };
+            if !t.columns.iter().any(|c| c.name == column) {
+                return Err(at.err(K::MissingColumn { what, name: column }));
+            }
+            s.owned_by = Some(SequenceOwner {
+                table: QualName::new(&self.ns, table),
+                column,
+            });
+        }
+        s.comment = d.comment.clone().filter(|c| !c.is_empty());
+        Ok(s)
     }
 
     /// A `depends_on` list: each a relation name, in the plugin's namespace

@@ -62,6 +62,7 @@ impl Declared {
                 &ns,
                 omit_default_names,
             ),
+            sequences: super::objects::sequence_decls(&self.schema),
         }
     }
 }
@@ -89,13 +90,20 @@ fn table_decl(t: &Table, ns: &str, omit: bool) -> TableDecl {
                 name: c.name.clone(),
                 ty: type_text(&c.ty, ns),
                 collation: c.collation.as_ref().map(crate::model::collation::to_text),
-                nullable: (!c.nullable
-                    && c.identity.is_none()
-                    && !pk_cols.contains(&c.name.as_str()))
-                .then_some(false),
-                default: c.default.clone(),
+                nullable: if c.serial {
+                    // serial implies NOT NULL
+                    c.nullable.then_some(true)
+                } else {
+                    (!c.nullable && c.identity.is_none() && !pk_cols.contains(&c.name.as_str()))
+                        .then_some(false)
+                },
+                default: c
+                    .default
+                    .clone()
+                    .filter(|d| !(omit && c.serial && *d == derived_serial_default(t, &c.name))),
                 identity: c.identity,
                 generated: c.generated.clone(),
+                serial: c.serial,
                 comment: c.comment.clone(),
                 renamed_from: c.renamed_from.clone(),
             })
@@ -165,8 +173,17 @@ pub(super) fn index_decl(i: &Index, relation: &str, omit: bool) -> IndexDecl {
     d
 }
 
+/// The default a serial column gets when its file does not name the
+/// sequence: `nextval()` of `<table>_<column>_seq`.
+fn derived_serial_default(t: &Table, column: &str) -> String {
+    crate::model::sequences::serial_default(&QualName::new(
+        t.name.schema.clone(),
+        make_name(&t.name.name, column, "seq"),
+    ))
+}
+
 /// A name as the file writes it: bare when plain, else double-quoted.
-fn quote_if_needed(s: &str) -> String {
+pub(super) fn quote_if_needed(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_') {
         s.to_string()
     } else {

@@ -75,7 +75,7 @@ impl Loc {
         }
     }
 
-    fn table(&self, t: &str) -> Loc {
+    pub(super) fn table(&self, t: &str) -> Loc {
         Loc {
             table: Some(t.to_string()),
             column: None,
@@ -83,7 +83,7 @@ impl Loc {
         }
     }
 
-    fn column(&self, c: &str) -> Loc {
+    pub(super) fn column(&self, c: &str) -> Loc {
         Loc {
             column: Some(c.to_string()),
             ..self.clone()
@@ -309,7 +309,7 @@ impl<'a> Lowering<'a> {
         }
         let reserved = self.reserve_object_names()?;
         let mut relations = name_everything(&loc, &mut tables, reserved)?;
-        let objects = self.lower_objects(&mut relations)?;
+        let objects = self.lower_objects(&mut relations, &mut tables)?;
 
         let mut schema = Schema {
             namespaces: vec![self.ns.clone()],
@@ -317,6 +317,7 @@ impl<'a> Lowering<'a> {
             enums,
             tables,
             views: objects.views,
+            sequences: objects.sequences,
         };
         schema.normalize();
         Ok(Declared {
@@ -327,7 +328,11 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn resolve_type(&self, loc: &Loc, declared: &str) -> Result<ColumnType, DeclareError> {
+    pub(super) fn resolve_type(
+        &self,
+        loc: &Loc,
+        declared: &str,
+    ) -> Result<ColumnType, DeclareError> {
         let declared = declared.trim();
         let declared = declared.strip_prefix("pg_catalog.").unwrap_or(declared);
         let bad_ident = std::cell::Cell::new(None);
@@ -426,6 +431,7 @@ impl<'a> Lowering<'a> {
             default,
             identity: c.identity,
             generated,
+            serial: false,
             comment: c.comment.clone().filter(|s| !s.is_empty()),
         })
     }

@@ -2,7 +2,8 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Table, Unique, View,
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Sequence, SequenceOwner,
+    Table, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -228,6 +229,28 @@ pub enum Change {
         /// Index name.
         name: String,
     },
+    /// `ALTER TABLE … RENAME CONSTRAINT`: a primary key, unique constraint,
+    /// check or foreign key that keeps its definition under a new name, as
+    /// when its name derives from a renamed table or column
+    /// (`<table>_pkey`). A key's index is renamed with it.
+    RenameConstraint {
+        /// Table name (after any table rename).
+        table: QualName,
+        /// Old constraint name.
+        from: String,
+        /// New constraint name.
+        to: String,
+    },
+    /// `ALTER INDEX … RENAME TO`: an index that keeps its definition under a
+    /// new name.
+    RenameIndex {
+        /// Table name (after any table rename; the index lives in its namespace).
+        table: QualName,
+        /// Old index name.
+        from: String,
+        /// New index name.
+        to: String,
+    },
     /// `CREATE [MATERIALIZED] VIEW`, with its comment and (materialized)
     /// indexes. Ordered after what it reads ([`crate::plan::order`]).
     CreateView {
@@ -248,6 +271,33 @@ pub enum Change {
         old: View,
         /// The view as it must become.
         new: View,
+    },
+    /// `CREATE SEQUENCE` with its options and comment; its owner comes as a
+    /// [`Change::SetSequenceOwner`], once the table exists.
+    CreateSequence {
+        /// The new sequence.
+        sequence: Sequence,
+    },
+    /// `ALTER SEQUENCE` to new options (the current value is kept).
+    AlterSequence {
+        /// The sequence as it was.
+        old: Sequence,
+        /// The sequence as it must become.
+        new: Sequence,
+    },
+    /// `ALTER SEQUENCE … OWNED BY`: `None` (early, so that dropping the
+    /// old owner does not take the sequence with it) or the new owner
+    /// (late, once it exists).
+    SetSequenceOwner {
+        /// The sequence.
+        name: QualName,
+        /// The owner, or none.
+        owned_by: Option<SequenceOwner>,
+    },
+    /// `DROP SEQUENCE`. Destructive: its current value is lost.
+    DropSequence {
+        /// The sequence.
+        name: QualName,
     },
     /// `COMMENT ON` an object other than a table or a column.
     SetObjectComment {
@@ -272,14 +322,19 @@ pub enum CommentTarget {
         /// Its name.
         name: QualName,
     },
+    /// A sequence.
+    Sequence {
+        /// Its name.
+        name: QualName,
+    },
 }
 
 impl std::fmt::Display for CommentTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
-                write!(f, "{name}")
-            }
+            CommentTarget::View { name }
+            | CommentTarget::MaterializedView { name }
+            | CommentTarget::Sequence { name } => write!(f, "{name}"),
         }
     }
 }
@@ -350,10 +405,16 @@ impl Change {
             Change::DropForeignKey { .. } => "DropForeignKey",
             Change::CreateIndex { .. } => "CreateIndex",
             Change::DropIndex { .. } => "DropIndex",
+            Change::RenameConstraint { .. } => "RenameConstraint",
+            Change::RenameIndex { .. } => "RenameIndex",
             Change::CreateView { .. } => "CreateView",
             Change::DropView { .. } => "DropView",
             Change::ReplaceView { .. } => "ReplaceView",
             Change::SetObjectComment { .. } => "SetObjectComment",
+            Change::CreateSequence { .. } => "CreateSequence",
+            Change::AlterSequence { .. } => "AlterSequence",
+            Change::SetSequenceOwner { .. } => "SetSequenceOwner",
+            Change::DropSequence { .. } => "DropSequence",
         }
     }
 
@@ -390,9 +451,18 @@ impl Change {
             | Change::DropCheck { table, name }
             | Change::DropForeignKey { table, name } => format!("{table}.{name}"),
             Change::DropIndex { table, name } => format!("{}.{name}", table.schema),
+            Change::RenameConstraint { table, from, to } => format!("{table}.{from} -> {to}"),
+            Change::RenameIndex { table, from, to } => {
+                format!("{}.{from} -> {to}", table.schema)
+            }
             Change::CreateView { view } | Change::DropView { view } => view.name.to_string(),
             Change::ReplaceView { new, .. } => new.name.to_string(),
             Change::SetObjectComment { target, .. } => target.to_string(),
+            Change::CreateSequence { sequence } => sequence.name.to_string(),
+            Change::AlterSequence { new, .. } => new.name.to_string(),
+            Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
+                name.to_string()
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod change;
 mod pair;
+mod sequences;
 mod tables;
 mod views;
 
@@ -36,6 +37,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     tables::push_tables(old, new, &recreated, &mut tables_out);
     out.extend(tables_out);
     views::push_views(old, new, &mut out);
+    sequences::push_sequences(old, new, &mut out);
     out
 }
 
@@ -135,7 +137,10 @@ fn new_column<'a>(new: &'a Schema, table: &QualName, column: &str) -> Option<&'a
 }
 
 /// Values only added (old labels keep their relative order): `ADD VALUE`s.
-/// Anything else recreates the type.
+/// Anything else recreates the type, and so does a new label that an
+/// expression of the new schema uses: PostgreSQL refuses to use a label
+/// `ADD VALUE` added before the transaction commits ("unsafe use of new
+/// value"), while a type created in the transaction is usable at once.
 fn push_enum_values(
     old_schema: &Schema,
     new_schema: &Schema,
@@ -146,7 +151,13 @@ fn push_enum_values(
     let kept: Vec<&String> = n.values.iter().filter(|v| o.values.contains(v)).collect();
     let only_added =
         kept.len() == o.values.len() && kept.iter().zip(&o.values).all(|(a, b)| *a == b);
-    if only_added {
+    let added_used = || {
+        n.values
+            .iter()
+            .filter(|v| !o.values.contains(v))
+            .any(|v| uses_label(new_schema, v))
+    };
+    if only_added && !added_used() {
         let old_set: BTreeSet<&String> = o.values.iter().collect();
         for (i, v) in n.values.iter().enumerate() {
             if old_set.contains(v) {
@@ -185,6 +196,27 @@ fn push_enum_values(
         new: n.clone(),
         columns,
     });
+}
+
+/// Whether an expression of `schema` (a default, generation expression,
+/// check, index key or predicate) may use enum label `label`: it holds the
+/// label as a string literal, as PostgreSQL prints it (`'open'::app.state`).
+/// When unsure the answer is yes, which costs recreating the type.
+fn uses_label(schema: &Schema, label: &str) -> bool {
+    let literal = format!("'{}'", label.replace('\'', "''"));
+    let has = |e: &str| e.contains(&literal);
+    schema.tables.iter().any(|t| {
+        t.columns.iter().any(|c| {
+            c.default.as_deref().is_some_and(has) || c.generated.as_deref().is_some_and(has)
+        }) || t.checks.iter().any(|c| has(&c.expr))
+            || t.indexes.iter().any(|i| {
+                i.predicate.as_deref().is_some_and(has)
+                    || i.keys.iter().any(|k| match &k.target {
+                        crate::model::IndexTarget::Expr(e) => has(e),
+                        crate::model::IndexTarget::Column(_) => false,
+                    })
+            })
+    })
 }
 
 #[cfg(test)]
@@ -281,5 +313,46 @@ mod tests {
                 ..EnumColumn::new(QualName::new("app", "t"), "c", false)
             }]
         );
+    }
+
+    #[test]
+    fn a_label_added_and_used_recreates_the_type() {
+        let e = QualName::new("app", "e");
+        let schema = |values: &[&str], default: Option<&str>| {
+            let mut t = Table::new(QualName::new("app", "t"));
+            let mut c = Column::new("c", ColumnType::named(e.clone(), false));
+            c.default = default.map(str::to_string);
+            t.columns.push(c);
+            let mut s = Schema {
+                namespaces: vec!["app".into()],
+                enums: vec![EnumType {
+                    name: e.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+                tables: vec![t],
+                ..Schema::default()
+            };
+            s.normalize();
+            s
+        };
+        let kinds = |old: &Schema, new: &Schema| -> Vec<&'static str> {
+            diff(old, new).iter().map(Change::kind).collect()
+        };
+        let old = schema(&["a"], None);
+        assert_eq!(kinds(&old, &schema(&["a", "b"], None)), ["AddEnumValue"]);
+        assert_eq!(
+            kinds(&old, &schema(&["a", "b"], Some("'b'::app.e"))),
+            ["RecreateEnum", "AlterColumn"]
+        );
+        // an old label in use is no reason
+        assert_eq!(
+            kinds(&old, &schema(&["a", "b"], Some("'a'::app.e"))),
+            ["AddEnumValue", "AlterColumn"]
+        );
+        // quotes in labels are doubled as PostgreSQL prints them
+        assert!(uses_label(
+            &schema(&["it's"], Some("'it''s'::app.e")),
+            "it's"
+        ));
     }
 }

@@ -2,7 +2,9 @@
 
 use super::{Change, Pair};
 use crate::model::expr::{mentions, same_through_renames};
-use crate::model::{Check, Column, Index, IndexTarget, QualName, Schema, Table};
+use crate::model::{
+    Check, Column, ForeignKey, Index, IndexTarget, QualName, Schema, Table, Unique,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Pairs tables (after applying rename hints) and pushes their changes.
@@ -318,6 +320,11 @@ fn push_table_changes(
     let rc = |c: &String| renamed(c).map_or_else(|| c.clone(), str::to_string);
     let rcs = |cs: &[String]| cs.iter().map(rc).collect::<Vec<_>>();
 
+    let rename_constraint = |from, to| Change::RenameConstraint {
+        table: table.clone(),
+        from,
+        to,
+    };
     let old_pk = p.old.primary_key.as_ref().map(|pk| {
         let mut pk = pk.clone();
         pk.columns = rcs(&pk.columns);
@@ -328,7 +335,20 @@ fn push_table_changes(
         .primary_key
         .as_ref()
         .is_some_and(|k| on_recreated(&k.columns));
-    if old_pk != p.new.primary_key || pk_recreated {
+    let pk_renamed = match (&old_pk, &p.new.primary_key) {
+        (Some(o), Some(n)) => o.name != n.name && o.columns == n.columns && !pk_recreated,
+        _ => false,
+    };
+    if pk_renamed {
+        // kept under a new name, e.g. `<table>_pkey` of a renamed table
+        if let (Some(o), Some(n)) = (&p.old.primary_key, &p.new.primary_key) {
+            out.push(Change::RenameConstraint {
+                table: table.clone(),
+                from: o.name.clone(),
+                to: n.name.clone(),
+            });
+        }
+    } else if old_pk != p.new.primary_key || pk_recreated {
         if let Some(o) = &p.old.primary_key {
             out.push(Change::DropPrimaryKey {
                 table: old_table.clone(),
@@ -346,8 +366,7 @@ fn push_table_changes(
     push_named(
         &p.old.uniques,
         &p.new.uniques,
-        |u| &u.name,
-        |u| {
+        |u, _| {
             let mut u = u.clone();
             u.columns = rcs(&u.columns);
             u
@@ -361,20 +380,16 @@ fn push_table_changes(
             table: table.clone(),
             unique,
         },
+        rename_constraint,
         out,
     );
-    let new_checks: HashMap<&str, &Check> =
-        p.new.checks.iter().map(|c| (c.name.as_str(), c)).collect();
     push_named(
         &p.old.checks,
         &p.new.checks,
-        |c| &c.name,
-        |c| {
+        |c, n| {
             let mut c = c.clone();
-            if let Some(n) = new_checks.get(c.name.as_str()) {
-                if same_through_renames(&c.expr, &n.expr, renamed) {
-                    c.expr = n.expr.clone();
-                }
+            if same_through_renames(&c.expr, &n.expr, renamed) {
+                c.expr = n.expr.clone();
             }
             c
         },
@@ -387,24 +402,19 @@ fn push_table_changes(
             table: table.clone(),
             check,
         },
+        rename_constraint,
         out,
     );
-    let new_indexes: HashMap<&str, &Index> =
-        p.new.indexes.iter().map(|i| (i.name.as_str(), i)).collect();
     push_named(
         &p.old.indexes,
         &p.new.indexes,
-        |i| &i.name,
-        |i| {
+        |i, n: &Index| {
             let mut i = i.clone();
-            let n = new_indexes.get(i.name.as_str());
             for (j, k) in i.keys.iter_mut().enumerate() {
                 match &mut k.target {
                     IndexTarget::Column(c) => *c = rc(c),
                     IndexTarget::Expr(e) => {
-                        if let Some(IndexTarget::Expr(ne)) =
-                            n.and_then(|n| n.keys.get(j)).map(|k| &k.target)
-                        {
+                        if let Some(IndexTarget::Expr(ne)) = n.keys.get(j).map(|k| &k.target) {
                             if same_through_renames(e, ne, renamed) {
                                 *e = ne.clone();
                             }
@@ -412,7 +422,7 @@ fn push_table_changes(
                     }
                 }
             }
-            if let (Some(pred), Some(Some(np))) = (&mut i.predicate, n.map(|n| &n.predicate)) {
+            if let (Some(pred), Some(np)) = (&mut i.predicate, &n.predicate) {
                 if same_through_renames(pred, np, renamed) {
                     *pred = np.clone();
                 }
@@ -436,13 +446,17 @@ fn push_table_changes(
             table: table.clone(),
             index,
         },
+        |from, to| Change::RenameIndex {
+            table: table.clone(),
+            from,
+            to,
+        },
         out,
     );
     push_named(
         &p.old.foreign_keys,
         &p.new.foreign_keys,
-        |f| &f.name,
-        |f| {
+        |f, _| {
             let mut f = f.clone();
             f.columns = rcs(&f.columns);
             if let Some(to) = table_renames.get(&f.ref_table) {
@@ -467,6 +481,7 @@ fn push_table_changes(
             table: table.clone(),
             fk,
         },
+        rename_constraint,
         out,
     );
 }
@@ -524,35 +539,80 @@ fn push_column_changes<'a>(
     }
 }
 
+/// A constraint or index: something with a name in its table or namespace.
+trait Named: Clone + PartialEq {
+    fn name(&self) -> &String;
+    fn set_name(&mut self, name: &str);
+}
+
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl Named for $t {
+            fn name(&self) -> &String {
+                &self.name
+            }
+            fn set_name(&mut self, name: &str) {
+                self.name = name.to_string();
+            }
+        }
+    )*};
+}
+named!(Unique, Check, Index, ForeignKey);
+
 /// Pairs named items by name: removed → drop, added → add, changed (or
 /// `on_recreated`, a new item on a recreated column) → drop + add.
+/// `through_renames(old, new)` is the old item as it reads after the
+/// column and table renames, compared with `new`.
+///
+/// An item gone under its name while an equal one (through renames) comes
+/// under a new name is renamed instead: names derived from the table and
+/// its columns (`<table>_<cols>_key`) follow their renames this way.
 #[allow(clippy::too_many_arguments)]
-fn push_named<T: Clone + PartialEq>(
+fn push_named<T: Named>(
     old: &[T],
     new: &[T],
-    name: impl Fn(&T) -> &String,
-    through_renames: impl Fn(&T) -> T,
+    through_renames: impl Fn(&T, &T) -> T,
     on_recreated: impl Fn(&T) -> bool,
     drop: impl Fn(String) -> Change,
     add: impl Fn(T) -> Change,
+    rename: impl Fn(String, String) -> Change,
     out: &mut Vec<Change>,
 ) {
-    let olds: BTreeMap<&String, &T> = old.iter().map(|x| (name(x), x)).collect();
-    let news: BTreeMap<&String, &T> = new.iter().map(|x| (name(x), x)).collect();
+    let olds: BTreeMap<&String, &T> = old.iter().map(|x| (x.name(), x)).collect();
+    let news: BTreeMap<&String, &T> = new.iter().map(|x| (x.name(), x)).collect();
+    // New names, in name order; a rename takes its target out.
+    let mut added: Vec<&T> = news
+        .iter()
+        .filter(|(k, _)| !olds.contains_key(*k))
+        .map(|(_, n)| *n)
+        .collect();
     for (k, o) in &olds {
         match news.get(k) {
-            None => out.push(drop((*k).clone())),
-            Some(n) if through_renames(o) != **n || on_recreated(n) => {
+            None => {
+                let same = added.iter().position(|n| {
+                    !on_recreated(n) && {
+                        let mut r = through_renames(o, n);
+                        r.set_name(n.name());
+                        r == **n
+                    }
+                });
+                match same {
+                    Some(i) => {
+                        let n = added.remove(i);
+                        out.push(rename((*k).clone(), n.name().clone()));
+                    }
+                    None => out.push(drop((*k).clone())),
+                }
+            }
+            Some(n) if through_renames(o, n) != **n || on_recreated(n) => {
                 out.push(drop((*k).clone()));
                 out.push(add((*n).clone()));
             }
             Some(_) => {}
         }
     }
-    for (k, n) in &news {
-        if !olds.contains_key(k) {
-            out.push(add((*n).clone()));
-        }
+    for n in added {
+        out.push(add(n.clone()));
     }
 }
 
@@ -706,8 +766,27 @@ mod tests {
             ..Schema::default()
         };
         old.normalize();
+        // only renamed: the key stays, and the foreign key on it
         let mut new = old.clone();
         new.tables[0].primary_key.as_mut().unwrap().name = "t_key".into();
+        let plan = crate::plan::order::order(diff(&old, &new));
+        assert_eq!(
+            plan,
+            [Change::RenameConstraint {
+                table: QualName::new("app", "t"),
+                from: "t_pkey".into(),
+                to: "t_key".into()
+            }]
+        );
+        // replaced by a unique constraint on the same column
+        let mut new = old.clone();
+        let t = &mut new.tables[0];
+        t.primary_key = None;
+        t.uniques.push(crate::model::Unique {
+            name: "t_id_key".into(),
+            columns: vec!["id".into()],
+        });
+        t.columns[0].nullable = false;
         let plan = crate::plan::order::order(diff(&old, &new));
         let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
         assert_eq!(
@@ -715,7 +794,7 @@ mod tests {
             [
                 "DropForeignKey",
                 "DropPrimaryKey",
-                "AddPrimaryKey",
+                "AddUnique",
                 "AddForeignKey"
             ]
         );

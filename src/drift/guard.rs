@@ -271,7 +271,10 @@ pub(crate) async fn prepare(
                 for k in top_level(&live.schema).into_iter().filter(|k| {
                     matches!(
                         k,
-                        ObjectKey::Table { .. } | ObjectKey::Enum { .. } | ObjectKey::View { .. }
+                        ObjectKey::Table { .. }
+                            | ObjectKey::Enum { .. }
+                            | ObjectKey::View { .. }
+                            | ObjectKey::Sequence { .. }
                     ) && k.namespace().is_some_and(|n| own_ns.contains(n))
                         && !claims_new.contains(k)
                 }) {

@@ -201,7 +201,10 @@ pub async fn detect(
         let unclaimed = |k: &ObjectKey| {
             matches!(
                 k,
-                ObjectKey::Table { .. } | ObjectKey::Enum { .. } | ObjectKey::View { .. }
+                ObjectKey::Table { .. }
+                    | ObjectKey::Enum { .. }
+                    | ObjectKey::View { .. }
+                    | ObjectKey::Sequence { .. }
             ) && k.namespace().is_some_and(|n| own_ns.contains(n))
                 && !claimed_by_any.contains(k)
         };
@@ -259,12 +262,14 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
         out.enums.extend(s.enums.iter().cloned());
         out.tables.extend(s.tables.iter().cloned());
         out.views.extend(s.views.iter().cloned());
+        out.sequences.extend(s.sequences.iter().cloned());
     }
     out.normalize();
     out.extensions.dedup_by(|a, b| a.name == b.name);
     out.enums.dedup_by(|a, b| a.name == b.name);
     out.tables.dedup_by(|a, b| a.name == b.name);
     out.views.dedup_by(|a, b| a.name == b.name);
+    out.sequences.dedup_by(|a, b| a.name == b.name);
     out
 }
 
@@ -317,6 +322,19 @@ pub fn objects_diff(expected: &Schema, actual: &Schema, changes: &[Change], idx:
                 expected.view(name).map(pretty),
                 actual.view(name).map(pretty),
                 format!("view {name}"),
+            ),
+            ObjectKey::Sequence { name } => (
+                expected
+                    .sequences
+                    .iter()
+                    .find(|q| &q.name == name)
+                    .map(pretty),
+                actual
+                    .sequences
+                    .iter()
+                    .find(|q| &q.name == name)
+                    .map(pretty),
+                format!("sequence {name}"),
             ),
             _ => continue,
         };

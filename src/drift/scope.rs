@@ -48,6 +48,11 @@ pub enum ObjectKey {
         /// Its name.
         name: QualName,
     },
+    /// A standalone sequence (not an identity column's), with its owner.
+    Sequence {
+        /// Its name.
+        name: QualName,
+    },
     /// The comment of a table.
     TableComment {
         /// The table.
@@ -103,9 +108,10 @@ impl ObjectKey {
         match self {
             ObjectKey::Namespace { name } => Some(name),
             ObjectKey::Extension { .. } => None,
-            ObjectKey::Enum { name } | ObjectKey::Table { name } | ObjectKey::View { name } => {
-                Some(&name.schema)
-            }
+            ObjectKey::Enum { name }
+            | ObjectKey::Table { name }
+            | ObjectKey::View { name }
+            | ObjectKey::Sequence { name } => Some(&name.schema),
             ObjectKey::TableComment { table }
             | ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
@@ -137,6 +143,7 @@ impl fmt::Display for ObjectKey {
             ObjectKey::Enum { name } => write!(f, "enum {name}"),
             ObjectKey::Table { name } => write!(f, "table {name}"),
             ObjectKey::View { name } => write!(f, "view {name}"),
+            ObjectKey::Sequence { name } => write!(f, "sequence {name}"),
             ObjectKey::TableComment { table } => write!(f, "comment of table {table}"),
             ObjectKey::Column { table, name } => write!(f, "column {table}.{name}"),
             ObjectKey::Constraint { table, name } => write!(f, "constraint {table}.{name}"),
@@ -169,6 +176,11 @@ pub fn top_level(schema: &Schema) -> BTreeSet<ObjectKey> {
     for v in &schema.views {
         out.insert(ObjectKey::View {
             name: v.name.clone(),
+        });
+    }
+    for q in &schema.sequences {
+        out.insert(ObjectKey::Sequence {
+            name: q.name.clone(),
         });
     }
     out
@@ -219,6 +231,16 @@ pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
             })
             .cloned()
             .collect(),
+        sequences: schema
+            .sequences
+            .iter()
+            .filter(|q| {
+                keep(&ObjectKey::Sequence {
+                    name: q.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
     };
     out.normalize();
     out
@@ -255,7 +277,28 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
             CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
                 vec![ObjectKey::View { name: name.clone() }]
             }
+            CommentTarget::Sequence { name } => vec![ObjectKey::Sequence { name: name.clone() }],
         },
+        Change::CreateSequence { sequence } => vec![ObjectKey::Sequence {
+            name: sequence.name.clone(),
+        }],
+        Change::AlterSequence { new, .. } => vec![ObjectKey::Sequence {
+            name: new.name.clone(),
+        }],
+        Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
+            vec![ObjectKey::Sequence { name: name.clone() }]
+        }
+        Change::RenameConstraint { table, from, to } => vec![con(table, from), con(table, to)],
+        Change::RenameIndex { table, from, to } => vec![
+            ObjectKey::Index {
+                table: table.clone(),
+                name: from.clone(),
+            },
+            ObjectKey::Index {
+                table: table.clone(),
+                name: to.clone(),
+            },
+        ],
         Change::CreateEnum { r#enum } => vec![ObjectKey::Enum {
             name: r#enum.name.clone(),
         }],
@@ -341,6 +384,12 @@ pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
             target.views.retain(|v| &v.name != name);
             target.views.extend(source.view(name).cloned());
         }
+        ObjectKey::Sequence { name } => {
+            target.sequences.retain(|q| &q.name != name);
+            target
+                .sequences
+                .extend(source.sequences.iter().filter(|q| &q.name == name).cloned());
+        }
         ObjectKey::TableComment { table }
         | ObjectKey::Column { table, .. }
         | ObjectKey::Constraint { table, .. }
@@ -411,7 +460,8 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::AddCheck { .. }
         | Change::AddForeignKey { .. }
         | Change::CreateIndex { .. }
-        | Change::CreateView { .. } => "added outside graft".to_string(),
+        | Change::CreateView { .. }
+        | Change::CreateSequence { .. } => "added outside graft".to_string(),
         Change::DropNamespace { .. }
         | Change::DropExtension { .. }
         | Change::DropEnum { .. }
@@ -422,7 +472,10 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::DropCheck { .. }
         | Change::DropForeignKey { .. }
         | Change::DropIndex { .. }
-        | Change::DropView { .. } => "dropped outside graft".to_string(),
+        | Change::DropView { .. }
+        | Change::DropSequence { .. } => "dropped outside graft".to_string(),
+        Change::AlterSequence { .. } => "options changed outside graft".to_string(),
+        Change::SetSequenceOwner { .. } => "owner changed outside graft".to_string(),
         Change::ReplaceView { .. } => "definition or options changed outside graft".to_string(),
         Change::AlterExtension {
             version, schema, ..
@@ -441,9 +494,10 @@ pub fn describe_drift(change: &Change) -> String {
             "values changed outside graft ({:?} -> {:?})",
             old.values, new.values
         ),
-        Change::RenameTable { .. } | Change::RenameColumn { .. } => {
-            "renamed outside graft".to_string()
-        }
+        Change::RenameTable { .. }
+        | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. } => "renamed outside graft".to_string(),
         Change::SetTableComment { .. }
         | Change::SetColumnComment { .. }
         | Change::SetObjectComment { .. } => "comment changed outside graft".to_string(),
@@ -485,6 +539,12 @@ pub fn describe_drift(change: &Change) -> String {
         // the renamed-to object is what is live now
         Change::RenameTable { from, to } => format!("table {from} -> {}", to.name),
         Change::RenameColumn { table, from, to } => format!("column {table}.{from} -> {to}"),
+        Change::RenameConstraint { table, from, to } => {
+            format!("constraint {table}.{from} -> {to}")
+        }
+        Change::RenameIndex { table, from, to } => {
+            format!("index {}.{from} -> {to} on {table}", table.schema)
+        }
         _ => keys
             .first()
             .map(ToString::to_string)

@@ -26,6 +26,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         enums,
         extensions,
         views: view_rows,
+        sequences: sequence_rows,
     } = rows;
 
     let mut tables = Vec::with_capacity(table_rows.len());
@@ -48,6 +49,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         push_constraint(table, c)?;
     }
     let (mut views, view_by_oid) = super::objects::views(view_rows)?;
+    let sequences = super::objects::sequences(sequence_rows, &mut tables, &by_oid)?;
     for i in indexes {
         if let Some(&v) = view_by_oid.get(&i.table_oid) {
             let index = index(&views[v].name, i)?;
@@ -78,6 +80,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
             .collect(),
         tables,
         views,
+        sequences,
     };
     schema.normalize();
     Ok(schema)

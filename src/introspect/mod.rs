@@ -7,10 +7,12 @@
 //! check, with column names resolved in SQL), indexes not backing a
 //! constraint (on tables and materialized views), enums, extensions, views
 //! and materialized views (definition, options, comment, and the relations
-//! `pg_depend` says their rewrite rule reads), and the objects the model
-//! does not cover ([`Unmodeled`]: sequences, functions, triggers, policies,
-//! …, listed so that they are reported rather than silently left out; the
-//! one place that lists those kinds is `queries/unmodeled.sql`). Each is filtered with
+//! `pg_depend` says their rewrite rule reads), sequences (options, owner;
+//! identity and serial sequences folded into their columns), and the
+//! objects the model does not cover ([`Unmodeled`]: functions, triggers,
+//! policies, …, listed so that they are reported rather than silently left
+//! out; the one place that lists those kinds is `queries/unmodeled.sql`).
+//! Each is filtered with
 //! `n.nspname = ANY($1::text[])` (extensions excepted: they are
 //! database-wide). None is per table and none uses `information_schema`.
 //!
@@ -261,6 +263,7 @@ where
         enums,
         extensions,
         views,
+        sequences,
         unmodeled,
         _,
     ) = tokio::try_join!(
@@ -274,6 +277,7 @@ where
         fetch(c, rows::ENUMS, namespaces, &count),
         fetch(c, rows::EXTENSIONS, namespaces, &count),
         fetch(c, rows::VIEWS, namespaces, &count),
+        fetch(c, rows::SEQUENCES, namespaces, &count),
         fetch(c, rows::UNMODELED, namespaces, &count),
         control(c, close),
     )?;
@@ -286,6 +290,7 @@ where
         enums,
         extensions,
         views,
+        sequences,
     })?;
     Ok(Introspected {
         schema,
@@ -364,7 +369,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 9);
+        assert_eq!(CATALOG_QUERIES, 10);
     }
 
     #[test]

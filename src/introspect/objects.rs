@@ -1,10 +1,11 @@
 //! Rows and assembly for the object kinds beyond tables: views and
-//! materialized views (`queries/views.sql`). Pure, like
+//! materialized views (`queries/views.sql`), sequences
+//! (`queries/sequences.sql`). Pure, like
 //! [`super::assemble`]: catalog surprises are errors, never panics.
 
 use super::rows::FromRow;
 use super::IntrospectError;
-use crate::model::{CheckOption, QualName, View};
+use crate::model::{CheckOption, QualName, Sequence, SequenceOwner, Table, View};
 use std::collections::HashMap;
 use tokio_postgres::{Error as PgError, Row};
 
@@ -121,6 +122,106 @@ pub(super) fn views(
         out.push(v);
     }
     Ok((out, by_oid))
+}
+
+/// `sequences.sql`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SequenceRow {
+    pub schema: String,
+    pub name: String,
+    /// `format_type(seqtypid, NULL)`.
+    pub ty: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    pub cycle: bool,
+    pub comment: Option<String>,
+    /// The owning table (`OWNED BY`), if any.
+    pub owner_oid: Option<u32>,
+    pub owner_schema: Option<String>,
+    pub owner_table: Option<String>,
+    pub owner_column: Option<String>,
+    /// The owner column's default draws from this sequence.
+    pub serial: bool,
+}
+
+impl FromRow for SequenceRow {
+    fn from_row(row: &Row) -> Result<Self, PgError> {
+        Ok(SequenceRow {
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+            ty: row.try_get("type")?,
+            start: row.try_get("start")?,
+            increment: row.try_get("increment")?,
+            min_value: row.try_get("min_value")?,
+            max_value: row.try_get("max_value")?,
+            cache: row.try_get("cache")?,
+            cycle: row.try_get("cycle")?,
+            comment: row.try_get("comment")?,
+            owner_oid: row.try_get("owner_oid")?,
+            owner_schema: row.try_get("owner_schema")?,
+            owner_table: row.try_get("owner_table")?,
+            owner_column: row.try_get("owner_column")?,
+            serial: row.try_get("serial")?,
+        })
+    }
+}
+
+/// The standalone sequences. A serial sequence (owned by a column of an
+/// introspected table whose default draws from it) marks that column
+/// `serial` instead.
+pub(super) fn sequences(
+    rows: Vec<SequenceRow>,
+    tables: &mut [Table],
+    tables_by_oid: &HashMap<u32, usize>,
+) -> Result<Vec<Sequence>, IntrospectError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let name = QualName::new(r.schema, r.name);
+        if r.serial {
+            let column = r
+                .owner_oid
+                .and_then(|o| tables_by_oid.get(&o))
+                .and_then(|&t| {
+                    let col = r.owner_column.as_deref()?;
+                    tables[t].columns.iter_mut().find(|c| c.name == col)
+                });
+            if let Some(c) = column {
+                c.serial = true;
+                continue;
+            }
+        }
+        if !matches!(r.ty.as_str(), "smallint" | "integer" | "bigint") {
+            return Err(unexpected(format!("type of sequence `{name}`"), r.ty));
+        }
+        let mut s = Sequence::new(name);
+        s.ty = r.ty;
+        s.increment = r.increment;
+        s.min_value = Some(r.min_value);
+        s.max_value = Some(r.max_value);
+        s.start = Some(r.start);
+        s.cache = r.cache;
+        s.cycle = r.cycle;
+        s.comment = r.comment;
+        s.owned_by = match (r.owner_schema, r.owner_table, r.owner_column) {
+            (Some(schema), Some(table), Some(column)) => Some(SequenceOwner {
+                table: QualName::new(schema, table),
+                column,
+            }),
+            (None, None, None) => None,
+            other => {
+                return Err(unexpected(
+                    format!("owner of sequence `{}`", s.name),
+                    format!("{other:?}"),
+                ))
+            }
+        };
+        s.normalize();
+        out.push(s);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -62,8 +62,14 @@ pub(crate) const VIEWS: Query = Query {
     filtered: true,
 };
 
+pub(crate) const SEQUENCES: Query = Query {
+    name: "sequences",
+    sql: include_str!("queries/sequences.sql"),
+    filtered: true,
+};
+
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 9] = [
+pub(crate) const ALL: [Query; 10] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -72,6 +78,7 @@ pub(crate) const ALL: [Query; 9] = [
     ENUMS,
     EXTENSIONS,
     VIEWS,
+    SEQUENCES,
     UNMODELED,
 ];
 
@@ -296,4 +303,5 @@ pub(crate) struct CatalogRows {
     pub enums: Vec<EnumRow>,
     pub extensions: Vec<ExtensionRow>,
     pub views: Vec<super::objects::ViewRow>,
+    pub sequences: Vec<super::objects::SequenceRow>,
 }

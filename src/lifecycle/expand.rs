@@ -8,8 +8,10 @@
 //!   expression or are in the primary key;
 //! - check constraints, foreign keys, unique constraints and unique
 //!   indexes that `old` does not have (exactly) left out;
-//! - what `new` drops and `old` had kept: columns (made nullable), tables,
-//!   enums, extensions and namespaces.
+//! - what `new` drops and `old` had kept: columns (made nullable; not
+//!   generated ones), tables
+//!   (without their foreign keys, and only when none of their names is
+//!   taken by `new`), sequences, enums, extensions and namespaces.
 //!
 //! So the upgrade runs `diff(old, expanded)`, then the scripts, then
 //! `diff(expanded, new)`: "add a column nullable, backfill, set NOT NULL"
@@ -47,18 +49,41 @@ pub fn expanded(old: &Schema, new: &Schema) -> Schema {
             }
         }
     }
+    // Names in PostgreSQL's relation and type namespaces that `new` uses: a
+    // dropped table or enum whose own names collide with them cannot stay.
+    let taken = relation_names(new);
+    let types: HashSet<&QualName> = new
+        .enums
+        .iter()
+        .map(|e| &e.name)
+        .chain(new.tables.iter().map(|t| &t.name))
+        .chain(new.views.iter().map(|v| &v.name))
+        .collect();
     for o in &old.tables {
-        if !paired_old.contains(&o.name) && !new_names.contains(&o.name) {
-            out.tables.push(o.clone());
+        if !paired_old.contains(&o.name)
+            && !new_names.contains(&o.name)
+            && !types.contains(&o.name)
+            && table_relation_names(o).iter().all(|n| !taken.contains(n))
+        {
+            // Without its foreign keys: what they reference may change.
+            let mut kept = o.clone();
+            kept.foreign_keys.clear();
+            out.tables.push(kept);
+        }
+    }
+    // Sequences the kept columns' defaults may still use.
+    for q in &old.sequences {
+        if !taken.contains(&q.name) && !types.contains(&q.name) {
+            out.sequences.push(q.clone());
         }
     }
     for e in &old.enums {
-        if out.enums.iter().all(|n| n.name != e.name) {
+        if !types.contains(&e.name) {
             out.enums.push(e.clone());
         }
     }
     for x in &old.extensions {
-        if !out.extensions.contains(x) {
+        if out.extensions.iter().all(|n| n.name != x.name) {
             out.extensions.push(x.clone());
         }
     }
@@ -69,6 +94,38 @@ pub fn expanded(old: &Schema, new: &Schema) -> Schema {
     }
     out.normalize();
     out
+}
+
+/// The names a table takes in its schema's relation namespace: itself, its
+/// indexes and the indexes behind its primary key and unique constraints.
+fn table_relation_names(t: &Table) -> Vec<QualName> {
+    let s = &t.name.schema;
+    std::iter::once(t.name.clone())
+        .chain(
+            t.indexes
+                .iter()
+                .map(|i| QualName::new(s.clone(), i.name.clone())),
+        )
+        .chain(
+            t.uniques
+                .iter()
+                .map(|u| QualName::new(s.clone(), u.name.clone())),
+        )
+        .chain(
+            t.primary_key
+                .iter()
+                .map(|p| QualName::new(s.clone(), p.name.clone())),
+        )
+        .collect()
+}
+
+fn relation_names(s: &Schema) -> HashSet<QualName> {
+    s.tables
+        .iter()
+        .flat_map(table_relation_names)
+        .chain(s.views.iter().map(|v| v.name.clone()))
+        .chain(s.sequences.iter().map(|q| q.name.clone()))
+        .collect()
 }
 
 fn expand_table(old: &Table, t: &mut Table) {
@@ -97,11 +154,16 @@ fn expand_table(old: &Table, t: &mut Table) {
             c.nullable = true;
         }
     }
-    // Columns the new table drops stay, nullable, until the second diff.
+    // Columns the new table drops stay, nullable, until the second diff
+    // (generated ones go at once: derived, and they would pin the columns
+    // they read).
     for o in &old.columns {
-        if !kept_old.contains(o.name.as_str()) && t.column(&o.name).is_none() {
+        if !kept_old.contains(o.name.as_str())
+            && t.column(&o.name).is_none()
+            && o.generated.is_none()
+        {
             let mut c = o.clone();
-            if c.identity.is_none() && c.generated.is_none() && !pk.contains(&c.name) {
+            if c.identity.is_none() && !pk.contains(&c.name) {
                 c.nullable = true;
             }
             t.columns.push(c);

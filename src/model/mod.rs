@@ -10,11 +10,13 @@ pub mod expr;
 pub mod name;
 pub mod printed;
 mod schema;
+pub mod sequences;
 pub mod sqlscan;
 pub mod types;
 pub mod views;
 
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
+pub use sequences::{Sequence, SequenceOwner};
 pub use types::{BaseType, ColumnType, TypeError};
 pub use views::{CheckOption, View};

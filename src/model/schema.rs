@@ -1,6 +1,7 @@
 //! The schema model: plain data, ordered canonically by [`Schema::normalize`].
 
 use super::name::QualName;
+use super::sequences::Sequence;
 use super::types::ColumnType;
 use super::views::View;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,9 @@ pub struct Schema {
     /// Views and materialized views, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
+    /// Standalone sequences (not those of identity or serial columns), sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
 }
 
 /// A PostgreSQL extension.
@@ -171,6 +175,11 @@ pub struct Column {
     /// Stored generated column expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// A serial column: its `default` is `nextval()` of a sequence the
+    /// column owns, created and dropped with it (see
+    /// [`crate::model::sequences::serial_sequence`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub serial: bool,
     /// `COMMENT ON COLUMN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -188,6 +197,7 @@ impl Column {
             default: None,
             identity: None,
             generated: None,
+            serial: false,
             comment: None,
         }
     }
@@ -348,6 +358,10 @@ impl Schema {
         self.views.sort_by(|a, b| a.name.cmp(&b.name));
         for v in &mut self.views {
             v.normalize();
+        }
+        self.sequences.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in &mut self.sequences {
+            s.normalize();
         }
     }
 

@@ -204,7 +204,8 @@ fn shadow_names(namespaces: &[String]) -> Vec<String> {
 }
 
 /// The declared names per namespace that a qualified reference may name:
-/// enums, tables (a table is also a type) and views.
+/// enums, tables (a table is also a type), views and sequences (standalone,
+/// or of serial columns).
 fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     for e in &schema.enums {
@@ -221,6 +222,23 @@ fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
         out.entry(v.name.schema.clone())
             .or_default()
             .insert(v.name.name.clone());
+    }
+    for q in &schema.sequences {
+        out.entry(q.name.schema.clone())
+            .or_default()
+            .insert(q.name.name.clone());
+    }
+    // the sequences of serial columns, named in their defaults
+    for t in &schema.tables {
+        for c in t.columns.iter().filter(|c| c.serial) {
+            if let Some(q) = c
+                .default
+                .as_deref()
+                .and_then(|d| crate::model::sequences::serial_sequence(d, &t.name.schema))
+            {
+                out.entry(q.schema).or_default().insert(q.name);
+            }
+        }
     }
     out
 }
@@ -271,6 +289,15 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
                 }
             }
             i.predicate = i.predicate.as_deref().map(expr);
+        }
+    }
+    for q in &mut s.sequences {
+        q.name = mv(&q.name);
+        q.comment = None;
+        if let Some(o) = &mut q.owned_by {
+            if is_declared(&o.table) {
+                o.table = mv(&o.table);
+            }
         }
     }
     for v in &mut s.views {
@@ -404,6 +431,12 @@ fn unshadow_schema(
                 }
             }
             i.predicate = i.predicate.as_deref().map(text);
+        }
+    }
+    for q in &mut s.sequences {
+        q.name = back(&q.name);
+        if let Some(o) = &mut q.owned_by {
+            o.table = back(&o.table);
         }
     }
     for v in &mut s.views {

@@ -14,6 +14,8 @@ use std::collections::{HashMap, HashSet};
 enum Kind {
     /// An identifier, bare or double-quoted.
     Ident,
+    /// A plain `'…'` string literal (no `E`, `B`, `X` prefix).
+    Str,
     /// `.`
     Dot,
     /// Whitespace or a comment.
@@ -92,7 +94,7 @@ fn tokens(sql: &str) -> Vec<Token> {
             Kind::Ident
         } else if c == '\'' {
             i = skip_string(&chars, i, false);
-            Kind::Other
+            Kind::Str
         } else if c == '$' && dollar_tag(&chars, i).is_some() {
             let tag = dollar_tag(&chars, i).unwrap_or_default();
             let n = tag.chars().count();
@@ -192,9 +194,47 @@ fn ident_value(text: &str) -> String {
     }
 }
 
+/// The two parts of `ns.name` as `regclass` input reads them (quoted parts
+/// unquoted, bare ones folded to lower case), with the byte offset where
+/// the name part starts; `None` unless there are exactly two parts.
+fn split_regclass(text: &str) -> Option<(String, String, usize)> {
+    let mut parts: Vec<(String, usize)> = Vec::new();
+    let mut cur = String::new();
+    let mut start = 0;
+    let mut quoted = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' if quoted => {
+                if chars.peek().map(|&(_, c)| c) == Some('"') {
+                    cur.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+            '"' => quoted = true,
+            '.' if !quoted => {
+                parts.push((std::mem::take(&mut cur), start));
+                start = i + 1;
+            }
+            c if quoted => cur.push(c),
+            c => cur.extend(c.to_lowercase()),
+        }
+    }
+    parts.push((cur, start));
+    match parts.as_slice() {
+        [(ns, _), (name, at)] => Some((ns.clone(), name.clone(), *at)),
+        _ => None,
+    }
+}
+
 /// Replaces the qualifier of every `ns.name` whose `ns` is a key of `moves`
 /// and whose `name` is in `names[ns]` by `moves[ns]` (written as given:
-/// the caller quotes it if needed).
+/// the caller quotes it if needed). A string literal that holds exactly
+/// such a name (`nextval('app.t_id_seq'::regclass)`) is rewritten too: as
+/// `regclass` it names the object; as any other string, the printed form
+/// maps back to the same text.
 pub(crate) fn requalify(
     sql: &str,
     moves: &HashMap<String, String>,
@@ -205,6 +245,28 @@ pub(crate) fn requalify(
     let mut out = String::with_capacity(sql.len());
     let mut copied = 0;
     for (k, t) in toks.iter().enumerate() {
+        if t.kind == Kind::Str {
+            let raw = &sql[t.start..t.end];
+            let inner = raw
+                .strip_prefix('\'')
+                .and_then(|r| r.strip_suffix('\''))
+                .map(|r| r.replace("''", "'"));
+            let moved = inner
+                .as_deref()
+                .and_then(split_regclass)
+                .and_then(|(ns, name, at)| {
+                    let to = moves.get(&ns)?;
+                    names.get(&ns).filter(|n| n.contains(&name))?;
+                    let inner = inner.as_deref().unwrap_or_default();
+                    Some(format!("'{}.{}'", to, inner[at..].replace('\'', "''")))
+                });
+            if let Some(lit) = moved {
+                out.push_str(&sql[copied..t.start]);
+                out.push_str(&lit);
+                copied = t.end;
+            }
+            continue;
+        }
         if t.kind != Kind::Ident {
             continue;
         }
@@ -278,9 +340,20 @@ mod tests {
     }
 
     #[test]
-    fn leaves_literals_comments_and_bodies_alone() {
+    fn leaves_comments_and_bodies_alone_and_moves_names_in_literals() {
+        assert_eq!(
+            run("nextval('billing.invoices'::regclass)"),
+            "nextval('shadow_0.invoices'::regclass)"
+        );
+        assert_eq!(
+            run("nextval('\"my ns\".\"t\"'::regclass)"),
+            "nextval('shadow_1.\"t\"'::regclass)"
+        );
+        assert_eq!(run("'BILLING.Invoices'"), "'shadow_0.Invoices'");
         for sql in [
-            "'billing.invoices'",
+            "'billing.invoices.x'",
+            "'billing.other'",
+            "'billing'",
             "E'it\\'s billing.invoices'",
             "$$billing.invoices$$",
             "$f$ billing.invoices $f$",

@@ -5,9 +5,9 @@
 //! - [`cast_kind`]: what changing a column's type costs.
 //! - [`hazards`]: the risks of one [`Change`].
 
-use super::step::Hazard;
+use super::step::{Hazard, Step};
 use crate::diff::Change;
-use crate::model::{BaseType, Column, ColumnType};
+use crate::model::{BaseType, Column, ColumnType, QualName};
 use std::collections::HashSet;
 
 /// What converting a column from one type to another costs.
@@ -233,7 +233,9 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 
 /// The risks of one change, sorted and without duplicates.
 ///
-/// - `DropTable`, `DropColumn`, `DropEnum`: [`Hazard::DataLoss`].
+/// - `DropTable`, `DropColumn`, `DropEnum`, `DropSequence` (its current
+///   value): [`Hazard::DataLoss`]. Dropping a view, function or trigger is
+///   not: nothing but its definition goes, and that is in the snapshots.
 /// - `RecreateEnum`: with removed values [`Hazard::DataLoss`] and
 ///   [`Hazard::RiskyCast`] (rows holding a removed value make the cast fail);
 ///   [`Hazard::TableRewrite`] when columns use the type.
@@ -242,15 +244,21 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 ///   under lock ([`Hazard::LongLock`]); a changed generation expression
 ///   recreates the column ([`Hazard::TableRewrite`], plus
 ///   [`Hazard::DataLoss`] when a regular column becomes generated).
-/// - `AddColumn` of an identity or generated column: [`Hazard::TableRewrite`].
+/// - `AddColumn` of an identity, generated or serial column: [`Hazard::TableRewrite`];
+///   of a `NOT NULL` column without a default: [`Hazard::NeedsEmptyTable`].
 /// - `AddPrimaryKey`, `AddUnique`, `AddCheck`, `AddForeignKey`,
 ///   `CreateIndex`: [`Hazard::LongLock`].
+///
+/// A step on a table the same plan creates carries none of the table's
+/// hazards (see [`relax_for_new_tables`]).
 pub fn hazards(change: &Change) -> Vec<Hazard> {
     let mut out = Vec::new();
     match change {
-        Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropEnum { .. } => {
-            out.push(Hazard::DataLoss)
-        }
+        Change::DropTable { .. }
+        | Change::DropColumn { .. }
+        | Change::DropEnum { .. }
+        // the sequence's current value is lost
+        | Change::DropSequence { .. } => out.push(Hazard::DataLoss),
         Change::RecreateEnum { old, new, columns } => {
             let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
             if old.values.iter().any(|v| !kept.contains(v.as_str())) {
@@ -285,8 +293,10 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
             }
         },
         Change::AddColumn { column, .. } => {
-            if column.identity.is_some() || column.generated.is_some() {
+            if column.identity.is_some() || column.generated.is_some() || column.serial {
                 out.push(Hazard::TableRewrite);
+            } else if !column.nullable && column.default.is_none() {
+                out.push(Hazard::NeedsEmptyTable);
             }
         }
         Change::AddPrimaryKey { .. }
@@ -305,6 +315,8 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::RenameTable { .. }
         | Change::SetTableComment { .. }
         | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
         | Change::SetColumnComment { .. }
         | Change::DropExpression { .. }
         | Change::DropPrimaryKey { .. }
@@ -316,11 +328,45 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::CreateView { .. }
         | Change::DropView { .. }
         | Change::ReplaceView { .. }
-        | Change::SetObjectComment { .. } => {}
+        | Change::SetObjectComment { .. }
+        | Change::CreateSequence { .. }
+        | Change::AlterSequence { .. }
+        | Change::SetSequenceOwner { .. } => {}
     }
     out.sort();
     out.dedup();
     out
+}
+
+/// The table whose rows a change scans, rewrites or needs to be absent.
+fn scanned_table(change: &Change) -> Option<&QualName> {
+    match change {
+        Change::AddColumn { table, .. }
+        | Change::AlterColumn { table, .. }
+        | Change::AddPrimaryKey { table, .. }
+        | Change::AddUnique { table, .. }
+        | Change::AddCheck { table, .. }
+        | Change::AddForeignKey { table, .. }
+        | Change::CreateIndex { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// Drops the hazards of steps on tables the same plan creates: such a table
+/// is empty, so its indexes and constraints build at once, it has no rows
+/// to rewrite or to refuse a `NOT NULL` column. (A foreign key from a new
+/// table locks the referenced table only while it checks the empty one.)
+pub fn relax_for_new_tables(steps: &mut [Step], created: &HashSet<&QualName>) {
+    for s in steps {
+        if scanned_table(&s.change).is_some_and(|t| created.contains(t)) {
+            s.hazards.retain(|h| {
+                !matches!(
+                    h,
+                    Hazard::LongLock | Hazard::TableRewrite | Hazard::NeedsEmptyTable
+                )
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -507,5 +553,56 @@ mod tests {
             }),
             vec![Hazard::LongLock]
         );
+    }
+
+    #[test]
+    fn a_new_not_null_column_needs_an_empty_table_unless_it_fills_itself() {
+        let tq = QualName::new("s", "t");
+        let add = |c: Column| {
+            hazards(&Change::AddColumn {
+                table: tq.clone(),
+                column: c,
+            })
+        };
+        let mut c = col("integer");
+        c.nullable = false;
+        assert_eq!(add(c.clone()), vec![Hazard::NeedsEmptyTable]);
+        let mut d = c.clone();
+        d.default = Some("0".into());
+        assert_eq!(add(d), vec![]);
+        let mut i = c.clone();
+        i.identity = Some(crate::model::Identity::ByDefault);
+        assert_eq!(add(i), vec![Hazard::TableRewrite]);
+        assert_eq!(add(col("integer")), vec![]);
+    }
+
+    #[test]
+    fn steps_on_new_tables_carry_no_table_hazards() {
+        use crate::model::{ForeignKey, Table};
+        let new_t = QualName::new("s", "new");
+        let old_t = QualName::new("s", "old");
+        let fk = |table: &QualName, to: &QualName| Change::AddForeignKey {
+            table: table.clone(),
+            fk: ForeignKey {
+                name: "f".into(),
+                columns: vec!["a".into()],
+                ref_table: to.clone(),
+                ref_columns: vec!["id".into()],
+                on_delete: Default::default(),
+                on_update: Default::default(),
+                deferrable: Default::default(),
+            },
+        };
+        let plan = crate::plan::build_plan(vec![
+            Change::CreateTable {
+                table: Table::new(new_t.clone()),
+            },
+            fk(&new_t, &old_t),
+            fk(&old_t, &new_t),
+        ])
+        .unwrap();
+        let of = |i: usize| plan.steps[i].hazards.clone();
+        assert_eq!(of(1), vec![], "from the new table");
+        assert_eq!(of(2), vec![Hazard::LongLock], "the old table is scanned");
     }
 }

@@ -12,7 +12,10 @@
 //! layer is then sorted by its own edges ([`super::topo`]).
 
 use crate::diff::Change;
+use crate::model::QualName;
 use crate::plan::hazard::{generated_change, GeneratedChange};
+use std::collections::HashMap;
+use std::hash::Hash;
 
 /// The layer of a change; lower runs first.
 pub fn rank(change: &Change) -> u8 {
@@ -29,7 +32,12 @@ pub fn rank(change: &Change) -> u8 {
         Change::DropTable { .. } | Change::DropExpression { .. } => 6,
         Change::DropColumn { .. } => 7,
         Change::RenameTable { .. } => 8,
-        Change::RenameColumn { .. } => 9,
+        // Constraint and index renames after the column renames of their
+        // table (stable order), before new tables and indexes may take
+        // the names they free.
+        Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. } => 9,
         Change::CreateTable { .. } => 10,
         // Column changes before new columns: PostgreSQL refuses to change
         // the type of a column that a (new) generated column reads. New
@@ -59,53 +67,86 @@ pub fn rank(change: &Change) -> u8 {
         Change::DropView { .. } => 3,
         Change::CreateView { .. } | Change::ReplaceView { .. } => 18,
         Change::SetObjectComment { .. } => 19,
+        // Sequences: before the tables whose defaults draw from them,
+        // detached from an old owner before drops (which would take them
+        // along), attached to a new one once it exists, dropped once no
+        // default uses them.
+        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
+        Change::SetSequenceOwner { owned_by: None, .. } => 3,
+        Change::SetSequenceOwner { .. } => 18,
+        Change::DropSequence { .. } => 20,
     }
 }
 
 /// Orders changes for execution (stable: ties keep their input order), and
-/// orders renames within their layer so that a rename into a name another
-/// rename frees runs after it.
+/// orders renames so that a rename into a name another rename frees runs
+/// after it: tables by qualified name, constraints and indexes by name in
+/// their namespace (where index names, and so the names of keys, must be
+/// unique).
 pub fn order(mut changes: Vec<Change>) -> Vec<Change> {
     changes.sort_by_key(rank);
-    order_renames(&mut changes);
+    order_chains(&mut changes, |c| match c {
+        Change::RenameTable { from, to } => Some((from.clone(), to.clone())),
+        _ => None,
+    });
+    order_chains(&mut changes, |c| match c {
+        Change::RenameConstraint { table, from, to } | Change::RenameIndex { table, from, to } => {
+            Some((
+                QualName::new(table.schema.clone(), from.clone()),
+                QualName::new(table.schema.clone(), to.clone()),
+            ))
+        }
+        _ => None,
+    });
     let ranks: Vec<u8> = changes.iter().map(rank).collect();
     super::topo::order_runs(&mut changes, &ranks);
     changes
 }
 
-/// `a → b` and `b → c` in one plan: `b → c` must run first.
-fn order_renames(changes: &mut [Change]) {
-    let start = changes
+/// Reorders the changes `key` maps to `(from, to)` among their own
+/// positions so that `a → b` runs after `b → c`, in linear time. Each name
+/// is renamed away at most once, so each rename waits for at most one
+/// other; a cycle cannot be ordered and fails loudly in PostgreSQL.
+fn order_chains<K: Hash + Eq>(changes: &mut [Change], key: impl Fn(&Change) -> Option<(K, K)>) {
+    let (pos, keys): (Vec<usize>, Vec<(K, K)>) = changes
         .iter()
-        .position(|c| matches!(c, Change::RenameTable { .. }));
-    let Some(start) = start else { return };
-    let end = start
-        + changes[start..]
-            .iter()
-            .take_while(|c| matches!(c, Change::RenameTable { .. }))
-            .count();
-    let slice = &mut changes[start..end];
-    // Repeatedly move a rename whose target is another's source after that one.
-    // Bounded: at most n² swaps on a handful of renames; cycles are left as is
-    // and fail loudly in PostgreSQL.
-    let n = slice.len();
-    for _ in 0..n {
-        let mut moved = false;
-        for i in 0..n {
-            for j in i + 1..n {
-                if let (Change::RenameTable { to, .. }, Change::RenameTable { from, .. }) =
-                    (&slice[i], &slice[j])
-                {
-                    if to == from {
-                        slice.swap(i, j);
-                        moved = true;
-                    }
-                }
+        .enumerate()
+        .filter_map(|(i, c)| key(c).map(|k| (i, k)))
+        .unzip();
+    if pos.len() < 2 {
+        return;
+    }
+    let by_from: HashMap<&K, usize> = keys.iter().enumerate().map(|(i, (f, _))| (f, i)).collect();
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let mut state = vec![State::New; keys.len()];
+    let mut order = Vec::with_capacity(keys.len());
+    for start in 0..keys.len() {
+        let mut chain = Vec::new();
+        let mut cur = start;
+        while state[cur] == State::New {
+            state[cur] = State::Open;
+            chain.push(cur);
+            match by_from.get(&keys[cur].1) {
+                Some(&next) => cur = next,
+                None => break,
             }
         }
-        if !moved {
-            break;
+        while let Some(i) = chain.pop() {
+            state[i] = State::Done;
+            order.push(i);
         }
+    }
+    if order.iter().enumerate().all(|(i, &k)| i == k) {
+        return;
+    }
+    let taken: Vec<Change> = order.iter().map(|&k| changes[pos[k]].clone()).collect();
+    for (&p, c) in pos.iter().zip(taken) {
+        changes[p] = c;
     }
 }
 
@@ -137,5 +178,41 @@ mod tests {
             column: Column::new("a", ColumnType::builtin("integer")),
         };
         assert_eq!(order(vec![add.clone(), plain.clone()]), [plain, add]);
+    }
+
+    #[test]
+    fn renames_into_freed_names_run_after_the_renames_freeing_them() {
+        let t = QualName::new("app", "t");
+        let ri = |from: &str, to: &str| Change::RenameIndex {
+            table: t.clone(),
+            from: from.into(),
+            to: to.into(),
+        };
+        let rc = |from: &str, to: &str| Change::RenameConstraint {
+            table: t.clone(),
+            from: from.into(),
+            to: to.into(),
+        };
+        let col = Change::RenameColumn {
+            table: t.clone(),
+            from: "x".into(),
+            to: "y".into(),
+        };
+        // a -> b -> c -> d as index and key names, given backwards
+        let plan = order(vec![
+            ri("a", "b"),
+            col.clone(),
+            rc("b", "c"),
+            ri("c", "d"),
+            ri("p", "q"),
+        ]);
+        assert_eq!(
+            plan,
+            [ri("c", "d"), col, rc("b", "c"), ri("a", "b"), ri("p", "q")]
+        );
+        // a cycle cannot be ordered: both stay, to fail loudly in PostgreSQL
+        let mut cycle = order(vec![ri("a", "b"), ri("b", "a")]);
+        cycle.sort_by_key(|c| c.subject());
+        assert_eq!(cycle, [ri("a", "b"), ri("b", "a")]);
     }
 }

@@ -17,6 +17,9 @@ pub enum Hazard {
     /// Holds an ACCESS EXCLUSIVE lock while it scans the table (NOT NULL,
     /// new constraint validation, index build).
     LongLock,
+    /// Fails if the table has rows: a new `NOT NULL` column without a
+    /// default, which PostgreSQL refuses to add to a table that is not empty.
+    NeedsEmptyTable,
 }
 
 impl Hazard {

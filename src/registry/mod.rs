@@ -430,6 +430,46 @@ mod tests {
     }
 
     #[test]
+    fn a_foreign_key_into_another_plugin_is_a_dependency() {
+        use crate::model::{ForeignKey, QualName, Table};
+        let referencing = |name: &str, target: &str| {
+            let mut t = Table::new(QualName::new(name, "t"));
+            t.foreign_keys.push(ForeignKey {
+                name: "t_fkey".into(),
+                columns: vec!["x".into()],
+                ref_table: QualName::new(target, "t"),
+                ref_columns: vec!["id".into()],
+                on_delete: Default::default(),
+                on_update: Default::default(),
+                deferrable: Default::default(),
+            });
+            Schema {
+                namespaces: vec![name.into()],
+                tables: vec![t],
+                ..Schema::default()
+            }
+        };
+        let own = |name: &str| Schema {
+            namespaces: vec![name.into()],
+            ..Schema::default()
+        };
+        let mut r = Registry::new();
+        r.add(Plugin::new("a", referencing("a", "z"))).unwrap();
+        r.add(Plugin::new("z", own("z"))).unwrap();
+        // A namespace no registered plugin owns is no dependency.
+        r.add(Plugin::new("m", referencing("m", "elsewhere")))
+            .unwrap();
+        assert_eq!(names(&r), ["m", "z", "a"]);
+        let mut r = Registry::new();
+        r.add(Plugin::new("a", referencing("a", "z"))).unwrap();
+        r.add(Plugin::new("z", referencing("z", "a"))).unwrap();
+        assert_eq!(
+            r.ordered().unwrap_err().to_string(),
+            "plugins depend on each other in a cycle: a -> z -> a"
+        );
+    }
+
+    #[test]
     fn errors_name_the_plugins() {
         let mut r = Registry::new();
         r.add(p("billing", "1.0.0", &[("accounts", ">=2")]))

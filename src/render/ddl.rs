@@ -17,7 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub(super) fn render_sql(change: &Change) -> Result<Vec<String>, RenderError> {
     let r = Renderer { change };
     r.check_types()?;
-    let sql = r.render()?;
+    let sql = super::objects::with_serial_sequences(change, r.render()?);
     if sql.iter().any(|s| s.contains('\0')) {
         return Err(r.invalid("a name, literal or expression contains a NUL byte"));
     }
@@ -187,10 +187,26 @@ impl Renderer<'_> {
                     quote_ident(name)
                 )]
             }
+            Change::RenameConstraint { table, from, to } => vec![format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                qualified(table),
+                quote_ident(from),
+                quote_ident(to)
+            )],
+            Change::RenameIndex { table, from, to } => vec![format!(
+                "ALTER INDEX {}.{} RENAME TO {}",
+                quote_ident(&table.schema),
+                quote_ident(from),
+                quote_ident(to)
+            )],
             Change::CreateView { .. }
             | Change::DropView { .. }
             | Change::ReplaceView { .. }
-            | Change::SetObjectComment { .. } => super::objects::render(self.change)?,
+            | Change::SetObjectComment { .. }
+            | Change::CreateSequence { .. }
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. } => super::objects::render(self.change)?,
         })
     }
 
@@ -603,14 +619,49 @@ fn create_enum(e: &EnumType) -> String {
 
 /// The expression converting column `c` from `old` to `new`. Enums have no
 /// casts to or from other types except through text.
+///
+/// To a length-limited string or bit type (`varchar(n)`, `char(n)`,
+/// `bit(n)`, `varbit(n)`, or arrays of them) the cast goes to the unbounded
+/// type only: an explicit cast to the limited type would silently cut a
+/// longer value, while PostgreSQL applies the column's length to the USING
+/// result as an assignment, which fails on a value that does not fit.
 fn using_cast(c: &str, old: &ColumnType, new: &ColumnType) -> String {
     let ty = render_type(new);
+    let arr = if new.array { "[]" } else { "" };
+    if let Some(unbounded) = unbounded_form(new) {
+        let via = if matches!(old.base, BaseType::Named(_)) && unbounded != "text" {
+            format!("::text{arr}")
+        } else {
+            String::new()
+        };
+        return format!("{c}{via}::{unbounded}{arr}");
+    }
     let via_text = matches!(old.base, BaseType::Named(_)) || matches!(new.base, BaseType::Named(_));
     let to_text = matches!(&new.base, BaseType::Builtin(b) if b == "text");
     match (via_text && !to_text, new.array) {
         (false, _) => format!("{c}::{ty}"),
         (true, false) => format!("{c}::text::{ty}"),
         (true, true) => format!("{c}::text[]::{ty}"),
+    }
+}
+
+/// The type without its length limit that a cast to the length-limited
+/// string or bit type `ty` must go through (see [`using_cast`]); `None` for
+/// every other type. `character` without a length is `character(1)`, so
+/// `char(n)` goes through `text`.
+fn unbounded_form(ty: &ColumnType) -> Option<&'static str> {
+    let BaseType::Builtin(b) = &ty.base else {
+        return None;
+    };
+    let (head, rest) = b.split_once('(')?;
+    if !rest.ends_with(')') {
+        return None;
+    }
+    match head {
+        "character varying" => Some("character varying"),
+        "character" => Some("text"),
+        "bit" | "bit varying" => Some("bit varying"),
+        _ => None,
     }
 }
 

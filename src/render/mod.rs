@@ -55,7 +55,13 @@
 //!   back after.
 //! - **`AddEnumValue`** runs in a transaction, but the new label cannot be
 //!   used (as a default, in a check, in a row) before that transaction
-//!   commits, unless the type was created in the same transaction.
+//!   commits, unless the type was created in the same transaction: when
+//!   the new schema's expressions use a new label, the diff recreates the
+//!   type instead.
+//! - **Narrowing to `varchar(n)`, `char(n)`, `bit(n)`, `varbit(n)`**: an
+//!   explicit cast to such a type silently cuts longer values. `USING`
+//!   casts to the unbounded type; PostgreSQL applies the column's length as
+//!   an assignment, which fails on a value that does not fit.
 
 mod ddl;
 mod ident;

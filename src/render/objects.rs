@@ -5,11 +5,12 @@
 //! outside literals (it would end the statement).
 
 use super::ddl::{comment_on, index_statement};
-use super::ident::qualified;
+use super::ident::{qualified, quote_ident};
 use super::RenderError;
 use crate::diff::{Change, CommentTarget};
+use crate::model::sequences::serial_sequence;
 use crate::model::sqlscan::{tokens, Tok};
-use crate::model::{CheckOption, View};
+use crate::model::{CheckOption, Column, QualName, Sequence, View};
 
 /// The statements of one change of the kinds this module renders.
 pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
@@ -54,9 +55,31 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             let (what, name) = match target {
                 CommentTarget::View { name } => ("VIEW", qualified(name)),
                 CommentTarget::MaterializedView { name } => ("MATERIALIZED VIEW", qualified(name)),
+                CommentTarget::Sequence { name } => ("SEQUENCE", qualified(name)),
             };
             vec![comment_on(what, &name, comment)]
         }
+        Change::CreateSequence { sequence } => {
+            let mut out = vec![create_sequence(sequence)];
+            if sequence.comment.is_some() {
+                out.push(comment_on(
+                    "SEQUENCE",
+                    &qualified(&sequence.name),
+                    &sequence.comment,
+                ));
+            }
+            out
+        }
+        Change::AlterSequence { new, .. } => vec![alter_sequence(new)],
+        Change::SetSequenceOwner { name, owned_by } => vec![format!(
+            "ALTER SEQUENCE {} OWNED BY {}",
+            qualified(name),
+            match owned_by {
+                None => "NONE".to_string(),
+                Some(o) => format!("{}.{}", qualified(&o.table), quote_ident(&o.column)),
+            }
+        )],
+        Change::DropSequence { name } => vec![format!("DROP SEQUENCE {}", qualified(name))],
         other => {
             return Err(RenderError::Invalid {
                 kind: other.kind(),
@@ -65,6 +88,125 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             })
         }
     })
+}
+
+/// `CREATE SEQUENCE` with the options that differ from the defaults.
+fn create_sequence(s: &Sequence) -> String {
+    let mut out = format!("CREATE SEQUENCE {}", qualified(&s.name));
+    if s.ty != "bigint" {
+        out.push_str(&format!(" AS {}", s.ty));
+    }
+    if s.increment != 1 {
+        out.push_str(&format!(" INCREMENT BY {}", s.increment));
+    }
+    if let Some(v) = s.min_value {
+        out.push_str(&format!(" MINVALUE {v}"));
+    }
+    if let Some(v) = s.max_value {
+        out.push_str(&format!(" MAXVALUE {v}"));
+    }
+    if let Some(v) = s.start {
+        out.push_str(&format!(" START WITH {v}"));
+    }
+    if s.cache != 1 {
+        out.push_str(&format!(" CACHE {}", s.cache));
+    }
+    if s.cycle {
+        out.push_str(" CYCLE");
+    }
+    out
+}
+
+/// `ALTER SEQUENCE` to every option of `s` (defaults spelled `NO …`).
+fn alter_sequence(s: &Sequence) -> String {
+    format!(
+        "ALTER SEQUENCE {} AS {} INCREMENT BY {} {} {} START WITH {} CACHE {} {}",
+        qualified(&s.name),
+        s.ty,
+        s.increment,
+        s.min_value
+            .map_or_else(|| "NO MINVALUE".to_string(), |v| format!("MINVALUE {v}")),
+        s.max_value
+            .map_or_else(|| "NO MAXVALUE".to_string(), |v| format!("MAXVALUE {v}")),
+        s.effective_start(),
+        s.cache,
+        if s.cycle { "CYCLE" } else { "NO CYCLE" }
+    )
+}
+
+/// The sequence of a serial column.
+fn serial_of(table: &QualName, c: &Column) -> Option<QualName> {
+    if !c.serial {
+        return None;
+    }
+    serial_sequence(c.default.as_deref()?, &table.schema)
+}
+
+/// The integer type of a serial column's sequence.
+fn serial_type(c: &Column) -> String {
+    super::render_type(&c.ty)
+}
+
+/// Adds the statements a serial column needs around the change's own: its
+/// sequence created before the column (whose default draws from it) and
+/// owned by it after; on a change of column, the sequence moved past the
+/// rows already there, the old one dropped once no default uses it, or its
+/// type following the column's.
+pub(super) fn with_serial_sequences(change: &Change, sql: Vec<String>) -> Vec<String> {
+    let (table, pairs): (&QualName, Vec<(Option<&Column>, &Column)>) = match change {
+        Change::CreateTable { table } => (
+            &table.name,
+            table.columns.iter().map(|c| (None, c)).collect(),
+        ),
+        Change::AddColumn { table, column } => (table, vec![(None, column)]),
+        Change::AlterColumn { table, old, new } => (table, vec![(Some(old), new)]),
+        _ => return sql,
+    };
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for (old, new) in pairs {
+        let old_seq = old.and_then(|o| serial_of(table, o));
+        let new_seq = serial_of(table, new);
+        let col = format!("{}.{}", qualified(table), quote_ident(&new.name));
+        match (&old_seq, &new_seq) {
+            (_, Some(n)) if old_seq.as_ref() != Some(n) => {
+                before.push(format!(
+                    "CREATE SEQUENCE {} AS {}",
+                    qualified(n),
+                    serial_type(new)
+                ));
+                after.push(format!("ALTER SEQUENCE {} OWNED BY {col}", qualified(n)));
+                if old.is_some() {
+                    // an existing column: start past its values
+                    after.push(format!(
+                        "SELECT setval({}, coalesce(max({}), 0) + 1, false) FROM {}",
+                        super::quote_literal(&qualified(n)),
+                        quote_ident(&new.name),
+                        qualified(table)
+                    ));
+                }
+            }
+            (Some(o), Some(n)) if o == n && old.is_some_and(|o| o.ty != new.ty) => {
+                after.push(format!(
+                    "ALTER SEQUENCE {} AS {}",
+                    qualified(n),
+                    serial_type(new)
+                ));
+            }
+            _ => {}
+        }
+        if let (Some(o), Some(oc)) = (&old_seq, old) {
+            if new_seq.as_ref() != Some(o) && oc.default != new.default {
+                after.push(format!("DROP SEQUENCE {}", qualified(o)));
+            }
+        }
+    }
+    if before.is_empty() && after.is_empty() {
+        return sql;
+    }
+    before.extend(sql);
+    before.extend(after);
+    before
 }
 
 /// `VIEW` or `MATERIALIZED VIEW`.

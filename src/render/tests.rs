@@ -392,8 +392,8 @@ fn alter_column_type() {
         col("tags", "text[]"),
         col("tags", "character varying(5)[]"),
         expect![[r#"
-        ALTER TABLE "billing"."invoices" ALTER COLUMN "tags" TYPE character varying(5)[] USING "tags"::character varying(5)[]
-        -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "tags" TYPE character varying(5)[] USING "tags"::character varying[]
+            -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
     );
     // the default is dropped and set again around a real cast
     alter(
@@ -1095,4 +1095,51 @@ fn text() {
         plan.statements().count()
     );
     assert!(plan.steps[4].hazards.contains(&Hazard::DataLoss));
+}
+
+#[test]
+fn renamed_constraints_and_indexes() {
+    check(
+        Change::RenameConstraint {
+            table: q("a b", "t\"1"),
+            from: "t\"1_pkey".into(),
+            to: "u; --_pkey".into(),
+        },
+        expect![[r#"ALTER TABLE "a b"."t""1" RENAME CONSTRAINT "t""1_pkey" TO "u; --_pkey""#]],
+    );
+    check(
+        Change::RenameIndex {
+            table: q("a b", "t"),
+            from: "t_x_idx".into(),
+            to: "ü \"idx\"".into(),
+        },
+        expect![[r#"ALTER INDEX "a b"."t_x_idx" RENAME TO "ü ""idx""""#]],
+    );
+}
+
+#[test]
+fn narrowing_to_a_limited_length_never_truncates() {
+    // the USING cast stops at the unbounded type: PostgreSQL then applies
+    // the length as an assignment, which fails on a longer value
+    alter(
+        col("c", "text"),
+        col("c", "character(2)"),
+        expect![[r#"
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "c" TYPE character(2) USING "c"::text
+            -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
+    );
+    alter(
+        col("c", "bit varying(8)"),
+        col("c", "bit(2)"),
+        expect![[r#"
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "c" TYPE bit(2) USING "c"::bit varying
+            -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
+    );
+    alter(
+        Column::new("c", ColumnType::named(q("billing", "status"), false)),
+        col("c", "character varying(3)"),
+        expect![[r#"
+            ALTER TABLE "billing"."invoices" ALTER COLUMN "c" TYPE character varying(3) USING "c"::text::character varying
+            -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
+    );
 }

@@ -84,6 +84,7 @@ fn warning(n: usize, step: &Step) -> Option<String> {
             Hazard::RiskyCast => Some("cast may fail on existing rows"),
             Hazard::TableRewrite => Some("table rewrite"),
             Hazard::LongLock => None,
+            Hazard::NeedsEmptyTable => Some("fails if the table has rows"),
         })
         .collect();
     if !step.transactional {

@@ -12,7 +12,7 @@
 //! configured schema name cannot inject SQL.
 
 use crate::error::Error;
-use crate::render::quote_ident;
+use crate::render::{quote_ident, quote_literal};
 use crate::snapshot::{Snapshot, SnapshotHash};
 use std::collections::HashMap;
 use tokio_postgres::{Client, GenericClient, SimpleQueryMessage};
@@ -321,6 +321,38 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
             rec.plugin, rec.idx
         )))?;
         Ok(())
+    }
+
+    /// The state (`last_value`, `is_called`) of the `_migrations` id
+    /// sequence, for [`restore_id_sequence`](Self::restore_id_sequence).
+    pub async fn id_sequence_state(&self, tx: &impl GenericClient) -> Result<(i64, bool), Error> {
+        let row = tx
+            .query_one(
+                &format!(
+                    "SELECT last_value, is_called FROM {}._migrations_id_seq",
+                    self.q
+                ),
+                &[],
+            )
+            .await
+            .map_err(Error::db("reading the _migrations id sequence"))?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    /// After a failed step in a transaction that ran `SAVEPOINT graft_run`:
+    /// rolls back to it and puts the `_migrations` id sequence back to
+    /// `state`, since a rollback keeps what a sequence handed out. Still
+    /// under the migration lock, so no other instance takes ids meanwhile.
+    /// Best effort: the caller reports the step's error either way.
+    pub async fn restore_id_sequence(&self, tx: &impl GenericClient, state: (i64, bool)) {
+        let seq = quote_literal(&format!("{}._migrations_id_seq", self.q));
+        let sql = format!(
+            "ROLLBACK TO SAVEPOINT graft_run; SELECT setval({seq}, {}, {})",
+            state.0, state.1
+        );
+        if let Err(e) = tx.batch_execute(&sql).await {
+            tracing::warn!(error = %e, "could not restore the _migrations id sequence");
+        }
     }
 
     /// Updates only the recorded version (schema unchanged).

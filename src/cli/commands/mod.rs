@@ -194,7 +194,11 @@ fn pending_cell(p: &PluginPlan) -> Cell {
     } else {
         YELLOW
     };
-    Cell::painted(format!("pending: {}", parts.join(", ")), code)
+    let what = match p.transition.as_deref().map(|t| t.kind) {
+        Some(TransitionKind::Rollback) => "downgrade (apply needs --allow-downgrade)",
+        _ => "pending",
+    };
+    Cell::painted(format!("{what}: {}", parts.join(", ")), code)
 }
 
 /// `graft status FILES`: recorded and declared versions, head, pending.

@@ -11,10 +11,9 @@
 -- `nspname = ANY($1::text[])`.
 SELECT u.kind, u.schema, u.name
 FROM (
-  -- relations other than tables, views, materialized views, their indexes
-  -- and identity sequences
+  -- relations other than tables, views, materialized views, sequences and
+  -- their indexes
   SELECT CASE c.relkind
-           WHEN 'S' THEN 'sequence'
            WHEN 'f' THEN 'foreign table'
            WHEN 'c' THEN 'composite type'
          END AS kind,
@@ -22,16 +21,12 @@ FROM (
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[])
-    AND c.relkind IN ('S', 'f', 'c')
-    -- the sequence of an identity column (an internal dependency on its
-    -- table) is part of the column
+    AND c.relkind IN ('f', 'c')
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
           WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
             AND dep.objid = c.oid
-            AND (dep.deptype = 'e'
-                 OR (dep.deptype = 'i'
-                     AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass)))
+            AND dep.deptype = 'e')
   UNION ALL
   -- functions, procedures, aggregates
   SELECT CASE p.prokind
