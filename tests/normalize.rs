@@ -306,3 +306,36 @@ async fn sequences_and_serial_columns_normalise() {
     let again = normalized(&mut client, &declared.schema).await;
     assert_same(&again, &live);
 }
+
+/// Domains (default, checks on `VALUE`) and composite types built on them,
+/// written raw, normalise to what the catalog prints.
+#[tokio::test]
+async fn domains_and_composite_types_normalise() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let file = r#"{
+      "plugin": "ty",
+      "enums": [ { "name": "mood", "values": ["ok", "great"] } ],
+      "domains": [
+        { "name": "pos", "type": "integer", "default": "1", "checks": [ { "expr": "VALUE > 0" } ] },
+        { "name": "feeling", "type": "mood", "default": "'ok'" } ],
+      "composite_types": [ { "name": "pair", "attributes": [
+        { "name": "a", "type": "pos" }, { "name": "f", "type": "feeling" } ] } ],
+      "tables": [ { "name": "t", "columns": [
+        { "name": "p", "type": "pair" }, { "name": "n", "type": "pos", "default": "2" } ] } ]
+    }"#;
+    let declared = from_json_str(file, None).unwrap();
+    let norm = normalized(&mut client, &declared.schema).await;
+    let pos = &norm.domains[1];
+    assert_eq!(pos.name.name, "pos");
+    assert_eq!(pos.checks[0].expr, "(VALUE > 0)");
+    assert_eq!(norm.domains[0].default.as_deref(), Some("'ok'::ty.mood"));
+    Migrator::default()
+        .migrate(&mut client, &Plugin::from(declared))
+        .await
+        .unwrap();
+    let live = live(&mut client, &["ty"]).await;
+    assert_same(&norm, &live);
+    assert_eq!(norm.domains, live.domains);
+    assert_eq!(norm.composite_types, live.composite_types);
+}

@@ -295,3 +295,339 @@ async fn collation_of(client: &tokio_postgres::Client, col: &str) -> String {
         .unwrap()
         .get(0)
 }
+
+const TYPES_V1: &str = r#"{"plugin": "ty",
+  "enums": [{"name": "mood", "values": ["ok", "meh"]}],
+  "domains": [
+    {"name": "pos", "type": "integer", "nullable": false, "default": "1",
+     "checks": [{"name": "pos_positive", "expr": "(VALUE > 0)"}]},
+    {"name": "label", "type": "text", "collation": "C", "checks": [{"expr": "(VALUE <> ''::text)"}]},
+    {"name": "pair_d", "type": "pair"},
+    {"name": "code", "type": "integer", "checks": [{"expr": "(VALUE > 0)"}]},
+    {"name": "we\"ird; d", "type": "varchar(5)"}],
+  "composite_types": [
+    {"name": "pair", "attributes": [{"name": "a", "type": "code"}, {"name": "m", "type": "mood[]"},
+                                    {"name": "l", "type": "text", "collation": "POSIX"}]},
+    {"name": "solo", "attributes": [{"name": "x", "type": "integer"}, {"name": "y", "type": "text"}]}],
+  "tables": [{"name": "t", "columns": [
+    {"name": "id", "type": "pos"}, {"name": "l", "type": "label[]"}, {"name": "p", "type": "pair"},
+    {"name": "pd", "type": "pair_d"}, {"name": "w", "type": "\"we\"\"ird; d\""}]}]}"#;
+
+const TYPES_V2: &str = r#"{"plugin": "ty",
+  "enums": [{"name": "mood", "values": ["ok", "meh"]}],
+  "domains": [
+    {"name": "pos", "type": "integer", "default": "2",
+     "checks": [{"name": "pos_positive", "expr": "(VALUE >= 0)"}, {"name": "pos_small", "expr": "(VALUE < 1000)"}]},
+    {"name": "label", "type": "varchar(20)", "collation": "C", "checks": [{"expr": "((VALUE)::text <> ''::text)"}]},
+    {"name": "we\"ird; d", "type": "varchar(5)", "nullable": false},
+    {"name": "code", "type": "integer", "checks": [{"expr": "(VALUE > 0)"}]},
+    {"name": "a_feeling", "type": "mood", "default": "'ok'::ty.mood"}],
+  "composite_types": [
+    {"name": "pair", "attributes": [{"name": "a", "type": "code"}, {"name": "m", "type": "mood[]"},
+                                    {"name": "z", "type": "a_feeling"}]},
+    {"name": "solo", "attributes": [{"name": "x", "type": "bigint"}, {"name": "y", "type": "text", "collation": "C"}]}],
+  "tables": [{"name": "t", "columns": [
+    {"name": "id", "type": "pos"}, {"name": "l", "type": "label[]"}, {"name": "p", "type": "pair"},
+    {"name": "w", "type": "\"we\"\"ird; d\""}]}]}"#;
+
+#[tokio::test]
+async fn domains_and_composite_types_create_alter_and_drop() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let v1 = decl(TYPES_V1);
+    let built = SchemaBuilder::new("ty")
+        .enum_type("mood", ["ok", "meh"])
+        .domain("pos", "integer", |d| {
+            d.not_null()
+                .default("1")
+                .check_named("pos_positive", "(VALUE > 0)")
+        })
+        .domain("label", "text", |d| {
+            d.collation("C").check("(VALUE <> ''::text)")
+        })
+        .domain("pair_d", "pair", |d| d)
+        .domain("code", "integer", |d| d.check("(VALUE > 0)"))
+        .domain("we\"ird; d", "varchar(5)", |d| d)
+        .composite_type("pair", |c| {
+            c.attribute("a", "code", |a| a)
+                .attribute("m", "mood[]", |a| a)
+                .attribute("l", "text", |a| a.collation("POSIX"))
+        })
+        .composite_type("solo", |c| {
+            c.attribute("x", "integer", |a| a)
+                .attribute("y", "text", |a| a)
+        })
+        .table("t", |t| {
+            t.column("id", "pos", |c| c)
+                .column("l", "label[]", |c| c)
+                .column("p", "pair", |c| c)
+                .column("pd", "pair_d", |c| c)
+                .column("w", "\"we\"\"ird; d\"", |c| c)
+        })
+        .build()
+        .unwrap();
+    assert_eq!(built, v1);
+    assert_eq!(v1.schema.domains[1].checks[0].name, "label_check");
+
+    // Created in dependency order: the enum and `pos` before `pair`, `pair`
+    // before the domain over it, all before the table.
+    let sql = plan_sql(&mut client, &v1).await;
+    let pos = |needle: &str| {
+        sql.iter()
+            .position(|s| s.starts_with(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in {sql:#?}"))
+    };
+    assert!(pos(r#"CREATE TYPE "ty"."mood""#) < pos(r#"CREATE TYPE "ty"."pair""#));
+    assert!(pos(r#"CREATE DOMAIN "ty"."code""#) < pos(r#"CREATE TYPE "ty"."pair""#));
+    assert!(pos(r#"CREATE TYPE "ty"."pair""#) < pos(r#"CREATE DOMAIN "ty"."pair_d""#));
+    assert!(pos(r#"CREATE DOMAIN "ty"."pair_d""#) < pos(r#"CREATE TABLE "ty"."t""#));
+    assert_eq!(
+        sql[pos(r#"CREATE DOMAIN "ty"."pos""#)],
+        r#"CREATE DOMAIN "ty"."pos" AS integer DEFAULT 1 NOT NULL CONSTRAINT "pos_positive" CHECK ((VALUE > 0))"#
+    );
+    assert_eq!(
+        sql[pos(r#"CREATE TYPE "ty"."pair""#)],
+        r#"CREATE TYPE "ty"."pair" AS ("a" "ty"."code", "m" "ty"."mood"[], "l" text COLLATE "pg_catalog"."POSIX")"#
+    );
+    migrate(&mut client, &v1).await;
+    assert_synced(&mut client, &v1).await;
+    client
+        .batch_execute(
+            "INSERT INTO ty.t (id, l, p, w) VALUES (5, '{a,b}', ROW(3, '{ok}', 'x'), 'abc')",
+        )
+        .await
+        .unwrap();
+
+    // Altered: defaults, NOT NULL and checks in place; a new base type
+    // recreates the domain and re-casts its column; attributes added,
+    // dropped and changed; a domain over a new enum-based domain; the
+    // domain over the composite dropped with its column.
+    let v2 = decl(TYPES_V2);
+    let sql = plan_sql(&mut client, &v2).await;
+    for want in [
+        r#"ALTER DOMAIN "ty"."pos" SET DEFAULT 2"#,
+        r#"ALTER DOMAIN "ty"."pos" DROP NOT NULL"#,
+        r#"ALTER DOMAIN "ty"."pos" DROP CONSTRAINT "pos_positive""#,
+        r#"ALTER DOMAIN "ty"."pos" ADD CONSTRAINT "pos_positive" CHECK ((VALUE >= 0))"#,
+        r#"ALTER DOMAIN "ty"."pos" ADD CONSTRAINT "pos_small" CHECK ((VALUE < 1000))"#,
+        r#"ALTER DOMAIN "ty"."we""ird; d" SET NOT NULL"#,
+        r#"ALTER DOMAIN "ty"."label" RENAME TO "label__graft_old""#,
+        r#"ALTER TABLE "ty"."t" ALTER COLUMN "l" TYPE "ty"."label"[] USING "l"::character varying(20)[]::"ty"."label"[]"#,
+        r#"DROP DOMAIN "ty"."label__graft_old""#,
+        r#"ALTER TYPE "ty"."pair" DROP ATTRIBUTE "l""#,
+        r#"ALTER TYPE "ty"."pair" ADD ATTRIBUTE "z" "ty"."a_feeling""#,
+        r#"ALTER TYPE "ty"."solo" ALTER ATTRIBUTE "x" SET DATA TYPE bigint"#,
+        r#"ALTER TYPE "ty"."solo" ALTER ATTRIBUTE "y" SET DATA TYPE text COLLATE "pg_catalog"."C""#,
+        r#"DROP DOMAIN "ty"."pair_d""#,
+    ] {
+        assert!(sql.iter().any(|s| s == want), "no `{want}` in {sql:#?}");
+    }
+    assert!(
+        pos_in(&sql, r#"CREATE DOMAIN "ty"."a_feeling""#)
+            < pos_in(&sql, r#"ALTER TYPE "ty"."pair" ADD ATTRIBUTE"#)
+    );
+    assert!(
+        pos_in(&sql, r#"ALTER TABLE "ty"."t" DROP COLUMN "pd""#)
+            < pos_in(&sql, r#"DROP DOMAIN "ty"."pair_d""#)
+    );
+    // Dropping a domain is destructive.
+    let err = migrate_with(&graft::Migrator::default(), &mut client, &v2)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("DropDomain ty.pair_d") && err.contains("DropAttribute ty.pair.l"),
+        "{err}"
+    );
+    migrate(&mut client, &v2).await;
+    assert_synced(&mut client, &v2).await;
+    let row = client
+        .query_one("SELECT id, l::text, (p).a, w::text FROM ty.t", &[])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i32>(0), 5);
+    assert_eq!(row.get::<_, String>(1), "{a,b}");
+    assert_eq!(row.get::<_, i32>(2), 3);
+
+    // Dropped: users before what they are built on.
+    let v3 = decl(r#"{"plugin": "ty"}"#);
+    let sql = plan_sql(&mut client, &v3).await;
+    assert!(
+        pos_in(&sql, r#"DROP TYPE "ty"."pair""#) < pos_in(&sql, r#"DROP DOMAIN "ty"."a_feeling""#),
+        "{sql:#?}"
+    );
+    assert!(
+        pos_in(&sql, r#"DROP DOMAIN "ty"."a_feeling""#) < pos_in(&sql, r#"DROP TYPE "ty"."mood""#),
+        "{sql:#?}"
+    );
+    assert!(
+        pos_in(&sql, r#"DROP TYPE "ty"."pair""#) < pos_in(&sql, r#"DROP DOMAIN "ty"."code""#),
+        "{sql:#?}"
+    );
+    migrate(&mut client, &v3).await;
+    assert_synced(&mut client, &v3).await;
+}
+
+/// The position of the first statement starting with `needle`.
+#[track_caller]
+fn pos_in(sql: &[String], needle: &str) -> usize {
+    sql.iter()
+        .position(|s| s.starts_with(needle))
+        .unwrap_or_else(|| panic!("no `{needle}` in {sql:#?}"))
+}
+
+#[tokio::test]
+async fn bad_type_declarations_get_precise_errors_and_change_nothing() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "nope"}]}"#,
+            "plugin `p`, domain `d`: unknown type `nope`",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "p.nope[]"}]}"#,
+            "plugin `p`, domain `d`: unknown type `p.nope[]`",
+        ),
+        (
+            r#"{"plugin": "p", "composite_types": [{"name": "c", "attributes": [{"name": "a", "type": "int"}, {"name": "b", "type": "strnig"}]}]}"#,
+            "plugin `p`, composite type `c`, attribute `b`: unknown type `strnig`",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "a", "type": "b"}, {"name": "b", "type": "c"}], "composite_types": [{"name": "c", "attributes": [{"name": "x", "type": "a[]"}]}]}"#,
+            "plugin `p`, domain `a`: type: is built on itself: `a` -> `b` -> `c` -> `a`",
+        ),
+        (
+            r#"{"plugin": "p", "composite_types": [{"name": "c", "attributes": [{"name": "me", "type": "c"}]}]}"#,
+            "plugin `p`, composite type `c`: type: is built on itself: `c` -> `c`",
+        ),
+        (
+            r#"{"plugin": "p", "composite_types": [{"name": "c", "attributes": [{"name": "a", "type": "int"}, {"name": "a", "type": "text"}]}]}"#,
+            "plugin `p`, composite type `c`: duplicate attribute `a`",
+        ),
+        (
+            r#"{"plugin": "p", "enums": [{"name": "x", "values": []}], "domains": [{"name": "x", "type": "int"}]}"#,
+            "plugin `p`, domain `x`: domain `x` has the same name as enum `x`; they share one namespace",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "x", "type": "int"}, {"name": "x", "type": "text"}]}"#,
+            "plugin `p`: duplicate domain `x`",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "x", "type": "int"}], "tables": [{"name": "x", "columns": []}]}"#,
+            "plugin `p`, table `x`: table `x` has the same name as domain `x`; they share one namespace",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "int", "collation": "C"}]}"#,
+            "plugin `p`, domain `d`: collation `C`: type `integer` does not take a collation",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "text"}], "composite_types": [{"name": "c", "attributes": [{"name": "a", "type": "c2", "collation": "C"}]}, {"name": "c2", "attributes": []}]}"#,
+            "plugin `p`, composite type `c`, attribute `a`: collation `C`: type `\"p\".\"c2\"` does not take a collation",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "int", "checks": [{"name": "k", "expr": " "}]}]}"#,
+            "plugin `p`, domain `d`: expression of check `k` is empty",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "int", "checks": [{"name": "k", "expr": "true"}, {"name": "k", "expr": "false"}]}]}"#,
+            "plugin `p`, domain `d`: duplicate constraint name `k`",
+        ),
+        (
+            r#"{"plugin": "p", "domains": [{"name": "d", "type": "int", "nulable": false}]}"#,
+            "plugin `p`: unknown key `nulable` in `domains[0]`; expected one of `name`, `type`, `collation`, `nullable`, `default`, `checks`",
+        ),
+        (
+            r#"{"plugin": "p", "composite_types": [{"name": "c"}]}"#,
+            "plugin `p`: missing key `attributes` in `composite_types[0]`",
+        ),
+    ];
+    for (json, want) in cases {
+        assert_eq!(decl_err(json), *want, "for {json}");
+    }
+    // A domain over a collatable domain takes a collation; over an enum it
+    // does not.
+    decl(
+        r#"{"plugin": "p", "domains": [{"name": "d", "type": "e", "collation": "C"}, {"name": "e", "type": "text"}]}"#,
+    );
+
+    // Valid declarations PostgreSQL refuses roll back completely.
+    let before = fingerprint(&client).await;
+    let bad = decl(
+        r#"{"plugin": "p", "domains": [{"name": "ok", "type": "int"},
+            {"name": "d", "type": "int", "checks": [{"name": "k", "expr": "(VALUE >>> 0)"}]}],
+            "tables": [{"name": "t", "columns": [{"name": "a", "type": "d"}]}]}"#,
+    );
+    let err = migrate_with(&destructive(), &mut client, &bad)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("CreateDomain p.d") && err.contains("rolled back"),
+        "{err}"
+    );
+    assert_eq!(fingerprint(&client).await, before);
+}
+
+/// Removing or reordering enum values recreates the type and re-casts the
+/// columns through text: destructive (refused without permission), and the
+/// rows keep their labels.
+#[tokio::test]
+async fn enum_values_removed_or_reordered_recreate_the_type() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let v1 = decl(
+        r#"{"plugin": "en", "enums": [{"name": "st", "values": ["new", "old", "gone"]}],
+            "tables": [{"name": "t", "columns": [{"name": "s", "type": "st", "default": "'new'::en.st"},
+                                                  {"name": "h", "type": "st[]"}]}]}"#,
+    );
+    migrate(&mut client, &v1).await;
+    client
+        .batch_execute("INSERT INTO en.t VALUES ('old', '{new,old}'), (DEFAULT, '{}')")
+        .await
+        .unwrap();
+    let v2 = decl(
+        r#"{"plugin": "en", "enums": [{"name": "st", "values": ["old", "new"]}],
+            "tables": [{"name": "t", "columns": [{"name": "s", "type": "st", "default": "'new'::en.st"},
+                                                  {"name": "h", "type": "st[]"}]}]}"#,
+    );
+    let before = fingerprint(&client).await;
+    let err = migrate_with(&graft::Migrator::default(), &mut client, &v2)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("RecreateEnum en.st: data loss"), "{err}");
+    assert_eq!(
+        fingerprint(&client).await,
+        before,
+        "refused: nothing changed"
+    );
+    let sql = plan_sql(&mut client, &v2).await;
+    assert_eq!(
+        sql,
+        [
+            r#"ALTER TYPE "en"."st" RENAME TO "st__graft_old""#,
+            r#"CREATE TYPE "en"."st" AS ENUM ('old', 'new')"#,
+            r#"ALTER TABLE "en"."t" ALTER COLUMN "s" DROP DEFAULT, ALTER COLUMN "s" TYPE "en"."st" USING "s"::text::"en"."st", ALTER COLUMN "s" SET DEFAULT 'new'::en.st"#,
+            r#"ALTER TABLE "en"."t" ALTER COLUMN "h" TYPE "en"."st"[] USING "h"::text[]::"en"."st"[]"#,
+            r#"DROP TYPE "en"."st__graft_old""#,
+        ]
+    );
+    migrate(&mut client, &v2).await;
+    assert_synced(&mut client, &v2).await;
+    let rows: Vec<(String, String)> = client
+        .query("SELECT t.s::text, t.h::text FROM en.t ORDER BY t.s", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    // Sorted by the new order: `old` first now.
+    assert_eq!(
+        rows,
+        [
+            ("old".to_string(), "{new,old}".to_string()),
+            ("new".to_string(), "{}".to_string())
+        ]
+    );
+}

@@ -12,7 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
-pub use super::kinds::ExtensionDecl;
+pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl};
 pub use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -45,6 +45,12 @@ pub struct SchemaFile {
     /// Enum types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumDecl>,
+    /// Domains.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainDecl>,
+    /// Composite types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeTypeDecl>,
     /// Tables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<TableDecl>,

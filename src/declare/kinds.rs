@@ -5,6 +5,7 @@
 //! `"extensions"` entries are a name (`"pgcrypto"`) or an object
 //! `{"name": "hstore", "version": "1.8", "schema": "public"}`.
 
+use super::file::CheckDecl;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -93,6 +94,56 @@ impl<'de> Deserialize<'de> for ExtensionDecl {
     }
 }
 
+/// `{"name": …, "type": …, "collation": …, "nullable": false, "default": …,
+/// "checks": [{"name": …, "expr": …}]}`: a domain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainDecl {
+    /// Type name, unqualified.
+    pub name: String,
+    /// The base type, as a column's type is written.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `COLLATE` (see the column key of the same name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// `false` for `NOT NULL`; absent: nullable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nullable: Option<bool>,
+    /// `DEFAULT` expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// `CHECK` constraints on `VALUE`; unnamed ones are named
+    /// `<domain>_check`, `<domain>_check1`, ….
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckDecl>,
+}
+
+/// `{"name": …, "attributes": [{"name": …, "type": …, "collation": …}]}`: a
+/// composite type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompositeTypeDecl {
+    /// Type name, unqualified.
+    pub name: String,
+    /// Attributes in order.
+    pub attributes: Vec<AttributeDecl>,
+}
+
+/// One attribute of a composite type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeDecl {
+    /// Attribute name.
+    pub name: String,
+    /// Its type, as a column's type is written.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `COLLATE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +173,41 @@ mod tests {
             crate::declare::from_json_str(&text, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(&back, d, "{text}");
         serde_json::to_value(&f).unwrap()
+    }
+
+    #[test]
+    fn domains_and_composite_types_round_trip_through_the_file() {
+        let d = crate::declare::SchemaBuilder::new("p")
+            .namespace("my ns")
+            .enum_type("text", ["a"])
+            .domain("we\"ird", "\"my ns\".text[]", |d| d.not_null())
+            .domain("d", "varchar(3)", |d| {
+                d.collation("C")
+                    .default("'x'::character varying")
+                    .check("(VALUE IS NOT NULL)")
+                    .check("((VALUE)::text <> ''::text)")
+                    .check_named("z", "true")
+            })
+            .composite_type("c", |c| {
+                c.attribute("a", "d", |a| a.collation("POSIX"))
+                    .attribute("b", "\"we\"\"ird\"", |a| a)
+                    .attribute("c", "other.t", |a| a)
+            })
+            .composite_type("empty", |c| c)
+            .build()
+            .unwrap();
+        let v = round_trip(&d);
+        assert_eq!(
+            v["domains"][0]["checks"][0],
+            serde_json::json!({"expr": "(VALUE IS NOT NULL)"})
+        );
+        assert_eq!(v["domains"][1]["type"], "\"my ns\".text[]");
+        assert_eq!(v["domains"][1]["nullable"], false);
+        assert_eq!(
+            v["composite_types"][0]["attributes"][1]["type"],
+            "\"we\"\"ird\""
+        );
+        assert_eq!(v["composite_types"][1]["attributes"], serde_json::json!([]));
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::kinds::ExtensionDecl;
 use super::validate::Loc;
+use crate::model::usertypes::named;
 use crate::model::{check_ident, collation, ColumnType, Extension, QualName};
+use crate::model::{Attribute, Check, CompositeType, Domain};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rejects an empty text or one with a NUL byte (PostgreSQL cannot store it).
 fn text_value(loc: &Loc, what: &str, value: &str) -> Result<(), DeclareError> {
@@ -81,9 +84,242 @@ impl super::validate::Lowering<'_> {
         if q.schema != self.ns {
             return None;
         }
-        if self.enums.contains(q.name.as_str()) {
+        if self.enums.contains(q.name.as_str()) || self.types.composites.contains(q.name.as_str()) {
             return Some(false);
         }
-        None
+        // A domain takes a collation when its base does (no cycles: checked
+        // before collations are).
+        match self.types.domains.get(q.name.as_str()) {
+            Some(Some(base)) => match &base.base {
+                crate::model::BaseType::Builtin(b) => Some(collation::builtin_is_collatable(b)),
+                crate::model::BaseType::Named(n) if n != q => self.collatable(n),
+                crate::model::BaseType::Named(_) => Some(false),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The plugin's domains and composite types, by name: what type names
+/// resolve to while lowering.
+#[derive(Default)]
+pub(super) struct UserTypes<'a> {
+    /// Domains by name, with their base type once resolved.
+    domains: HashMap<&'a str, Option<ColumnType>>,
+    /// Composite types by name.
+    composites: HashSet<&'a str>,
+}
+
+impl UserTypes<'_> {
+    /// `domain` or `composite type` when `name` is one of the plugin's.
+    pub(super) fn kind(&self, name: &str) -> Option<&'static str> {
+        if self.domains.contains_key(name) {
+            Some("domain")
+        } else if self.composites.contains(name) {
+            Some("composite type")
+        } else {
+            None
+        }
+    }
+}
+
+impl<'a> super::validate::Lowering<'a> {
+    /// Domains and composite types, after the enums: names first (they may
+    /// refer to each other in any order), then their types, a check that
+    /// none is built on itself, then collations, defaults and checks.
+    pub(super) fn lower_types(
+        &mut self,
+    ) -> Result<(Vec<Domain>, Vec<CompositeType>), DeclareError> {
+        let f = self.file;
+        let loc = self.loc.clone();
+        for (kind, name) in f.domains.iter().map(|d| ("domain", &d.name)).chain(
+            f.composite_types
+                .iter()
+                .map(|c| ("composite type", &c.name)),
+        ) {
+            loc.ident(&format!("{kind} name"), name)?;
+            let at = loc.object(format!("{kind} `{name}`"));
+            let other = if self.enums.contains(name.as_str()) {
+                Some("enum")
+            } else {
+                self.types.kind(name)
+            };
+            match other {
+                Some(other) if other == kind => {
+                    return Err(loc.err(K::Duplicate {
+                        what: kind.into(),
+                        name: name.clone(),
+                    }))
+                }
+                Some(other) => {
+                    return Err(at.err(K::NameClash {
+                        what: format!("{kind} `{name}`"),
+                        name: name.clone(),
+                        other: format!("{other} `{name}`"),
+                    }))
+                }
+                None => {}
+            }
+            if kind == "domain" {
+                self.types.domains.insert(name, None);
+            } else {
+                self.types.composites.insert(name);
+            }
+        }
+
+        let mut domains = Vec::with_capacity(f.domains.len());
+        for d in &f.domains {
+            let at = loc.object(format!("domain `{}`", d.name));
+            let base = self.resolve_type(&at, &d.ty)?;
+            domains.push(Domain::new(QualName::new(&self.ns, &d.name), base));
+        }
+        let mut composites = Vec::with_capacity(f.composite_types.len());
+        for c in &f.composite_types {
+            let at = loc.object(format!("composite type `{}`", c.name));
+            let mut names = HashSet::new();
+            let mut attributes = Vec::with_capacity(c.attributes.len());
+            for a in &c.attributes {
+                at.ident("attribute name", &a.name)?;
+                if !names.insert(&a.name) {
+                    return Err(at.err(K::Duplicate {
+                        what: "attribute".into(),
+                        name: a.name.clone(),
+                    }));
+                }
+                let aat = loc.object(format!(
+                    "composite type `{}`, attribute `{}`",
+                    c.name, a.name
+                ));
+                attributes.push(Attribute::new(&a.name, self.resolve_type(&aat, &a.ty)?));
+            }
+            composites.push(CompositeType {
+                name: QualName::new(&self.ns, &c.name),
+                attributes,
+            });
+        }
+        for d in &domains {
+            if let Some(slot) = self.types.domains.get_mut(d.name.name.as_str()) {
+                *slot = Some(d.base.clone());
+            }
+        }
+        self.check_type_cycles(&domains, &composites)?;
+
+        for (d, decl) in domains.iter_mut().zip(&f.domains) {
+            let at = loc.object(format!("domain `{}`", d.name.name));
+            d.collation = collation(&at, decl.collation.as_deref(), &d.base, |q| {
+                self.collatable(q)
+            })?;
+            d.not_null = decl.nullable == Some(false);
+            d.default = decl
+                .default
+                .as_deref()
+                .map(|e| at.expr("default", e))
+                .transpose()?;
+            let mut taken: HashSet<String> = HashSet::new();
+            for c in &decl.checks {
+                if let Some(n) = &c.name {
+                    at.ident("constraint name", n)?;
+                    if !taken.insert(n.clone()) {
+                        return Err(at.err(K::Duplicate {
+                            what: "constraint name".into(),
+                            name: n.clone(),
+                        }));
+                    }
+                }
+            }
+            for (i, c) in decl.checks.iter().enumerate() {
+                let what = super::validate::describe("check", c.name.as_deref(), i);
+                let expr = at.expr(&format!("expression of {what}"), &c.expr)?;
+                let name = match &c.name {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = super::validate::choose_name(&d.name.name, "", "check", |n| {
+                            !taken.contains(n)
+                        });
+                        taken.insert(n.clone());
+                        n
+                    }
+                };
+                d.checks.push(Check { name, expr });
+            }
+        }
+        for (c, decl) in composites.iter_mut().zip(&f.composite_types) {
+            for (a, ad) in c.attributes.iter_mut().zip(&decl.attributes) {
+                let at = loc.object(format!(
+                    "composite type `{}`, attribute `{}`",
+                    c.name.name, a.name
+                ));
+                a.collation =
+                    collation(&at, ad.collation.as_deref(), &a.ty, |q| self.collatable(q))?;
+            }
+        }
+        Ok((domains, composites))
+    }
+
+    /// A domain or composite type built on itself (directly or through
+    /// others of the plugin) is an error naming the chain.
+    fn check_type_cycles(
+        &self,
+        domains: &[Domain],
+        composites: &[CompositeType],
+    ) -> Result<(), DeclareError> {
+        let mut edges: BTreeMap<&str, (&'static str, Vec<&str>)> = BTreeMap::new();
+        let own = |q: &QualName| q.schema == self.ns;
+        for d in domains {
+            let uses = named(&d.base).filter(|q| own(q)).map(|q| q.name.as_str());
+            edges.insert(&d.name.name, ("domain", uses.into_iter().collect()));
+        }
+        for c in composites {
+            let uses = c
+                .attributes
+                .iter()
+                .filter_map(|a| named(&a.ty))
+                .filter(|q| own(q))
+                .map(|q| q.name.as_str())
+                .collect();
+            edges.insert(&c.name.name, ("composite type", uses));
+        }
+        // Depth-first from each type in declaration order; `path` is the
+        // chain being explored.
+        let order = domains
+            .iter()
+            .map(|d| &d.name.name)
+            .chain(composites.iter().map(|c| &c.name.name));
+        let mut done: HashSet<&str> = HashSet::new();
+        for start in order {
+            let mut path: Vec<&str> = vec![start];
+            let mut stack: Vec<std::vec::IntoIter<&str>> = vec![edges
+                .get(start.as_str())
+                .map(|e| e.1.clone())
+                .unwrap_or_default()
+                .into_iter()];
+            while let Some(next) = stack.last_mut().map(Iterator::next) {
+                match next {
+                    None => {
+                        stack.pop();
+                        if let Some(n) = path.pop() {
+                            done.insert(n);
+                        }
+                    }
+                    Some(n) if path.contains(&n) => {
+                        let from = path.iter().position(|p| *p == n).unwrap_or(0);
+                        let mut chain: Vec<String> =
+                            path[from..].iter().map(|p| format!("`{p}`")).collect();
+                        chain.push(format!("`{n}`"));
+                        let kind = edges.get(n).map_or("type", |e| e.0);
+                        return Err(self.loc.object(format!("{kind} `{n}`")).err(K::Invalid {
+                            what: "type".into(),
+                            why: format!("is built on itself: {}", chain.join(" -> ")),
+                        }));
+                    }
+                    Some(n) if done.contains(n) || !edges.contains_key(n) => {}
+                    Some(n) => {
+                        path.push(n);
+                        stack.push(edges[n].1.clone().into_iter());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -353,7 +353,7 @@ mod tests {
     fn serde_errors_outside_tables() {
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [], "extra": 1}"#),
-            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `tables`, `views`, `materialized_views`, `sequences`"
+            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `domains`, `composite_types`, `tables`, `views`, `materialized_views`, `sequences`"
         );
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [{"columns": []}]}"#),

@@ -31,6 +31,7 @@ mod error;
 pub mod file;
 mod kinds;
 mod kinds_builder;
+mod kinds_to_file;
 mod kinds_validate;
 mod load;
 mod objects;
@@ -44,10 +45,11 @@ pub use builder::{
 };
 pub use error::{DeclareError, DeclareErrorKind};
 pub use file::{
-    CheckDecl, ColumnDecl, EnumDecl, ExtensionDecl, ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls,
-    PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
+    AttributeDecl, CheckDecl, ColumnDecl, CompositeTypeDecl, DomainDecl, EnumDecl, ExtensionDecl,
+    ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls, PrimaryKeyDecl, ReferencesDecl, SchemaFile,
+    TableDecl, UniqueDecl,
 };
-pub use kinds_builder::ExtensionBuilder;
+pub use kinds_builder::{AttributeBuilder, CompositeTypeBuilder, DomainBuilder, ExtensionBuilder};
 pub use load::load_paths_with_files;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
 pub use objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};

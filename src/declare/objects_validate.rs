@@ -57,6 +57,8 @@ impl Lowering<'_> {
                 Some(format!("table `{name}`"))
             } else if self.enums.contains(name.as_str()) {
                 Some(format!("enum `{name}`"))
+            } else if let Some(kind) = self.types.kind(name) {
+                Some(format!("{kind} `{name}`"))
             } else {
                 out.get(name).cloned()
             };

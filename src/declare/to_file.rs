@@ -50,6 +50,8 @@ impl Declared {
                     values: e.values.clone(),
                 })
                 .collect(),
+            domains: super::kinds_to_file::domain_decls(&self.schema, &ns, omit_default_names),
+            composite_types: super::kinds_to_file::composite_decls(&self.schema, &ns),
             tables: self
                 .schema
                 .tables
@@ -68,7 +70,13 @@ impl Declared {
 }
 
 /// `name` unless `omit` and it is the default `make_name(a, b, label)`.
-fn name_unless_default(name: &str, omit: bool, a: &str, b: &str, label: &str) -> Option<String> {
+pub(super) fn name_unless_default(
+    name: &str,
+    omit: bool,
+    a: &str,
+    b: &str,
+    label: &str,
+) -> Option<String> {
     (!(omit && name == make_name(a, b, label))).then(|| name.to_string())
 }
 
@@ -210,7 +218,7 @@ pub(super) fn table_ref(q: &QualName, ns: &str) -> String {
 
 /// A type as the file writes it: built-ins canonical, the plugin's enums
 /// bare unless a built-in has that name, other types qualified.
-fn type_text(ty: &ColumnType, ns: &str) -> String {
+pub(super) fn type_text(ty: &ColumnType, ns: &str) -> String {
     let mut s = match &ty.base {
         BaseType::Builtin(b) => b.clone(),
         BaseType::Named(q) => {

@@ -183,6 +183,8 @@ pub(super) struct Lowering<'a> {
     pub(super) enums: HashSet<&'a str>,
     /// Declared tables by name (first declaration).
     pub(super) tables: HashMap<&'a str, &'a TableDecl>,
+    /// Declared domains and composite types.
+    pub(super) types: super::kinds_validate::UserTypes<'a>,
 }
 
 impl<'a> Lowering<'a> {
@@ -204,6 +206,7 @@ impl<'a> Lowering<'a> {
             ns,
             enums: HashSet::new(),
             tables: HashMap::new(),
+            types: Default::default(),
         })
     }
 
@@ -278,6 +281,8 @@ impl<'a> Lowering<'a> {
             });
         }
 
+        let (domains, composite_types) = self.lower_types()?;
+
         // Table names first: foreign keys may point forward.
         for t in &f.tables {
             let tl = loc.table(&t.name);
@@ -293,6 +298,13 @@ impl<'a> Lowering<'a> {
                     what: format!("table `{}`", t.name),
                     name: t.name.clone(),
                     other: format!("enum `{}`", t.name),
+                }));
+            }
+            if let Some(kind) = self.types.kind(&t.name) {
+                return Err(tl.err(K::NameClash {
+                    what: format!("table `{}`", t.name),
+                    name: t.name.clone(),
+                    other: format!("{kind} `{}`", t.name),
                 }));
             }
         }
@@ -317,6 +329,8 @@ impl<'a> Lowering<'a> {
             enums,
             tables,
             views: objects.views,
+            domains,
+            composite_types,
             sequences: objects.sequences,
         };
         schema.normalize();
@@ -353,7 +367,10 @@ impl<'a> Lowering<'a> {
                     .extensions
                     .iter()
                     .any(|e| e.schema.as_ref() == Some(&self.ns));
-                return (self.enums.contains(q.name.as_str()) || from_extension).then_some(q);
+                return (self.enums.contains(q.name.as_str())
+                    || self.types.kind(&q.name).is_some()
+                    || from_extension)
+                    .then_some(q);
             }
             if let Err(e) = check_ident(&q.schema).and_then(|_| check_ident(&q.name)) {
                 bad_ident.set(Some(e));

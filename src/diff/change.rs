@@ -2,8 +2,8 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualName, Sequence, SequenceOwner,
-    Table, Unique, View,
+    Attribute, Check, Column, CompositeType, Domain, EnumType, ForeignKey, Index, PrimaryKey,
+    QualName, Sequence, SequenceOwner, Table, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -306,6 +306,89 @@ pub enum Change {
         /// New comment, `None` removes it.
         comment: Option<String>,
     },
+    /// `CREATE DOMAIN` with its collation, default, NOT NULL and checks.
+    CreateDomain {
+        /// The new domain.
+        domain: Domain,
+    },
+    /// `DROP DOMAIN`. Destructive. Carries the old definition: drops of
+    /// types are ordered by what they are built on.
+    DropDomain {
+        /// The domain as it was.
+        domain: Domain,
+    },
+    /// A new base type or collation: the old domain is renamed away, the new
+    /// one created, the columns using it re-cast, the old one dropped.
+    RecreateDomain {
+        /// The domain as it was.
+        old: Domain,
+        /// The domain as it must become.
+        new: Domain,
+        /// Columns of that type (or arrays of it) to re-cast.
+        columns: Vec<EnumColumn>,
+    },
+    /// `ALTER DOMAIN … SET DEFAULT` / `DROP DEFAULT`.
+    SetDomainDefault {
+        /// The domain.
+        name: QualName,
+        /// The new default; `None` drops it.
+        default: Option<String>,
+    },
+    /// `ALTER DOMAIN … SET NOT NULL` / `DROP NOT NULL`.
+    SetDomainNotNull {
+        /// The domain.
+        name: QualName,
+        /// Whether NULL is refused now.
+        not_null: bool,
+    },
+    /// `ALTER DOMAIN … ADD CONSTRAINT … CHECK`.
+    AddDomainCheck {
+        /// The domain.
+        domain: QualName,
+        /// The constraint.
+        check: Check,
+    },
+    /// `ALTER DOMAIN … DROP CONSTRAINT`.
+    DropDomainCheck {
+        /// The domain.
+        domain: QualName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `CREATE TYPE … AS (…)`.
+    CreateCompositeType {
+        /// The new type.
+        composite: CompositeType,
+    },
+    /// `DROP TYPE` of a composite type. Destructive. Carries the old
+    /// definition (see [`Change::DropDomain`]).
+    DropCompositeType {
+        /// The type as it was.
+        composite: CompositeType,
+    },
+    /// `ALTER TYPE … ADD ATTRIBUTE` (at the end of the type).
+    AddAttribute {
+        /// The composite type.
+        r#type: QualName,
+        /// The new attribute.
+        attribute: Attribute,
+    },
+    /// `ALTER TYPE … DROP ATTRIBUTE`. Destructive.
+    DropAttribute {
+        /// The composite type.
+        r#type: QualName,
+        /// Attribute name.
+        name: String,
+    },
+    /// `ALTER TYPE … ALTER ATTRIBUTE … SET DATA TYPE … [COLLATE …]`.
+    AlterAttribute {
+        /// The composite type.
+        r#type: QualName,
+        /// The attribute as it was.
+        old: Attribute,
+        /// The attribute as it must become.
+        new: Attribute,
+    },
 }
 
 /// An object [`Change::SetObjectComment`] comments on.
@@ -339,7 +422,8 @@ impl std::fmt::Display for CommentTarget {
     }
 }
 
-/// A column re-cast by [`Change::RecreateEnum`]. PostgreSQL cannot cast a
+/// A column re-cast by [`Change::RecreateEnum`] (or
+/// [`Change::RecreateDomain`]). PostgreSQL cannot cast a
 /// default that names the type: it is dropped before the cast and the
 /// declared one set after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,6 +499,18 @@ impl Change {
             Change::AlterSequence { .. } => "AlterSequence",
             Change::SetSequenceOwner { .. } => "SetSequenceOwner",
             Change::DropSequence { .. } => "DropSequence",
+            Change::CreateDomain { .. } => "CreateDomain",
+            Change::DropDomain { .. } => "DropDomain",
+            Change::RecreateDomain { .. } => "RecreateDomain",
+            Change::SetDomainDefault { .. } => "SetDomainDefault",
+            Change::SetDomainNotNull { .. } => "SetDomainNotNull",
+            Change::AddDomainCheck { .. } => "AddDomainCheck",
+            Change::DropDomainCheck { .. } => "DropDomainCheck",
+            Change::CreateCompositeType { .. } => "CreateCompositeType",
+            Change::DropCompositeType { .. } => "DropCompositeType",
+            Change::AddAttribute { .. } => "AddAttribute",
+            Change::DropAttribute { .. } => "DropAttribute",
+            Change::AlterAttribute { .. } => "AlterAttribute",
         }
     }
 
@@ -463,6 +559,21 @@ impl Change {
             Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
                 name.to_string()
             }
+            Change::CreateDomain { domain } | Change::DropDomain { domain } => {
+                domain.name.to_string()
+            }
+            Change::RecreateDomain { new, .. } => new.name.to_string(),
+            Change::SetDomainDefault { name, .. } | Change::SetDomainNotNull { name, .. } => {
+                name.to_string()
+            }
+            Change::AddDomainCheck { domain, check } => format!("{domain}.{}", check.name),
+            Change::DropDomainCheck { domain, name } => format!("{domain}.{name}"),
+            Change::CreateCompositeType { composite } | Change::DropCompositeType { composite } => {
+                composite.name.to_string()
+            }
+            Change::AddAttribute { r#type, attribute } => format!("{type}.{}", attribute.name),
+            Change::DropAttribute { r#type, name } => format!("{type}.{name}"),
+            Change::AlterAttribute { r#type, new, .. } => format!("{type}.{}", new.name),
         }
     }
 }

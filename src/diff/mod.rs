@@ -9,6 +9,7 @@ mod change;
 mod pair;
 mod sequences;
 mod tables;
+mod usertypes;
 mod views;
 
 pub use change::{Change, CommentTarget, EnumColumn};
@@ -24,12 +25,14 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     push_namespaces(old, new, &mut out);
     push_extensions(old, new, &mut out);
     push_enums(old, new, &mut out);
+    usertypes::push_types(old, new, &mut out);
     // Checks and indexes whose expressions name a recreated enum type are
     // dropped before and added back after it: PostgreSQL cannot re-cast them.
     let recreated: HashSet<&QualName> = out
         .iter()
         .filter_map(|c| match c {
             Change::RecreateEnum { new, .. } => Some(&new.name),
+            Change::RecreateDomain { new, .. } => Some(&new.name),
             _ => None,
         })
         .collect();

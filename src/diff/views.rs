@@ -227,7 +227,7 @@ impl Breaks {
                         b.column(old_table, from);
                     }
                 }
-                Change::RecreateEnum { columns, .. } => {
+                Change::RecreateEnum { columns, .. } | Change::RecreateDomain { columns, .. } => {
                     for col in columns {
                         b.column(&col.table, &col.column);
                     }

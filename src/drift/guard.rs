@@ -158,14 +158,7 @@ pub(crate) async fn prepare(
                 // hand meanwhile is drift
                 let created: BTreeSet<&ObjectKey> = touched
                     .iter()
-                    .filter(|k| {
-                        matches!(
-                            k,
-                            ObjectKey::Table { .. }
-                                | ObjectKey::Enum { .. }
-                                | ObjectKey::View { .. }
-                        )
-                    })
+                    .filter(|k| k.is_namespaced_object())
                     .collect();
                 // with repair_drift, what nobody declares in the plugin's own
                 // namespace (not public, which is shared) is drift too
@@ -181,12 +174,7 @@ pub(crate) async fn prepare(
                     .into_iter()
                     .filter(|k| {
                         repair
-                            && matches!(
-                                k,
-                                ObjectKey::Table { .. }
-                                    | ObjectKey::Enum { .. }
-                                    | ObjectKey::View { .. }
-                            )
+                            && k.is_namespaced_object()
                             && k.namespace()
                                 .is_some_and(|n| n != "public" && head_ns.contains(n))
                             && !claimed_by_any.contains(k)
@@ -258,24 +246,12 @@ pub(crate) async fn prepare(
             None => {
                 let existing: Vec<ObjectKey> = top_level(&live.schema)
                     .into_iter()
-                    .filter(|k| {
-                        matches!(
-                            k,
-                            ObjectKey::Table { .. }
-                                | ObjectKey::Enum { .. }
-                                | ObjectKey::View { .. }
-                        )
-                    })
+                    .filter(|k| k.is_namespaced_object())
                     .filter(|k| claims_new.contains(k))
                     .collect();
                 for k in top_level(&live.schema).into_iter().filter(|k| {
-                    matches!(
-                        k,
-                        ObjectKey::Table { .. }
-                            | ObjectKey::Enum { .. }
-                            | ObjectKey::View { .. }
-                            | ObjectKey::Sequence { .. }
-                    ) && k.namespace().is_some_and(|n| own_ns.contains(n))
+                    k.is_namespaced_object()
+                        && k.namespace().is_some_and(|n| own_ns.contains(n))
                         && !claims_new.contains(k)
                 }) {
                     warnings.push(if k.namespace() == Some("public") {

@@ -199,13 +199,8 @@ pub async fn detect(
         let own = top_level(&expected);
         let own_ns: BTreeSet<&str> = expected.namespaces.iter().map(String::as_str).collect();
         let unclaimed = |k: &ObjectKey| {
-            matches!(
-                k,
-                ObjectKey::Table { .. }
-                    | ObjectKey::Enum { .. }
-                    | ObjectKey::View { .. }
-                    | ObjectKey::Sequence { .. }
-            ) && k.namespace().is_some_and(|n| own_ns.contains(n))
+            k.is_namespaced_object()
+                && k.namespace().is_some_and(|n| own_ns.contains(n))
                 && !claimed_by_any.contains(k)
         };
         let mut actual = restrict(&live.schema, |k| {
@@ -263,6 +258,9 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
         out.tables.extend(s.tables.iter().cloned());
         out.views.extend(s.views.iter().cloned());
         out.sequences.extend(s.sequences.iter().cloned());
+        out.domains.extend(s.domains.iter().cloned());
+        out.composite_types
+            .extend(s.composite_types.iter().cloned());
     }
     out.normalize();
     out.extensions.dedup_by(|a, b| a.name == b.name);
@@ -270,6 +268,8 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
     out.tables.dedup_by(|a, b| a.name == b.name);
     out.views.dedup_by(|a, b| a.name == b.name);
     out.sequences.dedup_by(|a, b| a.name == b.name);
+    out.domains.dedup_by(|a, b| a.name == b.name);
+    out.composite_types.dedup_by(|a, b| a.name == b.name);
     out
 }
 
@@ -307,37 +307,14 @@ pub fn objects_diff(expected: &Schema, actual: &Schema, changes: &[Change], idx:
         .collect();
     let mut out = String::new();
     for top in tops {
-        let (old, new, name) = match &top {
-            ObjectKey::Table { name } => (
-                expected.table(name).map(pretty),
-                actual.table(name).map(pretty),
-                format!("table {name}"),
-            ),
-            ObjectKey::Enum { name } => (
-                expected.enum_type(name).map(pretty),
-                actual.enum_type(name).map(pretty),
-                format!("enum {name}"),
-            ),
-            ObjectKey::View { name } => (
-                expected.view(name).map(pretty),
-                actual.view(name).map(pretty),
-                format!("view {name}"),
-            ),
-            ObjectKey::Sequence { name } => (
-                expected
-                    .sequences
-                    .iter()
-                    .find(|q| &q.name == name)
-                    .map(pretty),
-                actual
-                    .sequences
-                    .iter()
-                    .find(|q| &q.name == name)
-                    .map(pretty),
-                format!("sequence {name}"),
-            ),
-            _ => continue,
-        };
+        if !top.is_namespaced_object() {
+            continue; // namespaces and extensions: the lines name them
+        }
+        let (old, new, name) = (
+            object_json(expected, &top),
+            object_json(actual, &top),
+            top.to_string(),
+        );
         let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
         if old == new {
             continue;
@@ -356,6 +333,27 @@ pub fn objects_diff(expected: &Schema, actual: &Schema, changes: &[Change], idx:
         }
     }
     out
+}
+
+/// One top-level object of `schema` as pretty JSON.
+fn object_json(schema: &Schema, key: &ObjectKey) -> Option<String> {
+    match key {
+        ObjectKey::Table { name } => schema.table(name).map(pretty),
+        ObjectKey::Enum { name } => schema.enum_type(name).map(pretty),
+        ObjectKey::View { name } => schema.view(name).map(pretty),
+        ObjectKey::Sequence { name } => schema
+            .sequences
+            .iter()
+            .find(|q| &q.name == name)
+            .map(pretty),
+        ObjectKey::Domain { name } => schema.domains.iter().find(|d| &d.name == name).map(pretty),
+        ObjectKey::CompositeType { name } => schema
+            .composite_types
+            .iter()
+            .find(|c| &c.name == name)
+            .map(pretty),
+        _ => None,
+    }
 }
 
 fn pretty<T: Serialize>(v: &T) -> String {

@@ -53,6 +53,16 @@ pub enum ObjectKey {
         /// Its name.
         name: QualName,
     },
+    /// A domain, with its default and checks.
+    Domain {
+        /// Its name.
+        name: QualName,
+    },
+    /// A composite type, with its attributes.
+    CompositeType {
+        /// Its name.
+        name: QualName,
+    },
     /// The comment of a table.
     TableComment {
         /// The table.
@@ -103,6 +113,17 @@ impl ObjectKey {
         self.top() == *self
     }
 
+    /// Whether this is a named object in a namespace (a table, view, type,
+    /// sequence, …), not a namespace, an extension or a part of a table:
+    /// what someone can create by hand beside a plugin's objects.
+    pub fn is_namespaced_object(&self) -> bool {
+        self.is_top_level()
+            && !matches!(
+                self,
+                ObjectKey::Namespace { .. } | ObjectKey::Extension { .. }
+            )
+    }
+
     /// The namespace the object lives in (`None` for extensions).
     pub fn namespace(&self) -> Option<&str> {
         match self {
@@ -111,7 +132,9 @@ impl ObjectKey {
             ObjectKey::Enum { name }
             | ObjectKey::Table { name }
             | ObjectKey::View { name }
-            | ObjectKey::Sequence { name } => Some(&name.schema),
+            | ObjectKey::Sequence { name }
+            | ObjectKey::Domain { name }
+            | ObjectKey::CompositeType { name } => Some(&name.schema),
             ObjectKey::TableComment { table }
             | ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
@@ -144,6 +167,8 @@ impl fmt::Display for ObjectKey {
             ObjectKey::Table { name } => write!(f, "table {name}"),
             ObjectKey::View { name } => write!(f, "view {name}"),
             ObjectKey::Sequence { name } => write!(f, "sequence {name}"),
+            ObjectKey::Domain { name } => write!(f, "domain {name}"),
+            ObjectKey::CompositeType { name } => write!(f, "composite type {name}"),
             ObjectKey::TableComment { table } => write!(f, "comment of table {table}"),
             ObjectKey::Column { table, name } => write!(f, "column {table}.{name}"),
             ObjectKey::Constraint { table, name } => write!(f, "constraint {table}.{name}"),
@@ -181,6 +206,16 @@ pub fn top_level(schema: &Schema) -> BTreeSet<ObjectKey> {
     for q in &schema.sequences {
         out.insert(ObjectKey::Sequence {
             name: q.name.clone(),
+        });
+    }
+    for d in &schema.domains {
+        out.insert(ObjectKey::Domain {
+            name: d.name.clone(),
+        });
+    }
+    for c in &schema.composite_types {
+        out.insert(ObjectKey::CompositeType {
+            name: c.name.clone(),
         });
     }
     out
@@ -241,6 +276,26 @@ pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
             })
             .cloned()
             .collect(),
+        domains: schema
+            .domains
+            .iter()
+            .filter(|d| {
+                keep(&ObjectKey::Domain {
+                    name: d.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        composite_types: schema
+            .composite_types
+            .iter()
+            .filter(|c| {
+                keep(&ObjectKey::CompositeType {
+                    name: c.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
     };
     out.normalize();
     out
@@ -289,6 +344,34 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
             vec![ObjectKey::Sequence { name: name.clone() }]
         }
         Change::RenameConstraint { table, from, to } => vec![con(table, from), con(table, to)],
+        Change::CreateDomain { domain } | Change::DropDomain { domain } => {
+            vec![ObjectKey::Domain {
+                name: domain.name.clone(),
+            }]
+        }
+        Change::RecreateDomain { new, columns, .. } => {
+            let mut out = vec![ObjectKey::Domain {
+                name: new.name.clone(),
+            }];
+            out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
+            out
+        }
+        Change::SetDomainDefault { name, .. }
+        | Change::SetDomainNotNull { name, .. }
+        | Change::AddDomainCheck { domain: name, .. }
+        | Change::DropDomainCheck { domain: name, .. } => {
+            vec![ObjectKey::Domain { name: name.clone() }]
+        }
+        Change::CreateCompositeType { composite } | Change::DropCompositeType { composite } => {
+            vec![ObjectKey::CompositeType {
+                name: composite.name.clone(),
+            }]
+        }
+        Change::AddAttribute { r#type, .. }
+        | Change::DropAttribute { r#type, .. }
+        | Change::AlterAttribute { r#type, .. } => vec![ObjectKey::CompositeType {
+            name: r#type.clone(),
+        }],
         Change::RenameIndex { table, from, to } => vec![
             ObjectKey::Index {
                 table: table.clone(),
@@ -390,6 +473,22 @@ pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
                 .sequences
                 .extend(source.sequences.iter().filter(|q| &q.name == name).cloned());
         }
+        ObjectKey::Domain { name } => {
+            target.domains.retain(|d| &d.name != name);
+            target
+                .domains
+                .extend(source.domains.iter().filter(|d| &d.name == name).cloned());
+        }
+        ObjectKey::CompositeType { name } => {
+            target.composite_types.retain(|c| &c.name != name);
+            target.composite_types.extend(
+                source
+                    .composite_types
+                    .iter()
+                    .filter(|c| &c.name == name)
+                    .cloned(),
+            );
+        }
         ObjectKey::TableComment { table }
         | ObjectKey::Column { table, .. }
         | ObjectKey::Constraint { table, .. }
@@ -461,7 +560,9 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::AddForeignKey { .. }
         | Change::CreateIndex { .. }
         | Change::CreateView { .. }
-        | Change::CreateSequence { .. } => "added outside graft".to_string(),
+        | Change::CreateSequence { .. }
+        | Change::CreateDomain { .. }
+        | Change::CreateCompositeType { .. } => "added outside graft".to_string(),
         Change::DropNamespace { .. }
         | Change::DropExtension { .. }
         | Change::DropEnum { .. }
@@ -473,7 +574,31 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::DropForeignKey { .. }
         | Change::DropIndex { .. }
         | Change::DropView { .. }
-        | Change::DropSequence { .. } => "dropped outside graft".to_string(),
+        | Change::DropSequence { .. }
+        | Change::DropDomain { .. }
+        | Change::DropCompositeType { .. } => "dropped outside graft".to_string(),
+        Change::RecreateDomain { .. } => "base type or collation changed outside graft".into(),
+        Change::SetDomainDefault { default, .. } => format!(
+            "default changed outside graft (now {})",
+            default.as_deref().unwrap_or("none")
+        ),
+        Change::SetDomainNotNull { not_null, .. } => if *not_null {
+            "NOT NULL added outside graft"
+        } else {
+            "NOT NULL dropped outside graft"
+        }
+        .to_string(),
+        Change::AddDomainCheck { check, .. } => {
+            format!("check `{}` added outside graft", check.name)
+        }
+        Change::DropDomainCheck { name, .. } => format!("check `{name}` dropped outside graft"),
+        Change::AddAttribute { attribute, .. } => {
+            format!("attribute `{}` added outside graft", attribute.name)
+        }
+        Change::DropAttribute { name, .. } => format!("attribute `{name}` dropped outside graft"),
+        Change::AlterAttribute { new, .. } => {
+            format!("attribute `{}` changed outside graft", new.name)
+        }
         Change::AlterSequence { .. } => "options changed outside graft".to_string(),
         Change::SetSequenceOwner { .. } => "owner changed outside graft".to_string(),
         Change::ReplaceView { .. } => "definition or options changed outside graft".to_string(),

@@ -27,6 +27,7 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         extensions,
         views: view_rows,
         sequences: sequence_rows,
+        kinds,
     } = rows;
 
     let mut tables = Vec::with_capacity(table_rows.len());
@@ -81,7 +82,9 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         tables,
         views,
         sequences,
+        ..Schema::default()
     };
+    super::kinds::assemble_kinds(kinds, &mut schema)?;
     schema.normalize();
     Ok(schema)
 }

@@ -58,6 +58,7 @@
 //! deptype `e`) are left out: they are the extension's, not the schema's.
 
 mod assemble;
+mod kinds;
 mod objects;
 mod rows;
 
@@ -115,7 +116,7 @@ pub struct IntrospectStats {
 }
 
 /// The number of catalog queries one introspection issues.
-pub const CATALOG_QUERIES: usize = rows::ALL.len();
+pub const CATALOG_QUERIES: usize = rows::ALL.len() + kinds::ALL.len();
 
 /// Why introspection failed.
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +266,7 @@ where
         views,
         sequences,
         unmodeled,
+        kinds,
         _,
     ) = tokio::try_join!(
         biased;
@@ -279,6 +281,7 @@ where
         fetch(c, rows::VIEWS, namespaces, &count),
         fetch(c, rows::SEQUENCES, namespaces, &count),
         fetch(c, rows::UNMODELED, namespaces, &count),
+        kinds::fetch_kinds(c, namespaces, &count),
         control(c, close),
     )?;
     let schema = assemble::assemble(rows::CatalogRows {
@@ -291,6 +294,7 @@ where
         extensions,
         views,
         sequences,
+        kinds,
     })?;
     Ok(Introspected {
         schema,
@@ -359,7 +363,7 @@ mod tests {
 
     #[test]
     fn every_query_is_filtered_by_namespace_but_extensions() {
-        for q in rows::ALL {
+        for q in rows::ALL.iter().chain(&kinds::ALL) {
             assert_eq!(
                 q.filtered,
                 q.sql.contains("nspname = ANY($1::text[])"),
@@ -369,7 +373,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 10);
+        assert_eq!(CATALOG_QUERIES, 12);
     }
 
     #[test]

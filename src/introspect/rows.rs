@@ -304,4 +304,5 @@ pub(crate) struct CatalogRows {
     pub extensions: Vec<ExtensionRow>,
     pub views: Vec<super::objects::ViewRow>,
     pub sequences: Vec<super::objects::SequenceRow>,
+    pub kinds: super::kinds::KindRows,
 }

@@ -13,10 +13,12 @@ mod schema;
 pub mod sequences;
 pub mod sqlscan;
 pub mod types;
+pub mod usertypes;
 pub mod views;
 
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
 pub use sequences::{Sequence, SequenceOwner};
 pub use types::{BaseType, ColumnType, TypeError};
+pub use usertypes::{Attribute, CompositeType, Domain};
 pub use views::{CheckOption, View};

@@ -3,6 +3,7 @@
 use super::name::QualName;
 use super::sequences::Sequence;
 use super::types::ColumnType;
+use super::usertypes::{CompositeType, Domain};
 use super::views::View;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,12 @@ pub struct Schema {
     /// Standalone sequences (not those of identity or serial columns), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sequences: Vec<Sequence>,
+    /// Domains, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Composite types, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeType>,
 }
 
 /// A PostgreSQL extension.
@@ -363,6 +370,11 @@ impl Schema {
         for s in &mut self.sequences {
             s.normalize();
         }
+        self.domains.sort_by(|a, b| a.name.cmp(&b.name));
+        for d in &mut self.domains {
+            d.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
     /// The table called `name`.

@@ -90,6 +90,10 @@ fn describe(e: &tokio_postgres::Error, shadows: &[(String, String)]) -> String {
 /// Whether any expression in `schema` needs the server's printed form.
 pub fn has_expressions(schema: &Schema) -> bool {
     !schema.views.is_empty()
+        || schema
+            .domains
+            .iter()
+            .any(|d| d.default.is_some() || !d.checks.is_empty())
         || schema.tables.iter().any(|t| {
             !t.checks.is_empty()
                 || t.columns
@@ -204,8 +208,8 @@ fn shadow_names(namespaces: &[String]) -> Vec<String> {
 }
 
 /// The declared names per namespace that a qualified reference may name:
-/// enums, tables (a table is also a type), views and sequences (standalone,
-/// or of serial columns).
+/// enums, domains, composite types, tables (a table is also a type), views
+/// and sequences (standalone, or of serial columns).
 fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     for e in &schema.enums {
@@ -227,6 +231,16 @@ fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
         out.entry(q.name.schema.clone())
             .or_default()
             .insert(q.name.name.clone());
+    }
+    for d in &schema.domains {
+        out.entry(d.name.schema.clone())
+            .or_default()
+            .insert(d.name.name.clone());
+    }
+    for c in &schema.composite_types {
+        out.entry(c.name.schema.clone())
+            .or_default()
+            .insert(c.name.name.clone());
     }
     // the sequences of serial columns, named in their defaults
     for t in &schema.tables {
@@ -289,6 +303,27 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
                 }
             }
             i.predicate = i.predicate.as_deref().map(expr);
+        }
+    }
+    let mv_type = |ty: &mut crate::model::ColumnType| {
+        if let BaseType::Named(q) = &ty.base {
+            if is_declared(q) {
+                ty.base = BaseType::Named(mv(q));
+            }
+        }
+    };
+    for d in &mut s.domains {
+        d.name = mv(&d.name);
+        mv_type(&mut d.base);
+        d.default = d.default.as_deref().map(expr);
+        for ck in &mut d.checks {
+            ck.expr = expr(&ck.expr);
+        }
+    }
+    for c in &mut s.composite_types {
+        c.name = mv(&c.name);
+        for a in &mut c.attributes {
+            mv_type(&mut a.ty);
         }
     }
     for q in &mut s.sequences {
@@ -433,6 +468,25 @@ fn unshadow_schema(
             i.predicate = i.predicate.as_deref().map(text);
         }
     }
+    let back_type = |ty: &mut crate::model::ColumnType| {
+        if let BaseType::Named(q) = &ty.base {
+            ty.base = BaseType::Named(back(q));
+        }
+    };
+    for d in &mut s.domains {
+        d.name = back(&d.name);
+        back_type(&mut d.base);
+        d.default = d.default.as_deref().map(text);
+        for ck in &mut d.checks {
+            ck.expr = text(&ck.expr);
+        }
+    }
+    for c in &mut s.composite_types {
+        c.name = back(&c.name);
+        for a in &mut c.attributes {
+            back_type(&mut a.ty);
+        }
+    }
     for q in &mut s.sequences {
         q.name = back(&q.name);
         if let Some(o) = &mut q.owned_by {
@@ -487,6 +541,17 @@ fn overlay(declared: &Schema, printed: &Schema) -> Schema {
             }
         }
         overlay_indexes(&mut t.indexes, &p.indexes);
+    }
+    for d in &mut out.domains {
+        let Some(p) = printed.domains.iter().find(|p| p.name == d.name) else {
+            continue;
+        };
+        d.default = p.default.clone();
+        for ck in &mut d.checks {
+            if let Some(pk) = p.checks.iter().find(|x| x.name == ck.name) {
+                ck.expr = pk.expr.clone();
+            }
+        }
     }
     for v in &mut out.views {
         let Some(p) = printed.view(&v.name) else {

@@ -248,6 +248,12 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 ///   of a `NOT NULL` column without a default: [`Hazard::NeedsEmptyTable`].
 /// - `AddPrimaryKey`, `AddUnique`, `AddCheck`, `AddForeignKey`,
 ///   `CreateIndex`: [`Hazard::LongLock`].
+/// - `DropDomain`, `DropCompositeType`, `DropAttribute`: [`Hazard::DataLoss`].
+/// - `RecreateDomain` with columns: [`Hazard::TableRewrite`], plus
+///   [`Hazard::DataLoss`] and [`Hazard::RiskyCast`] when the base type's
+///   cast is [`CastKind::Risky`].
+/// - `SetDomainNotNull` (to NOT NULL), `AddDomainCheck`: [`Hazard::LongLock`]
+///   (every column of the type is checked).
 ///
 /// A step on a table the same plan creates carries none of the table's
 /// hazards (see [`relax_for_new_tables`]).
@@ -259,6 +265,21 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::DropEnum { .. }
         // the sequence's current value is lost
         | Change::DropSequence { .. } => out.push(Hazard::DataLoss),
+        Change::DropDomain { .. }
+        | Change::DropCompositeType { .. }
+        | Change::DropAttribute { .. } => out.push(Hazard::DataLoss),
+        Change::RecreateDomain { old, new, columns } => {
+            if !columns.is_empty() {
+                out.push(Hazard::TableRewrite);
+                if cast_kind(&old.base, &new.base) == CastKind::Risky {
+                    out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
+                }
+            }
+        }
+        // Existing values are checked under lock.
+        Change::SetDomainNotNull { not_null: true, .. } | Change::AddDomainCheck { .. } => {
+            out.push(Hazard::LongLock)
+        }
         Change::RecreateEnum { old, new, columns } => {
             let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
             if old.values.iter().any(|v| !kept.contains(v.as_str())) {
@@ -331,7 +352,14 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::SetObjectComment { .. }
         | Change::CreateSequence { .. }
         | Change::AlterSequence { .. }
-        | Change::SetSequenceOwner { .. } => {}
+        | Change::SetSequenceOwner { .. }
+        | Change::CreateDomain { .. }
+        | Change::SetDomainDefault { .. }
+        | Change::SetDomainNotNull { .. }
+        | Change::DropDomainCheck { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AddAttribute { .. }
+        | Change::AlterAttribute { .. } => {}
     }
     out.sort();
     out.dedup();

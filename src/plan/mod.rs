@@ -1,6 +1,7 @@
 //! Orders changes into a [`Plan`] and classifies their hazards.
 
 pub mod hazard;
+mod kinds_order;
 pub mod order;
 mod step;
 mod topo;

@@ -75,6 +75,25 @@ pub fn rank(change: &Change) -> u8 {
         Change::SetSequenceOwner { owned_by: None, .. } => 3,
         Change::SetSequenceOwner { .. } => 18,
         Change::DropSequence { .. } => 20,
+        // Domains and composite types: with the enums, in the order of what
+        // they are built on (`plan::topo`); recreated like enums; dropped
+        // with them, users first. Domain constraints go with the tables'
+        // checks: dropped early, added once columns are dropped, altered
+        // and added (PostgreSQL validates them on every column of the
+        // type, and refuses while a composite column holds the type).
+        Change::DropDomainCheck { .. }
+        | Change::SetDomainNotNull {
+            not_null: false, ..
+        } => 4,
+        Change::AddDomainCheck { .. } | Change::SetDomainNotNull { .. } => 16,
+        Change::CreateDomain { .. }
+        | Change::SetDomainDefault { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AddAttribute { .. }
+        | Change::AlterAttribute { .. }
+        | Change::DropAttribute { .. } => 2,
+        Change::RecreateDomain { .. } => 5,
+        Change::DropDomain { .. } | Change::DropCompositeType { .. } => 20,
     }
 }
 

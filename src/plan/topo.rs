@@ -35,14 +35,14 @@ fn ordered(c: &Change) -> bool {
     matches!(
         c,
         Change::CreateView { .. } | Change::ReplaceView { .. } | Change::DropView { .. }
-    )
+    ) || super::kinds_order::ordered(c)
 }
 
 /// The object a create brings into being, for the edges of the others.
 fn provides(c: &Change) -> Option<&QualName> {
     match c {
         Change::CreateView { view } | Change::ReplaceView { new: view, .. } => Some(&view.name),
-        _ => None,
+        _ => super::kinds_order::provides(c),
     }
 }
 
@@ -54,7 +54,7 @@ fn needs(c: &Change) -> BTreeSet<QualName> {
             n.extend(view.calls());
             n
         }
-        _ => BTreeSet::new(),
+        _ => super::kinds_order::needs(c),
     }
 }
 
@@ -63,7 +63,7 @@ fn needs(c: &Change) -> BTreeSet<QualName> {
 fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
     match c {
         Change::DropView { view } => Some((&view.name, view.reads())),
-        _ => None,
+        _ => super::kinds_order::drop_edges(c),
     }
 }
 

@@ -207,6 +207,18 @@ impl Renderer<'_> {
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
             | Change::DropSequence { .. } => super::objects::render(self.change)?,
+            Change::CreateDomain { .. }
+            | Change::DropDomain { .. }
+            | Change::RecreateDomain { .. }
+            | Change::SetDomainDefault { .. }
+            | Change::SetDomainNotNull { .. }
+            | Change::AddDomainCheck { .. }
+            | Change::DropDomainCheck { .. }
+            | Change::CreateCompositeType { .. }
+            | Change::DropCompositeType { .. }
+            | Change::AddAttribute { .. }
+            | Change::DropAttribute { .. }
+            | Change::AlterAttribute { .. } => kinds::render_types(self.change)?,
         })
     }
 
@@ -666,7 +678,7 @@ fn unbounded_form(ty: &ColumnType) -> Option<&'static str> {
 }
 
 /// `<name>__graft_old`, shortened to fit PostgreSQL's identifier length.
-fn parked_name(name: &str) -> String {
+pub(super) fn parked_name(name: &str) -> String {
     const SUFFIX: &str = "__graft_old";
     let mut end = name.len().min(MAX_IDENT_BYTES - SUFFIX.len());
     while !name.is_char_boundary(end) {

@@ -11,17 +11,14 @@
 -- `nspname = ANY($1::text[])`.
 SELECT u.kind, u.schema, u.name
 FROM (
-  -- relations other than tables, views, materialized views, sequences and
-  -- their indexes
-  SELECT CASE c.relkind
-           WHEN 'f' THEN 'foreign table'
-           WHEN 'c' THEN 'composite type'
-         END AS kind,
+  -- relations other than tables, views, materialized views, sequences,
+  -- composite types and their indexes
+  SELECT 'foreign table' AS kind,
          n.nspname::text AS schema, c.relname::text AS name
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[])
-    AND c.relkind IN ('f', 'c')
+    AND c.relkind = 'f'
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
           WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -47,18 +44,17 @@ FROM (
             -- 'i': the constructors made with a range type
             AND dep.deptype IN ('e', 'i'))
   UNION ALL
-  -- types other than enums and the row and array types made with relations
+  -- types other than enums, domains, composite types and the row and array
+  -- types made with relations
   SELECT CASE t.typtype
-           WHEN 'd' THEN 'domain'
            WHEN 'r' THEN 'range type'
-           WHEN 'm' THEN 'multirange type'
            ELSE 'base type'
          END,
          n.nspname::text, t.typname::text
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   WHERE n.nspname = ANY($1::text[])
-    AND t.typtype IN ('b', 'd', 'r')
+    AND t.typtype IN ('b', 'r')
     AND t.typrelid = 0
     -- the array type made with every type (`_name`)
     AND NOT (t.typcategory = 'A' AND t.typelem <> 0 AND EXISTS (

@@ -1,0 +1,50 @@
+//! The object kinds of [`super::kinds`] back to file declarations (see
+//! [`super::Declared::to_file`]).
+
+use super::file::CheckDecl;
+use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl};
+use super::to_file::{name_unless_default, type_text};
+use crate::model::{collation, Schema};
+
+/// The domains of `schema`, in its (name) order.
+pub(super) fn domain_decls(schema: &Schema, ns: &str, omit: bool) -> Vec<DomainDecl> {
+    schema
+        .domains
+        .iter()
+        .map(|d| DomainDecl {
+            name: d.name.name.clone(),
+            ty: type_text(&d.base, ns),
+            collation: d.collation.as_ref().map(collation::to_text),
+            nullable: d.not_null.then_some(false),
+            default: d.default.clone(),
+            checks: d
+                .checks
+                .iter()
+                .map(|c| CheckDecl {
+                    name: name_unless_default(&c.name, omit, &d.name.name, "", "check"),
+                    expr: c.expr.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The composite types of `schema`, in its (name) order.
+pub(super) fn composite_decls(schema: &Schema, ns: &str) -> Vec<CompositeTypeDecl> {
+    schema
+        .composite_types
+        .iter()
+        .map(|c| CompositeTypeDecl {
+            name: c.name.name.clone(),
+            attributes: c
+                .attributes
+                .iter()
+                .map(|a| AttributeDecl {
+                    name: a.name.clone(),
+                    ty: type_text(&a.ty, ns),
+                    collation: a.collation.as_ref().map(collation::to_text),
+                })
+                .collect(),
+        })
+        .collect()
+}
