@@ -10,6 +10,10 @@
 use graft::embedded::LOG_LINE_PREFIX;
 use graft::introspect::{introspect, introspect_in, IntrospectError, CATALOG_QUERIES};
 use graft::model::{
+    ArgMode, Function, FunctionArg, Returns, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
+    Volatility,
+};
+use graft::model::{
     Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
     IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Sequence, SequenceOwner, Table, Unique,
     View,
@@ -497,12 +501,14 @@ async fn dropping_the_future_closes_the_snapshot() {
 /// in a new namespace `ns_name`: six columns, a primary key, an index, a
 /// foreign key to the previous table. In transactions of 100 tables. Every
 /// tenth table has a view reading it (and every such view after the first
-/// a view reading it and the previous one) and a sequence it owns.
+/// a view reading it and the previous one), a sequence it owns, a function
+/// reading it and a trigger (all sharing one trigger function).
 async fn create_generated(client: &Client, ns_name: &str, n: usize) {
     let s = q(ns_name);
     client
         .batch_execute(&format!(
-            "CREATE SCHEMA {s}; CREATE TYPE {s}.status AS ENUM ('new', 'active', 'closed');"
+            "CREATE SCHEMA {s}; CREATE TYPE {s}.status AS ENUM ('new', 'active', 'closed');
+             CREATE FUNCTION {s}.touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
         ))
         .await
         .unwrap();
@@ -536,7 +542,12 @@ async fn create_generated(client: &Client, ns_name: &str, n: usize) {
             }
             if i % 10 == 0 {
                 ddl.push_str(&format!(
-                    "CREATE SEQUENCE {s}.s{i:05} START 100 OWNED BY {s}.t{i:05}.parent_id;\n"
+                    "CREATE SEQUENCE {s}.s{i:05} START 100 OWNED BY {s}.t{i:05}.parent_id;
+                     CREATE FUNCTION {s}.f{i:05}(p_id bigint) RETURNS text LANGUAGE sql STABLE
+                       AS 'SELECT t.name FROM {}.t{i:05} t WHERE t.id = p_id';
+                     CREATE TRIGGER t{i:05}_touch BEFORE UPDATE OF name ON {s}.t{i:05}
+                       FOR EACH ROW EXECUTE FUNCTION {s}.touch();\n",
+                    graft::model::printed::pg_ident(ns_name)
                 ));
             }
             if i % 10 == 0 && i > 0 {
@@ -621,9 +632,56 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
             s
         })
         .collect();
+    let pg_ns = graft::model::printed::pg_ident(ns_name);
+    let mut functions = vec![Function::new(
+        QualName::new(ns_name, "touch"),
+        Some(Returns::Type {
+            ty: ColumnType::builtin("trigger"),
+            setof: false,
+        }),
+        "plpgsql",
+        "BEGIN RETURN NEW; END",
+    )];
+    let mut triggers = Vec::new();
+    for i in (0..n).filter(|i| i % 10 == 0) {
+        let mut f = Function::new(
+            QualName::new(ns_name, format!("f{i:05}")),
+            Some(Returns::Type {
+                ty: ColumnType::builtin("text"),
+                setof: false,
+            }),
+            "sql",
+            format!("SELECT t.name FROM {pg_ns}.t{i:05} t WHERE t.id = p_id"),
+        );
+        f.volatility = Volatility::Stable;
+        f.args = vec![FunctionArg {
+            mode: ArgMode::In,
+            name: Some("p_id".into()),
+            ty: ColumnType::builtin("bigint"),
+            default: None,
+        }];
+        functions.push(f);
+        triggers.push(Trigger {
+            table: QualName::new(ns_name, format!("t{i:05}")),
+            name: format!("t{i:05}_touch"),
+            timing: TriggerTiming::Before,
+            events: vec![TriggerEvent::Update],
+            update_of: vec!["name".into()],
+            for_each_row: true,
+            when: None,
+            function: QualName::new(ns_name, "touch"),
+            args: vec![],
+            old_table: None,
+            new_table: None,
+            enabled: TriggerEnabled::Origin,
+            comment: None,
+        });
+    }
     let mut s = Schema {
         views,
         sequences,
+        functions,
+        triggers,
         namespaces: vec![ns_name.into()],
         extensions: vec![],
         enums: vec![EnumType {
@@ -801,15 +859,12 @@ CREATE VIEW gi_un_other.w AS SELECT 1 AS one;
         "collation gi_un.coll",
         "column collation gi_un.t.a",
         "exclusion constraint gi_un.ex.ex_a_excl",
-        "function gi_un.f(a integer)",
-        "function gi_un.trg()",
         "not valid constraint gi_un.t.b_pos",
         "operator gi_un.===",
         "partition key gi_un.par",
         "partition of a table gi_un.par1",
         "policy gi_un.t.pol",
         "privileges gi_un.t",
-        "procedure gi_un.p()",
         "range type gi_un.rng",
         "row-level security gi_un.t",
         "rule gi_un.ser.r",
@@ -817,7 +872,6 @@ CREATE VIEW gi_un_other.w AS SELECT 1 AS one;
         "table inheritance gi_un.child",
         "table storage parameters gi_un.u",
         "text search configuration gi_un.tsc",
-        "trigger gi_un.t.tg",
         "unlogged table gi_un.u",
     ];
     assert_eq!(listed, want);

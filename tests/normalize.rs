@@ -339,3 +339,44 @@ async fn domains_and_composite_types_normalise() {
     assert_eq!(norm.domains, live.domains);
     assert_eq!(norm.composite_types, live.composite_types);
 }
+
+/// Functions (argument defaults, a SQL-standard body naming the plugin's
+/// table) and triggers (a WHEN condition), written raw, normalise to what
+/// the catalog prints.
+#[tokio::test]
+async fn functions_and_triggers_normalise() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let file = r#"{
+      "plugin": "fx",
+      "tables": [ { "name": "items", "columns": [
+          { "name": "id", "type": "integer" }, { "name": "price", "type": "numeric" } ] } ],
+      "functions": [
+        { "name": "total", "returns": "numeric", "language": "sql",
+          "args": [ { "name": "floor_", "type": "numeric", "default": "0" } ],
+          "body": "SELECT sum(price) FROM fx.items WHERE price > floor_" },
+        { "name": "touch", "returns": "trigger", "language": "plpgsql",
+          "body": "BEGIN RETURN NEW; END" },
+        { "name": "add1", "returns": "integer", "language": "sql", "sql_body": true,
+          "args": [ { "name": "x", "type": "int4" } ], "body": "return x+1" },
+        { "name": "n_items", "returns": "bigint", "language": "sql", "sql_body": true,
+          "body": "BEGIN ATOMIC SELECT count(*) FROM fx.items; END" } ],
+      "triggers": [
+        { "name": "items_touch", "table": "items", "timing": "before", "events": ["update"],
+          "for_each": "row", "function": "touch", "when": "old.price <> new.price" } ]
+    }"#;
+    let declared = from_json_str(file, None).unwrap();
+    let norm = normalized(&mut client, &declared.schema).await;
+    Migrator::default()
+        .migrate(&mut client, &Plugin::from(declared))
+        .await
+        .unwrap();
+    let live = live(&mut client, &["fx"]).await;
+    assert_same(&norm, &live);
+    assert_eq!(norm.functions, live.functions);
+    assert_eq!(norm.triggers, live.triggers);
+    assert_eq!(
+        norm.triggers[0].when.as_deref(),
+        live.triggers[0].when.as_deref()
+    );
+}

@@ -665,3 +665,431 @@ fn the_builder_says_what_the_file_says_for_sequences() {
     assert_eq!(file["tables"][0]["columns"][0]["default"], Value::Null);
     assert_eq!(file["tables"][0]["columns"][0]["serial"], true);
 }
+
+// ---------------------------------------------------------------------------
+// Functions, procedures and triggers
+// ---------------------------------------------------------------------------
+
+fn audit_v1() -> Value {
+    json!({
+        "plugin": "audit",
+        "sequences": [{"name": "codes"}],
+        "tables": [
+            {"name": "items",
+             "columns": [
+                {"name": "id", "type": "bigint", "identity": "always"},
+                {"name": "name", "type": "text", "nullable": false},
+                {"name": "code", "type": "text", "default": "audit.next_code()"},
+                {"name": "updated_at", "type": "timestamp with time zone"},
+                {"name": "price", "type": "numeric(12,2)"}
+             ],
+             "primary_key": ["id"]},
+            {"name": "log",
+             "columns": [
+                {"name": "at", "type": "timestamptz", "nullable": false, "default": "now()"},
+                {"name": "what", "type": "text"}
+             ]}
+        ],
+        "functions": [
+            {"name": "next_code", "returns": "text", "language": "sql",
+             "body": "SELECT 'c' || nextval('audit.codes')::text"},
+            {"name": "touch", "returns": "trigger", "language": "plpgsql",
+             "body": "BEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND",
+             "comment": "keeps updated_at"},
+            {"name": "log_change", "returns": "trigger", "language": "plpgsql",
+             "body": "BEGIN\n  INSERT INTO audit.log (what) VALUES (TG_ARGV[0] || ' ' || TG_OP);\n  RETURN NULL;\nEND",
+             "security_definer": true, "set": {"search_path": "audit, pg_catalog"}},
+            {"name": "price_of", "language": "sql", "volatility": "stable",
+             "args": [{"name": "p_id", "type": "bigint"},
+                      {"name": "price", "type": "numeric(12,2)", "mode": "out"},
+                      {"name": "note", "type": "text", "mode": "inout", "default": "'none'::text"}],
+             "body": "SELECT i.price, note FROM audit.items i WHERE i.id = p_id"},
+            {"name": "price_of", "returns": "numeric", "language": "sql",
+             "args": [{"name": "p_name", "type": "text"}],
+             "body": "SELECT i.price FROM audit.items i WHERE i.name = p_name"},
+            {"name": "tags", "language": "sql", "volatility": "immutable", "strict": true, "parallel": "safe",
+             "args": [{"name": "t", "type": "text[]", "mode": "variadic"}],
+             "returns_table": [{"name": "tag", "type": "text"}, {"name": "n", "type": "integer"}],
+             "body": "SELECT x, 1 FROM unnest(t) x"},
+            {"name": "add1", "returns": "integer", "language": "sql", "volatility": "immutable",
+             "args": [{"name": "x", "type": "int4"}], "sql_body": true, "body": "RETURN (x + 1)"},
+            {"name": "purge", "kind": "procedure", "language": "sql",
+             "args": [{"name": "days", "type": "integer", "default": "30"}],
+             "body": "DELETE FROM audit.log WHERE at < now() - make_interval(days => days)",
+             "comment": "old log rows go"},
+            {"name": "priced_insert", "returns": "trigger", "language": "plpgsql",
+             "body": "BEGIN\n  INSERT INTO audit.items (name) VALUES ('v' || NEW.id);\n  RETURN NEW;\nEND"}
+        ],
+        "views": [
+            {"name": "priced", "definition": "SELECT items.id, audit.add1(items.id::integer) AS p FROM audit.items"}
+        ],
+        "triggers": [
+            {"name": "items_touch", "table": "items", "timing": "before", "events": ["update"],
+             "for_each": "row", "function": "touch"},
+            {"name": "items_log", "table": "items", "timing": "after", "events": ["insert", "delete"],
+             "function": "log_change", "args": ["items"], "comment": "one row per statement"},
+            {"name": "priced_ins", "table": "priced", "timing": "instead_of", "events": ["insert"],
+             "for_each": "row", "function": "priced_insert"}
+        ]
+    })
+}
+
+async fn count(client: &Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn functions_and_triggers_create_alter_drop() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let v1 = declared(&audit_v1());
+    migrate_and_check(&mut client, &v1).await;
+    // the default calls a function, the triggers run
+    client
+        .batch_execute(
+            "INSERT INTO audit.items (name, price) VALUES ('a', 10), ('b', 20);
+             UPDATE audit.items SET price = 11 WHERE name = 'a';
+             INSERT INTO audit.priced (id) VALUES (7)",
+        )
+        .await
+        .unwrap();
+    assert_eq!(count(&client, "SELECT count(*) FROM audit.log").await, 2);
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM audit.items WHERE updated_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+    let code: String = client
+        .query_one("SELECT code FROM audit.items WHERE name = 'a'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(code, "c1");
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM audit.tags('x', 'y')").await,
+        2
+    );
+    client.batch_execute("CALL audit.purge()").await.unwrap();
+
+    // v2: a body changes (replaced), result types change (recreated, with
+    // the default and the view that call them, and the view's trigger), an
+    // overload goes, the price column widens, the triggers' columns and
+    // events change (replaced) and one is disabled, the procedure goes.
+    let mut v2 = audit_v1();
+    let f = v2["functions"].as_array_mut().unwrap();
+    f[1]["body"] = json!("BEGIN\n  NEW.updated_at := clock_timestamp();\n  RETURN NEW;\nEND");
+    f[0]["returns"] = json!("character varying");
+    f[6]["returns"] = json!("bigint");
+    f[6]["args"][0]["type"] = json!("integer");
+    f.remove(7); // purge
+    f.remove(4); // price_of(text)
+    v2["tables"][0]["columns"][4]["type"] = json!("numeric(14,2)");
+    v2["triggers"][0]["update_of"] = json!(["name", "price"]);
+    v2["triggers"][1]["events"] = json!(["insert", "update", "delete"]);
+    v2["triggers"][1]["enabled"] = json!("disabled");
+    v2["triggers"][0]["timing"] = json!("before");
+    let v2 = declared(&v2);
+    let plan = migrator()
+        .plan(&mut client, &Plugin::from(v2.clone()))
+        .await
+        .unwrap();
+    let steps: Vec<String> = plan
+        .plan
+        .steps
+        .iter()
+        .map(|s| format!("{} {}", s.change.kind(), s.change.subject()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "ReplaceFunction audit.touch()",
+            "DropTrigger priced_ins on audit.priced",
+            "DropView audit.priced",
+            "AlterColumn audit.items.price",
+            "RecreateFunction audit.add1(integer)",
+            "RecreateFunction audit.next_code()",
+            "CreateView audit.priced",
+            "ReplaceTrigger items_log on audit.items",
+            "ReplaceTrigger items_touch on audit.items",
+            "CreateTrigger priced_ins on audit.priced",
+            "DropFunction audit.price_of(text)",
+            "DropFunction audit.purge(integer)",
+        ],
+        "{}",
+        graft::render::plan_text(&plan.plan)
+    );
+    migrate_and_check(&mut client, &v2).await;
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM audit.items").await,
+        3,
+        "rows kept"
+    );
+    client
+        .batch_execute("INSERT INTO audit.items (name) VALUES ('c')")
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM audit.log").await,
+        2,
+        "items_log is disabled"
+    );
+    let code: String = client
+        .query_one("SELECT code FROM audit.items WHERE name = 'c'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(code, "c4", "the default calls the recreated function");
+
+    // v3: no functions, views or triggers
+    let mut v3 = audit_v1();
+    for k in ["functions", "views", "triggers"] {
+        v3.as_object_mut().unwrap().remove(k);
+    }
+    v3["tables"][0]["columns"][2] = json!({"name": "code", "type": "text"});
+    let v3 = declared(&v3);
+    migrate_and_check(&mut client, &v3).await;
+    assert_eq!(count(&client, "SELECT count(*) FROM audit.items").await, 4);
+}
+
+#[test]
+fn the_builder_says_what_the_file_says_for_functions_and_triggers() {
+    use graft::model::{ArgMode, Parallel, TriggerEvent as E, TriggerTiming as T, Volatility};
+    let built = SchemaBuilder::new("audit")
+        .sequence("codes", |s| s)
+        .table("items", |t| {
+            t.column("id", "bigint", |c| c.identity(graft::model::Identity::Always))
+                .column("name", "text", |c| c.not_null())
+                .column("code", "text", |c| c.default("audit.next_code()"))
+                .column("updated_at", "timestamp with time zone", |c| c)
+                .column("price", "numeric(12,2)", |c| c)
+                .primary_key(["id"])
+        })
+        .table("log", |t| {
+            t.column("at", "timestamptz", |c| c.not_null().default("now()"))
+                .column("what", "text", |c| c)
+        })
+        .function("next_code", "sql", "SELECT 'c' || nextval('audit.codes')::text", |f| {
+            f.returns("text")
+        })
+        .function(
+            "touch",
+            "plpgsql",
+            "BEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND",
+            |f| f.returns("trigger").comment("keeps updated_at"),
+        )
+        .function(
+            "log_change",
+            "plpgsql",
+            "BEGIN\n  INSERT INTO audit.log (what) VALUES (TG_ARGV[0] || ' ' || TG_OP);\n  RETURN NULL;\nEND",
+            |f| {
+                f.returns("trigger")
+                    .security_definer()
+                    .set("search_path", "audit, pg_catalog")
+            },
+        )
+        .function(
+            "price_of",
+            "sql",
+            "SELECT i.price, note FROM audit.items i WHERE i.id = p_id",
+            |f| {
+                f.volatility(Volatility::Stable)
+                    .arg("p_id", "bigint")
+                    .arg_with("price", "numeric(12,2)", |a| a.mode(ArgMode::Out))
+                    .arg_with("note", "text", |a| a.mode(ArgMode::InOut).default("'none'::text"))
+            },
+        )
+        .function(
+            "price_of",
+            "sql",
+            "SELECT i.price FROM audit.items i WHERE i.name = p_name",
+            |f| f.returns("numeric").arg("p_name", "text"),
+        )
+        .function("tags", "sql", "SELECT x, 1 FROM unnest(t) x", |f| {
+            f.volatility(Volatility::Immutable)
+                .strict()
+                .parallel(Parallel::Safe)
+                .arg_with("t", "text[]", |a| a.mode(ArgMode::Variadic))
+                .returns_table([("tag", "text"), ("n", "integer")])
+        })
+        .function("add1", "sql", "RETURN (x + 1)", |f| {
+            f.returns("integer")
+                .volatility(Volatility::Immutable)
+                .arg("x", "int4")
+                .sql_body()
+        })
+        .procedure(
+            "purge",
+            "sql",
+            "DELETE FROM audit.log WHERE at < now() - make_interval(days => days)",
+            |p| p.arg_with("days", "integer", |a| a.default("30")).comment("old log rows go"),
+        )
+        .function(
+            "priced_insert",
+            "plpgsql",
+            "BEGIN\n  INSERT INTO audit.items (name) VALUES ('v' || NEW.id);\n  RETURN NEW;\nEND",
+            |f| f.returns("trigger"),
+        )
+        .view(
+            "priced",
+            "SELECT items.id, audit.add1(items.id::integer) AS p FROM audit.items",
+            |v| v,
+        )
+        .trigger("items", "items_touch", T::Before, [E::Update], "touch", |t| {
+            t.for_each_row()
+        })
+        .trigger(
+            "items",
+            "items_log",
+            T::After,
+            [E::Insert, E::Delete],
+            "log_change",
+            |t| t.args(["items"]).comment("one row per statement"),
+        )
+        .trigger("priced", "priced_ins", T::InsteadOf, [E::Insert], "priced_insert", |t| {
+            t.for_each_row()
+        })
+        .build()
+        .unwrap();
+    assert_eq!(built, declared(&audit_v1()));
+    let file = serde_json::to_value(built.to_file()).unwrap();
+    assert_eq!(declared(&file), built);
+    // OUT arguments say the result: it is left out
+    assert_eq!(file["functions"][3]["returns"], Value::Null, "{file:#}");
+}
+
+#[tokio::test]
+async fn hostile_names_in_functions_and_triggers() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let d = declared(&json!({
+        "plugin": "p", "namespace": "we\"ird ns",
+        "tables": [{"name": "T x", "columns": [{"name": "Col; 1", "type": "integer"}, {"name": "select", "type": "text"}]}],
+        "functions": [
+            {"name": "F(); --", "returns": "trigger", "language": "plpgsql",
+             "body": "BEGIN\n  NEW.\"Col; 1\" := coalesce(NEW.\"Col; 1\", 0) + 1; -- $function$ in a comment\n  RETURN NEW;\nEND"},
+            {"name": "Row Of", "language": "sql", "returns": "setof \"we\"\"ird ns\".\"T x\"",
+             "args": [{"name": "A b", "type": "integer", "default": "1"}],
+             "body": "SELECT * FROM \"we\"\"ird ns\".\"T x\" WHERE \"Col; 1\" >= \"A b\"",
+             "set": {"search_path": "\"we\"\"ird ns\", pg_catalog"}}
+        ],
+        "triggers": [{"name": "Tr; \"1\"", "table": "T x", "timing": "before", "events": ["insert", "update"],
+            "update_of": ["select"], "for_each": "row", "function": "\"F(); --\"",
+            "when": "new.\"Col; 1\" IS NULL", "args": ["it's", "a\\b"]}]
+    }));
+    migrate_and_check(&mut client, &d).await;
+    client
+        .batch_execute("INSERT INTO \"we\"\"ird ns\".\"T x\" (\"select\") VALUES ('x')")
+        .await
+        .unwrap();
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM \"we\"\"ird ns\".\"Row Of\"(1)", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1, "the trigger set the column");
+}
+
+#[tokio::test]
+async fn a_trigger_on_a_missing_function_fails_the_apply_and_changes_nothing() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let v1 = declared(&audit_v1());
+    migrate_and_check(&mut client, &v1).await;
+    let before = fingerprint(&mut client, &v1.schema.namespaces).await;
+    // a function of another namespace cannot be checked before the apply
+    let mut bad = audit_v1();
+    bad["triggers"][0]["function"] = json!("public.nope");
+    let e = migrator()
+        .migrate(&mut client, &Plugin::from(declared(&bad)))
+        .await
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("plugin `audit`"), "{msg}");
+    assert!(
+        msg.contains("(ReplaceTrigger items_touch on audit.items) failed"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("function public.nope() does not exist"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("EXECUTE FUNCTION \"public\".\"nope\"()"),
+        "{msg}"
+    );
+    assert!(msg.contains("rolled back"), "{msg}");
+    assert_eq!(
+        fingerprint(&mut client, &v1.schema.namespaces).await,
+        before
+    );
+    // a function body PostgreSQL checks, with a syntax error
+    let mut bad = audit_v1();
+    bad["functions"][4]["body"] = json!("SELECT i.price FROM audit.items i WHERE");
+    let e = migrator()
+        .migrate(&mut client, &Plugin::from(declared(&bad)))
+        .await
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("(ReplaceFunction audit.price_of(text)) failed"),
+        "{msg}"
+    );
+    assert!(msg.contains("syntax error"), "{msg}");
+    assert_eq!(
+        fingerprint(&mut client, &v1.schema.namespaces).await,
+        before
+    );
+}
+
+#[test]
+fn bad_function_and_trigger_declarations_are_rejected() {
+    let err = |v: Value| {
+        from_json_str(&v.to_string(), Some(std::path::Path::new("a.json")))
+            .unwrap_err()
+            .to_string()
+    };
+    let f = |i: usize, key: &str, value: Value| {
+        let mut v = audit_v1();
+        if value.is_null() {
+            v["functions"][i].as_object_mut().unwrap().remove(key);
+        } else {
+            v["functions"][i][key] = value;
+        }
+        v
+    };
+    let t = |i: usize, key: &str, value: Value| {
+        let mut v = audit_v1();
+        v["triggers"][i][key] = value;
+        v
+    };
+    let cases = [
+        (t(0, "function", json!("nope")), "a.json: plugin `audit`, trigger `items_touch` on `audit.items`: the trigger names missing function `audit.nope()`"),
+        (t(0, "function", json!("next_code")), "a.json: plugin `audit`, trigger `items_touch` on `audit.items`: function `audit.next_code()` does not return `trigger`"),
+        (t(0, "table", json!("nope")), "a.json: plugin `audit`, trigger `items_touch` on `audit.nope`: the trigger references missing table `audit.nope`"),
+        (t(0, "events", json!([])), "a.json: plugin `audit`, trigger `items_touch` on `audit.items`: a trigger needs at least one of `events`"),
+        (t(0, "events", json!(["upsert"])), "a.json: plugin `audit`, trigger `items_touch`: unknown value `upsert` for `events[0]`; expected one of `insert`, `delete`, `update`, `truncate`"),
+        (t(0, "timing", json!("instead_of")), "a.json: plugin `audit`, trigger `items_touch` on `audit.items`: INSTEAD OF triggers are for views, not tables"),
+        (t(0, "update_of", json!(["nope"])), "a.json: plugin `audit`, trigger `items_touch` on `audit.items`: `update_of` refers to missing column `nope`"),
+        (t(1, "when", json!("new.id > 0")), "a.json: plugin `audit`, trigger `items_log` on `audit.items`: a statement-level trigger has no `when`"),
+        (t(2, "enabled", json!("disabled")), "a.json: plugin `audit`, trigger `priced_ins` on `audit.priced`: triggers on views cannot be disabled (`enabled`)"),
+        (f(0, "returns", Value::Null), "a.json: plugin `audit`, function `audit.next_code()`: a function needs `returns` (or `returns_table`, or OUT arguments)"),
+        (f(0, "returns", json!("nosuchtype")), "a.json: plugin `audit`, function `audit.next_code()`: unknown type `nosuchtype`"),
+        (f(7, "returns", json!("integer")), "a.json: plugin `audit`, procedure `audit.purge(integer)`: a procedure has no `returns`"),
+        (f(1, "args", json!([{"name": "a", "type": "integer"}])), "a.json: plugin `audit`, function `audit.touch(integer)`: a trigger function declares no arguments (it reads TG_ARGV)"),
+        (f(3, "returns", json!("integer")), "a.json: plugin `audit`, function `audit.price_of(bigint, text)`: OUT arguments make the result `record`, not `integer`"),
+        (f(5, "args", json!([{"name": "t", "type": "text", "mode": "variadic"}])), "a.json: plugin `audit`, function `audit.tags(text)`: a VARIADIC argument is the last input and an array"),
+        (f(6, "body", json!("x + 1")), "a.json: plugin `audit`, function `audit.add1(integer)`: a SQL-standard body is `RETURN …` or `BEGIN ATOMIC … END`"),
+        (f(6, "language", json!("plpgsql")), "a.json: plugin `audit`, function `audit.add1(integer)`: `sql_body` needs `\"language\": \"sql\"`"),
+        (f(7, "args", json!([{"name": "a", "type": "integer", "default": "1"}, {"name": "b", "type": "integer"}])), "a.json: plugin `audit`, procedure `audit.purge(integer, integer)`: input argument `b` follows one with a default, so it needs one too"),
+        (f(1, "body", json!("  ")), "a.json: plugin `audit`, function `audit.touch()`: body is empty"),
+        (f(2, "set", json!({"search_path": "a b"})), "a.json: plugin `audit`, function `audit.log_change()`: `set`: `search_path` is a list of names, not `a b`"),
+        (f(2, "volatility", json!("sometimes")), "a.json: plugin `audit`, function `log_change`: unknown value `sometimes` for `volatility`; expected one of `volatile`, `stable`, `immutable`"),
+        (f(4, "args", json!([{"name": "p_id", "type": "int8"}, {"name": "n", "type": "text"}])), "a.json: plugin `audit`: duplicate function `audit.price_of(bigint, text)`"),
+    ];
+    for (v, want) in cases {
+        assert_eq!(err(v.clone()), want, "for {v}");
+    }
+}

@@ -362,6 +362,21 @@ pub enum DeclareErrorKind {
         /// What is wrong, e.g. ``start 0 is below minvalue 1``.
         why: String,
     },
+    /// A function, procedure or trigger whose parts do not fit together.
+    #[error("{why}")]
+    BadObject {
+        /// What is wrong, e.g. ``a procedure has no `returns` ``.
+        why: String,
+    },
+    /// A reference to a function of the plugin's namespace that is not
+    /// declared (or not as needed).
+    #[error("{what} names missing function `{name}`")]
+    MissingFunction {
+        /// The reference, e.g. ``trigger `t` ``.
+        what: String,
+        /// The function, with its input types.
+        name: String,
+    },
     /// `serial` on a type that is not `smallint`, `integer` or `bigint`.
     #[error("serial columns must be smallint, integer or bigint, not `{ty}`")]
     SerialType {

@@ -13,7 +13,10 @@
 //! objects in `columns`.
 
 pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl};
-pub use super::objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
+pub use super::objects::{
+    ArgDecl, ForEach, FunctionDecl, MaterializedViewDecl, ReturnColumnDecl, SequenceDecl,
+    TriggerDecl, ViewDecl,
+};
 use crate::model::{Deferrable, FkAction, Identity, IndexTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -63,6 +66,12 @@ pub struct SchemaFile {
     /// Standalone sequences.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sequences: Vec<SequenceDecl>,
+    /// Functions and procedures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<FunctionDecl>,
+    /// Triggers on the plugin's tables and views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<TriggerDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -520,7 +529,9 @@ fn ser_expr_keys<S: Serializer>(keys: &[IndexKeyDecl], s: S) -> Result<S::Ok, S:
 
 /// An enumerated value: a string first, so that a wrong JSON type says so
 /// (serde_json's enum path only says "expected value").
-fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+pub(super) fn de_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
     let s = String::deserialize(d)?;
     T::deserialize(de::value::StringDeserializer::<D::Error>::new(s))
 }
@@ -536,7 +547,9 @@ pub(super) fn de_opt_via_str<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// A string map that rejects a key given twice.
-fn de_unique_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+pub(super) fn de_unique_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
         type Value = BTreeMap<String, String>;

@@ -236,6 +236,8 @@ fn object_kind(key: &str) -> Option<&'static str> {
         "views" => Some("view"),
         "materialized_views" => Some("materialized view"),
         "sequences" => Some("sequence"),
+        "functions" => Some("function"),
+        "triggers" => Some("trigger"),
         _ => None,
     }
 }
@@ -353,7 +355,7 @@ mod tests {
     fn serde_errors_outside_tables() {
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [], "extra": 1}"#),
-            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `domains`, `composite_types`, `tables`, `views`, `materialized_views`, `sequences`"
+            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `domains`, `composite_types`, `tables`, `views`, `materialized_views`, `sequences`, `functions`, `triggers`"
         );
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [{"columns": []}]}"#),

@@ -52,6 +52,12 @@ pub use file::{
 pub use kinds_builder::{AttributeBuilder, CompositeTypeBuilder, DomainBuilder, ExtensionBuilder};
 pub use load::load_paths_with_files;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
-pub use objects::{MaterializedViewDecl, SequenceDecl, ViewDecl};
-pub use objects_builder::{MaterializedViewBuilder, SequenceBuilder, ViewBuilder};
+pub use objects::{
+    ArgDecl, ForEach, FunctionDecl, MaterializedViewDecl, ReturnColumnDecl, SequenceDecl,
+    TriggerDecl, ViewDecl,
+};
+pub use objects_builder::{
+    ArgBuilder, FunctionBuilder, MaterializedViewBuilder, SequenceBuilder, TriggerBuilder,
+    ViewBuilder,
+};
 pub use validate::{lower, Declared};

@@ -5,15 +5,27 @@
 
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::file::IndexDecl;
+use super::objects::{ForEach, FunctionDecl, TriggerDecl};
 use super::validate::{choose_name, describe, key_label, Cols, Loc, Lowering};
+use crate::model::functions::{
+    derived_returns, is_extra_type, is_name_list_setting, normalize_body, setting_names,
+    without_modifiers,
+};
+use crate::model::printed::parse_pg_name;
 use crate::model::sequences::{serial_default, serial_sequence, type_range};
-use crate::model::{sqlscan, BaseType, ColumnType, QualName, Sequence, SequenceOwner, Table, View};
+use crate::model::{
+    sqlscan, ArgMode, BaseType, ColumnType, Function, FunctionArg, FunctionKind, FunctionSetting,
+    QualName, ReturnColumn, Returns, Sequence, SequenceOwner, Table, Trigger, TriggerEvent,
+    TriggerTiming, View,
+};
 use std::collections::{HashMap, HashSet};
 
 /// What [`Lowering::lower_objects`] produces, in declaration order.
 pub(super) struct Objects {
     pub views: Vec<View>,
     pub sequences: Vec<Sequence>,
+    pub functions: Vec<Function>,
+    pub triggers: Vec<Trigger>,
 }
 
 /// The text, normalised, unless it is empty or holds a `;` outside literals.
@@ -147,7 +159,14 @@ impl Lowering<'_> {
         for s in &f.sequences {
             sequences.push(self.sequence(s)?);
         }
-        Ok(Objects { views, sequences })
+        let functions = self.functions()?;
+        let triggers = self.triggers(&functions)?;
+        Ok(Objects {
+            views,
+            sequences,
+            functions,
+            triggers,
+        })
     }
 
     /// Serial columns: the type must be an integer, the default (when
@@ -344,5 +363,472 @@ fn name_indexes(view_name: &str, view: &mut View, relations: &mut HashMap<String
             });
             relations.insert(ix.name.clone(), String::new());
         }
+    }
+}
+
+impl Lowering<'_> {
+    /// The names of the plugin's own relations (tables, views,
+    /// materialized views): types of arguments and results may name their
+    /// row types.
+    fn own_relation(&self, name: &str) -> bool {
+        let f = self.file;
+        self.tables.contains_key(name)
+            || f.views.iter().any(|v| v.name == name)
+            || f.materialized_views.iter().any(|v| v.name == name)
+    }
+
+    /// A type of an argument or result: a pseudo-type (`trigger`, `void`,
+    /// `record`, `anyelement`, …), a column type (without modifiers), or the
+    /// row type of one of the plugin's relations.
+    fn function_type(&self, at: &Loc, declared: &str) -> Result<ColumnType, DeclareError> {
+        let text = declared.trim();
+        let text = text.strip_prefix("pg_catalog.").unwrap_or(text);
+        let (base, array) = match text.strip_suffix("[]") {
+            Some(b) => (b.trim_end(), true),
+            None => (text, false),
+        };
+        let lower = base.to_lowercase();
+        let extra = if base == "\"char\"" {
+            base
+        } else {
+            lower.as_str()
+        };
+        if is_extra_type(extra) {
+            return Ok(ColumnType {
+                base: BaseType::Builtin(extra.to_string()),
+                array,
+            });
+        }
+        match self.resolve_type(at, text) {
+            Ok(t) => Ok(without_modifiers(&t)),
+            Err(e) => {
+                if let Some(q) = parse_pg_name(base, &self.ns) {
+                    if q.schema == self.ns && self.own_relation(&q.name) {
+                        return Ok(ColumnType::named(q, array));
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Lowers the functions and procedures, in declaration order.
+    fn functions(&self) -> Result<Vec<Function>, DeclareError> {
+        let mut out: Vec<Function> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for d in &self.file.functions {
+            let f = self.function(d)?;
+            if !seen.insert(f.signature()) {
+                return Err(self.loc.err(K::Duplicate {
+                    what: f.kind_label().into(),
+                    name: f.signature(),
+                }));
+            }
+            out.push(f);
+        }
+        Ok(out)
+    }
+
+    fn function(&self, d: &FunctionDecl) -> Result<Function, DeclareError> {
+        let procedure = d.kind == FunctionKind::Procedure;
+        let label = if procedure { "procedure" } else { "function" };
+        let mut at = self.loc.object(format!("{label} `{}`", d.name));
+        at.ident(&format!("{label} name"), &d.name)?;
+        let bad = |at: &Loc, why: String| at.err(K::BadObject { why });
+        let mut args = Vec::with_capacity(d.args.len());
+        let mut names = HashSet::new();
+        for (i, a) in d.args.iter().enumerate() {
+            let what = match &a.name {
+                Some(n) => format!("argument `{n}`"),
+                None => format!("argument #{}", i + 1),
+            };
+            if let Some(n) = &a.name {
+                at.ident("argument name", n)?;
+                if !names.insert(n.as_str()) {
+                    return Err(at.err(K::Duplicate {
+                        what: "argument".into(),
+                        name: n.clone(),
+                    }));
+                }
+            }
+            let ty = self.function_type(&at, &a.ty)?;
+            let default = match &a.default {
+                None => None,
+                Some(_) if !a.mode.is_input() => {
+                    return Err(bad(&at, format!("{what}: an OUT argument has no default")))
+                }
+                Some(text) => Some(one_query(&at, &format!("default of {what}"), text)?),
+            };
+            args.push(FunctionArg {
+                mode: a.mode,
+                name: a.name.clone(),
+                ty,
+                default,
+            });
+        }
+        // the signature is known: name the object by it
+        let mut probe = Function::new(QualName::new(&self.ns, &d.name), None, "", "");
+        probe.args = args.clone();
+        at = self.loc.object(format!("{label} `{}`", probe.signature()));
+        let inputs: Vec<&FunctionArg> = args.iter().filter(|a| a.mode.is_input()).collect();
+        if let Some(first) = inputs.iter().position(|a| a.default.is_some()) {
+            if let Some(a) = inputs[first..].iter().find(|a| a.default.is_none()) {
+                return Err(bad(
+                    &at,
+                    format!(
+                        "input argument {} follows one with a default, so it needs one too",
+                        a.name
+                            .as_deref()
+                            .map_or("without a name".into(), |n| format!("`{n}`"))
+                    ),
+                ));
+            }
+        }
+        if let Some(v) = inputs.iter().position(|a| a.mode == ArgMode::Variadic) {
+            let t = &inputs[v].ty;
+            let any = matches!(&t.base, BaseType::Builtin(b) if b == "any");
+            if v + 1 != inputs.len() || !(t.array || any) {
+                return Err(bad(
+                    &at,
+                    "a VARIADIC argument is the last input and an array".into(),
+                ));
+            }
+        }
+
+        let language = d.language.trim().to_lowercase();
+        at.ident("language", &language)?;
+        if d.sql_body && language != "sql" {
+            return Err(bad(&at, "`sql_body` needs `\"language\": \"sql\"`".into()));
+        }
+        let body = normalize_body(&d.body, d.sql_body);
+        if body.is_empty() {
+            return Err(at.err(K::EmptyExpr {
+                what: "body".into(),
+            }));
+        }
+        if d.sql_body {
+            let lower = body.to_lowercase();
+            if lower.starts_with("return") {
+                one_query(&at, "body", &body)?;
+            } else if !(lower.starts_with("begin atomic") && lower.ends_with("end")) {
+                return Err(bad(
+                    &at,
+                    "a SQL-standard body is `RETURN …` or `BEGIN ATOMIC … END`".into(),
+                ));
+            }
+        }
+
+        let returns = if procedure {
+            let attrs = [
+                (
+                    d.returns.is_some() || !d.returns_table.is_empty(),
+                    "returns",
+                ),
+                (!d.volatility.is_default(), "volatility"),
+                (d.strict, "strict"),
+                (d.leakproof, "leakproof"),
+                (!d.parallel.is_default(), "parallel"),
+            ];
+            if let Some((_, key)) = attrs.iter().find(|(set, _)| *set) {
+                return Err(bad(&at, format!("a procedure has no `{key}`")));
+            }
+            None
+        } else {
+            Some(self.returns(&at, d, &args)?)
+        };
+        if let Some(Returns::Type { ty, .. }) = &returns {
+            let trigger = matches!(&ty.base, BaseType::Builtin(b) if b == "trigger");
+            if trigger && !args.is_empty() {
+                return Err(bad(
+                    &at,
+                    "a trigger function declares no arguments (it reads TG_ARGV)".into(),
+                ));
+            }
+        }
+
+        let mut config = Vec::new();
+        for (name, value) in &d.set {
+            let lower = name.to_lowercase();
+            let ok = lower
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && lower
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+            if !ok {
+                return Err(bad(&at, format!("`set`: `{name}` is not a parameter name")));
+            }
+            if value.trim().is_empty() {
+                return Err(bad(&at, format!("`set`: the value of `{name}` is empty")));
+            }
+            if is_name_list_setting(&lower) && setting_names(value).is_none() {
+                return Err(bad(
+                    &at,
+                    format!("`set`: `{name}` is a list of names, not `{value}`"),
+                ));
+            }
+            config.push(FunctionSetting {
+                name: lower,
+                value: value.clone(),
+            });
+        }
+
+        let mut f = Function::new(QualName::new(&self.ns, &d.name), returns, language, body);
+        f.kind = d.kind;
+        f.args = args;
+        f.sql_body = d.sql_body;
+        f.volatility = d.volatility;
+        f.strict = d.strict;
+        f.security_definer = d.security_definer;
+        f.leakproof = d.leakproof;
+        f.parallel = d.parallel;
+        f.config = config;
+        f.comment = d.comment.clone().filter(|c| !c.is_empty());
+        f.normalize();
+        Ok(f)
+    }
+
+    /// The result of a function: `returns`, `returns_table`, or what its
+    /// `OUT` arguments make (and `returns` must agree with them).
+    fn returns(
+        &self,
+        at: &Loc,
+        d: &FunctionDecl,
+        args: &[FunctionArg],
+    ) -> Result<Returns, DeclareError> {
+        let bad = |why: &str| at.err(K::BadObject { why: why.into() });
+        let derived = derived_returns(args);
+        if !d.returns_table.is_empty() {
+            if d.returns.is_some() {
+                return Err(at.err(K::Conflict {
+                    a: "returns".into(),
+                    b: "returns_table".into(),
+                    why: String::new(),
+                }));
+            }
+            if derived.is_some() {
+                return Err(bad("`returns_table` and OUT arguments cannot both be set"));
+            }
+            let mut columns = Vec::new();
+            let mut names = HashSet::new();
+            for c in &d.returns_table {
+                at.ident("column name", &c.name)?;
+                if !names.insert(c.name.as_str())
+                    || args
+                        .iter()
+                        .any(|a| a.name.as_deref() == Some(c.name.as_str()))
+                {
+                    return Err(at.err(K::Duplicate {
+                        what: "argument or result column".into(),
+                        name: c.name.clone(),
+                    }));
+                }
+                columns.push(ReturnColumn {
+                    name: c.name.clone(),
+                    ty: self.function_type(at, &c.ty)?,
+                });
+            }
+            return Ok(Returns::Table { columns });
+        }
+        let Some(text) = &d.returns else {
+            return derived.ok_or_else(|| {
+                bad("a function needs `returns` (or `returns_table`, or OUT arguments)")
+            });
+        };
+        let t = text.trim();
+        let (setof, ty) = match t.get(..6) {
+            Some(p) if p.eq_ignore_ascii_case("setof ") => (true, t[6..].trim()),
+            _ => (false, t),
+        };
+        let ty = self.function_type(at, ty)?;
+        if let Some(Returns::Type { ty: out, .. }) = &derived {
+            if *out != ty {
+                return Err(bad(&format!(
+                    "OUT arguments make the result `{}`, not `{}`",
+                    out.canonical(),
+                    ty.canonical()
+                )));
+            }
+        }
+        Ok(Returns::Type { ty, setof })
+    }
+
+    /// Lowers the triggers, in declaration order.
+    fn triggers(&self, functions: &[Function]) -> Result<Vec<Trigger>, DeclareError> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for d in &self.file.triggers {
+            let t = self.trigger(d, functions)?;
+            if !seen.insert((t.table.clone(), t.name.clone())) {
+                return Err(self.loc.err(K::Duplicate {
+                    what: "trigger".into(),
+                    name: t.label(),
+                }));
+            }
+            out.push(t);
+        }
+        Ok(out)
+    }
+
+    fn trigger(&self, d: &TriggerDecl, functions: &[Function]) -> Result<Trigger, DeclareError> {
+        let table = QualName::parse(&d.table, &self.ns);
+        let at = self
+            .loc
+            .object(format!("trigger `{}` on `{}`", d.name, table));
+        let bad = |why: &str| at.err(K::BadObject { why: why.into() });
+        at.ident("trigger name", &d.name)?;
+        at.ident("table name", &table.schema)?;
+        at.ident("table name", &table.name)?;
+        let own_table = self
+            .tables
+            .get(table.name.as_str())
+            .filter(|_| table.schema == self.ns);
+        let own_view =
+            table.schema == self.ns && self.file.views.iter().any(|v| v.name == table.name);
+        if table.schema == self.ns && own_table.is_none() && !own_view {
+            let mv = self
+                .file
+                .materialized_views
+                .iter()
+                .any(|v| v.name == table.name);
+            return Err(if mv {
+                bad("a materialized view cannot have triggers")
+            } else {
+                at.err(K::MissingTable {
+                    what: "the trigger".into(),
+                    name: table.to_string(),
+                })
+            });
+        }
+        if d.events.is_empty() {
+            return Err(bad("a trigger needs at least one of `events`"));
+        }
+        let mut events = d.events.clone();
+        events.sort();
+        if events.windows(2).any(|w| w[0] == w[1]) {
+            return Err(bad("an event is listed twice in `events`"));
+        }
+        let row = d.for_each == ForEach::Row;
+        let has = |e: TriggerEvent| events.contains(&e);
+        if d.timing == TriggerTiming::InsteadOf {
+            if own_table.is_some() {
+                return Err(bad("INSTEAD OF triggers are for views, not tables"));
+            }
+            if !row {
+                return Err(bad("INSTEAD OF triggers are `\"for_each\": \"row\"`"));
+            }
+            if d.when.is_some() || !d.update_of.is_empty() {
+                return Err(bad("INSTEAD OF triggers take no `when` or `update_of`"));
+            }
+        } else if own_view && row {
+            return Err(bad("row-level triggers on a view are INSTEAD OF"));
+        }
+        if own_view && !d.enabled.is_default() {
+            return Err(bad("triggers on views cannot be disabled (`enabled`)"));
+        }
+        if has(TriggerEvent::Truncate) && row {
+            return Err(bad("TRUNCATE triggers are `\"for_each\": \"statement\"`"));
+        }
+        if !d.update_of.is_empty() && !has(TriggerEvent::Update) {
+            return Err(bad("`update_of` needs the `update` event"));
+        }
+        let mut cols = HashSet::new();
+        for c in &d.update_of {
+            if !cols.insert(c.as_str()) {
+                return Err(at.err(K::Repeated {
+                    what: "`update_of`".into(),
+                    name: c.clone(),
+                }));
+            }
+            if let Some(t) = own_table {
+                if !t.columns.iter().any(|tc| &tc.name == c) {
+                    return Err(at.err(K::MissingColumn {
+                        what: "`update_of`".into(),
+                        name: c.clone(),
+                    }));
+                }
+            }
+        }
+        let when = match &d.when {
+            None => None,
+            Some(w) => {
+                if !row {
+                    return Err(bad("a statement-level trigger has no `when`"));
+                }
+                Some(one_query(&at, "`when`", w)?)
+            }
+        };
+        for (name, what, ok) in [
+            (
+                &d.old_table,
+                "old_table",
+                has(TriggerEvent::Update) || has(TriggerEvent::Delete),
+            ),
+            (
+                &d.new_table,
+                "new_table",
+                has(TriggerEvent::Update) || has(TriggerEvent::Insert),
+            ),
+        ] {
+            if let Some(n) = name {
+                at.ident(&format!("`{what}` name"), n)?;
+                if d.timing != TriggerTiming::After || !ok {
+                    return Err(bad(&format!(
+                        "`{what}` needs an AFTER trigger on {}",
+                        if what == "old_table" {
+                            "UPDATE or DELETE"
+                        } else {
+                            "INSERT or UPDATE"
+                        }
+                    )));
+                }
+            }
+        }
+        let function = QualName::parse(&d.function, &self.ns);
+        at.ident("function name", &function.schema)?;
+        at.ident("function name", &function.name)?;
+        if function.schema == self.ns {
+            let target = functions
+                .iter()
+                .find(|f| f.name == function && f.identity_types().is_empty());
+            match target {
+                None => {
+                    return Err(at.err(K::MissingFunction {
+                        what: "the trigger".into(),
+                        name: format!("{function}()"),
+                    }))
+                }
+                Some(f) => {
+                    let trigger = matches!(
+                        &f.returns,
+                        Some(Returns::Type { ty, setof: false })
+                            if matches!(&ty.base, BaseType::Builtin(b) if b == "trigger")
+                    );
+                    if !trigger {
+                        return Err(bad(&format!(
+                            "function `{function}()` does not return `trigger`"
+                        )));
+                    }
+                }
+            }
+        }
+        let mut t = Trigger {
+            table,
+            name: d.name.clone(),
+            timing: d.timing,
+            events,
+            update_of: d.update_of.clone(),
+            for_each_row: row,
+            when,
+            function,
+            args: d.args.clone(),
+            old_table: d.old_table.clone(),
+            new_table: d.new_table.clone(),
+            enabled: d.enabled,
+            comment: d.comment.clone().filter(|c| !c.is_empty()),
+        };
+        t.normalize();
+        Ok(t)
     }
 }

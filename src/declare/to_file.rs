@@ -65,6 +65,8 @@ impl Declared {
                 omit_default_names,
             ),
             sequences: super::objects::sequence_decls(&self.schema),
+            functions: super::objects::function_decls(&self.schema, &ns),
+            triggers: super::objects::trigger_decls(&self.schema, &ns),
         }
     }
 }

@@ -332,6 +332,8 @@ impl<'a> Lowering<'a> {
             domains,
             composite_types,
             sequences: objects.sequences,
+            functions: objects.functions,
+            triggers: objects.triggers,
         };
         schema.normalize();
         Ok(Declared {

@@ -2,8 +2,9 @@
 //! ordering promises. [`crate::plan`] orders them, [`crate::render`] writes SQL.
 
 use crate::model::{
-    Attribute, Check, Column, CompositeType, Domain, EnumType, ForeignKey, Index, PrimaryKey,
-    QualName, Sequence, SequenceOwner, Table, Unique, View,
+    Attribute, Check, Column, ColumnType, CompositeType, Domain, EnumType, ForeignKey, Function,
+    Index, PrimaryKey, QualName, Sequence, SequenceOwner, Table, Trigger, TriggerEnabled, Unique,
+    View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -299,6 +300,65 @@ pub enum Change {
         /// The sequence.
         name: QualName,
     },
+    /// `CREATE FUNCTION` / `PROCEDURE`, with its comment. Created early
+    /// (before the tables whose defaults may call it) unless its signature
+    /// or a body PostgreSQL checks reads a relation the plan creates or
+    /// changes ([`crate::plan::order`]).
+    CreateFunction {
+        /// The new function.
+        function: Function,
+    },
+    /// `CREATE OR REPLACE FUNCTION`: same signature, result and argument
+    /// names; the body or attributes changed. Dependents are kept.
+    ReplaceFunction {
+        /// The function as it was.
+        old: Function,
+        /// The function as it must become.
+        new: Function,
+    },
+    /// The same signature with a result or argument names PostgreSQL cannot
+    /// replace: `DROP` and `CREATE` in one step, with the defaults that
+    /// call the function dropped before and set again after. Views and
+    /// triggers that use it are recreated around it.
+    RecreateFunction {
+        /// The function as it was.
+        old: Function,
+        /// The function as it must become.
+        new: Function,
+        /// Column defaults that call it.
+        defaults: Vec<FunctionDefault>,
+    },
+    /// `DROP FUNCTION` / `PROCEDURE`.
+    DropFunction {
+        /// The function as it was.
+        function: Function,
+    },
+    /// `CREATE TRIGGER`, with its enabled state and comment.
+    CreateTrigger {
+        /// The new trigger.
+        trigger: Trigger,
+    },
+    /// `CREATE OR REPLACE TRIGGER`.
+    ReplaceTrigger {
+        /// The trigger as it was.
+        old: Trigger,
+        /// The trigger as it must become.
+        new: Trigger,
+    },
+    /// `DROP TRIGGER`.
+    DropTrigger {
+        /// The trigger as it was.
+        trigger: Trigger,
+    },
+    /// `ALTER TABLE … ENABLE / DISABLE TRIGGER`.
+    SetTriggerEnabled {
+        /// The table or view.
+        table: QualName,
+        /// The trigger.
+        name: String,
+        /// The new state.
+        enabled: TriggerEnabled,
+    },
     /// `COMMENT ON` an object other than a table or a column.
     SetObjectComment {
         /// The object.
@@ -391,6 +451,17 @@ pub enum Change {
     },
 }
 
+/// A column default that calls a function being recreated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionDefault {
+    /// The table (its new name).
+    pub table: QualName,
+    /// The column (its new name).
+    pub column: String,
+    /// The default to set again.
+    pub default: String,
+}
+
 /// An object [`Change::SetObjectComment`] comments on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "object", rename_all = "snake_case")]
@@ -410,6 +481,23 @@ pub enum CommentTarget {
         /// Its name.
         name: QualName,
     },
+    /// A function or procedure.
+    Function {
+        /// Its name.
+        name: QualName,
+        /// Its input types.
+        args: Vec<ColumnType>,
+        /// A procedure.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        procedure: bool,
+    },
+    /// A trigger.
+    Trigger {
+        /// Its table or view.
+        table: QualName,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl std::fmt::Display for CommentTarget {
@@ -418,6 +506,11 @@ impl std::fmt::Display for CommentTarget {
             CommentTarget::View { name }
             | CommentTarget::MaterializedView { name }
             | CommentTarget::Sequence { name } => write!(f, "{name}"),
+            CommentTarget::Function { name, args, .. } => {
+                let a: Vec<String> = args.iter().map(ColumnType::canonical).collect();
+                write!(f, "{name}({})", a.join(", "))
+            }
+            CommentTarget::Trigger { table, name } => write!(f, "{name} on {table}"),
         }
     }
 }
@@ -499,6 +592,14 @@ impl Change {
             Change::AlterSequence { .. } => "AlterSequence",
             Change::SetSequenceOwner { .. } => "SetSequenceOwner",
             Change::DropSequence { .. } => "DropSequence",
+            Change::CreateFunction { .. } => "CreateFunction",
+            Change::ReplaceFunction { .. } => "ReplaceFunction",
+            Change::RecreateFunction { .. } => "RecreateFunction",
+            Change::DropFunction { .. } => "DropFunction",
+            Change::CreateTrigger { .. } => "CreateTrigger",
+            Change::ReplaceTrigger { .. } => "ReplaceTrigger",
+            Change::DropTrigger { .. } => "DropTrigger",
+            Change::SetTriggerEnabled { .. } => "SetTriggerEnabled",
             Change::CreateDomain { .. } => "CreateDomain",
             Change::DropDomain { .. } => "DropDomain",
             Change::RecreateDomain { .. } => "RecreateDomain",
@@ -559,6 +660,15 @@ impl Change {
             Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
                 name.to_string()
             }
+            Change::CreateFunction { function } | Change::DropFunction { function } => {
+                function.signature()
+            }
+            Change::ReplaceFunction { new, .. } | Change::RecreateFunction { new, .. } => {
+                new.signature()
+            }
+            Change::CreateTrigger { trigger } | Change::DropTrigger { trigger } => trigger.label(),
+            Change::ReplaceTrigger { new, .. } => new.label(),
+            Change::SetTriggerEnabled { table, name, .. } => format!("{name} on {table}"),
             Change::CreateDomain { domain } | Change::DropDomain { domain } => {
                 domain.name.to_string()
             }

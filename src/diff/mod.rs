@@ -6,13 +6,15 @@
 //! hints, applied by re-keying the old side before pairing.
 
 mod change;
+mod functions;
 mod pair;
 mod sequences;
 mod tables;
+mod triggers;
 mod usertypes;
 mod views;
 
-pub use change::{Change, CommentTarget, EnumColumn};
+pub use change::{Change, CommentTarget, EnumColumn, FunctionDefault};
 pub use pair::Pair;
 
 use crate::model::{Column, EnumType, Extension, QualName, Schema};
@@ -39,8 +41,13 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     let mut tables_out = Vec::new();
     tables::push_tables(old, new, &recreated, &mut tables_out);
     out.extend(tables_out);
-    views::push_views(old, new, &mut out);
+    // Functions first: views and triggers that use a function recreated
+    // or dropped must be recreated or dropped with it.
+    let (functions, gone_functions) = functions::function_changes(old, new);
+    views::push_views(old, new, &gone_functions, &mut out);
     sequences::push_sequences(old, new, &mut out);
+    out.extend(functions);
+    triggers::push_triggers(old, new, &gone_functions, &mut out);
     out
 }
 

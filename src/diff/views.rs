@@ -13,7 +13,8 @@
 //!   changes type, has its generation expression recreated or is re-cast
 //!   with a recreated enum;
 //! - a view it reads is dropped or recreated (the chain: PostgreSQL refuses
-//!   to drop a view others depend on).
+//!   to drop a view others depend on), or a function it calls is dropped or
+//!   recreated.
 //!
 //! What a view reads is what its definition names among the relations of
 //! the schema (see [`View::reads`]), plus its `depends_on`. The drops and
@@ -37,7 +38,12 @@ enum Fate {
 
 /// Pairs views and pushes their changes; `out` holds the changes of
 /// everything else so far (what the views read may change under them).
-pub(super) fn push_views(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+pub(super) fn push_views(
+    old: &Schema,
+    new: &Schema,
+    gone_functions: &HashSet<QualName>,
+    out: &mut Vec<Change>,
+) {
     if old.views.is_empty() && new.views.is_empty() {
         return;
     }
@@ -63,7 +69,11 @@ pub(super) fn push_views(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let mut fate: BTreeMap<&QualName, Fate> = BTreeMap::new();
     for (name, o) in &olds {
         let Some(n) = news.get(name) else { continue };
-        let f = if o.materialized != n.materialized || broken.breaks(o, &old_reads[name]) {
+        let calls_gone = o.calls().iter().any(|f| gone_functions.contains(f));
+        let f = if o.materialized != n.materialized
+            || calls_gone
+            || broken.breaks(&o.definition, &old_reads[name])
+        {
             Fate::Recreate
         } else if same_object(o, n) {
             Fate::Keep
@@ -186,12 +196,12 @@ fn push_indexes(o: &View, n: &View, out: &mut Vec<Change>) {
 /// table's old name: the whole table (`None`), or these columns (old and
 /// new names, to be safe).
 #[derive(Default)]
-struct Breaks {
+pub(super) struct Breaks {
     tables: HashMap<QualName, Option<HashSet<String>>>,
 }
 
 impl Breaks {
-    fn from_changes(changes: &[Change]) -> Breaks {
+    pub(super) fn from_changes(changes: &[Change]) -> Breaks {
         let mut b = Breaks::default();
         // new name → old name, for changes that name a table as it becomes
         let renamed: HashMap<&QualName, &QualName> = changes
@@ -248,15 +258,23 @@ impl Breaks {
         }
     }
 
-    /// Whether view `v`, reading `reads`, is broken by these changes.
-    fn breaks(&self, v: &View, reads: &BTreeSet<QualName>) -> bool {
+    /// Whether SQL text `sql`, reading the relations `reads`, is broken by
+    /// these changes.
+    pub(super) fn breaks(&self, sql: &str, reads: &BTreeSet<QualName>) -> bool {
         reads.iter().any(|t| match self.tables.get(t) {
             None => false,
             Some(None) => true,
-            Some(Some(cols)) => cols
-                .iter()
-                .any(|c| sqlscan::may_read_column(&v.definition, c)),
+            Some(Some(cols)) => cols.iter().any(|c| sqlscan::may_read_column(sql, c)),
         })
+    }
+
+    /// Whether `table` loses the columns `columns` reads (or the table).
+    pub(super) fn breaks_columns(&self, table: &QualName, columns: &[String]) -> bool {
+        match self.tables.get(table) {
+            None => false,
+            Some(None) => true,
+            Some(Some(cols)) => columns.iter().any(|c| cols.contains(c)),
+        }
     }
 }
 

@@ -261,6 +261,8 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
         out.domains.extend(s.domains.iter().cloned());
         out.composite_types
             .extend(s.composite_types.iter().cloned());
+        out.functions.extend(s.functions.iter().cloned());
+        out.triggers.extend(s.triggers.iter().cloned());
     }
     out.normalize();
     out.extensions.dedup_by(|a, b| a.name == b.name);
@@ -270,6 +272,10 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
     out.sequences.dedup_by(|a, b| a.name == b.name);
     out.domains.dedup_by(|a, b| a.name == b.name);
     out.composite_types.dedup_by(|a, b| a.name == b.name);
+    out.functions
+        .dedup_by(|a, b| ObjectKey::function(a) == ObjectKey::function(b));
+    out.triggers
+        .dedup_by(|a, b| ObjectKey::trigger(a) == ObjectKey::trigger(b));
     out
 }
 
@@ -351,6 +357,16 @@ fn object_json(schema: &Schema, key: &ObjectKey) -> Option<String> {
             .composite_types
             .iter()
             .find(|c| &c.name == name)
+            .map(pretty),
+        ObjectKey::Function { .. } => schema
+            .functions
+            .iter()
+            .find(|f| ObjectKey::function(f) == *key)
+            .map(pretty),
+        ObjectKey::Trigger { .. } => schema
+            .triggers
+            .iter()
+            .find(|t| ObjectKey::trigger(t) == *key)
             .map(pretty),
         _ => None,
     }

@@ -14,7 +14,7 @@
 //! exhaustive matches.
 
 use crate::diff::{Change, CommentTarget};
-use crate::model::{QualName, Schema, Table};
+use crate::model::{Function, QualName, Schema, Table, Trigger};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -63,6 +63,20 @@ pub enum ObjectKey {
         /// Its name.
         name: QualName,
     },
+    /// A function or procedure, by name and input types (canonical).
+    Function {
+        /// Its name.
+        name: QualName,
+        /// Its input types, as [`crate::model::ColumnType::canonical`] prints them.
+        args: Vec<String>,
+    },
+    /// A trigger (a top-level object that a change of its table overlaps).
+    Trigger {
+        /// Its table or view.
+        table: QualName,
+        /// Its name.
+        name: String,
+    },
     /// The comment of a table.
     TableComment {
         /// The table.
@@ -95,6 +109,22 @@ impl ObjectKey {
     /// A table key.
     pub fn table(name: &QualName) -> Self {
         ObjectKey::Table { name: name.clone() }
+    }
+
+    /// A function's key.
+    pub fn function(f: &Function) -> Self {
+        ObjectKey::Function {
+            name: f.name.clone(),
+            args: f.identity_types().iter().map(|t| t.canonical()).collect(),
+        }
+    }
+
+    /// A trigger's key.
+    pub fn trigger(t: &Trigger) -> Self {
+        ObjectKey::Trigger {
+            table: t.table.clone(),
+            name: t.name.clone(),
+        }
     }
 
     /// The top-level object this key is, or is part of.
@@ -134,7 +164,9 @@ impl ObjectKey {
             | ObjectKey::View { name }
             | ObjectKey::Sequence { name }
             | ObjectKey::Domain { name }
-            | ObjectKey::CompositeType { name } => Some(&name.schema),
+            | ObjectKey::CompositeType { name }
+            | ObjectKey::Function { name, .. } => Some(&name.schema),
+            ObjectKey::Trigger { table, .. } => Some(&table.schema),
             ObjectKey::TableComment { table }
             | ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
@@ -150,6 +182,12 @@ impl ObjectKey {
             return true;
         }
         match (self, other) {
+            // a trigger goes with its table
+            (ObjectKey::Trigger { table, .. }, o) | (o, ObjectKey::Trigger { table, .. })
+                if o.top() == ObjectKey::table(table) =>
+            {
+                true
+            }
             (ObjectKey::Namespace { name }, o) | (o, ObjectKey::Namespace { name }) => {
                 o.namespace() == Some(name.as_str())
             }
@@ -169,6 +207,8 @@ impl fmt::Display for ObjectKey {
             ObjectKey::Sequence { name } => write!(f, "sequence {name}"),
             ObjectKey::Domain { name } => write!(f, "domain {name}"),
             ObjectKey::CompositeType { name } => write!(f, "composite type {name}"),
+            ObjectKey::Function { name, args } => write!(f, "function {name}({})", args.join(", ")),
+            ObjectKey::Trigger { table, name } => write!(f, "trigger {name} on {table}"),
             ObjectKey::TableComment { table } => write!(f, "comment of table {table}"),
             ObjectKey::Column { table, name } => write!(f, "column {table}.{name}"),
             ObjectKey::Constraint { table, name } => write!(f, "constraint {table}.{name}"),
@@ -217,6 +257,12 @@ pub fn top_level(schema: &Schema) -> BTreeSet<ObjectKey> {
         out.insert(ObjectKey::CompositeType {
             name: c.name.clone(),
         });
+    }
+    for f in &schema.functions {
+        out.insert(ObjectKey::function(f));
+    }
+    for t in &schema.triggers {
+        out.insert(ObjectKey::trigger(t));
     }
     out
 }
@@ -296,6 +342,18 @@ pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
             })
             .cloned()
             .collect(),
+        functions: schema
+            .functions
+            .iter()
+            .filter(|f| keep(&ObjectKey::function(f)))
+            .cloned()
+            .collect(),
+        triggers: schema
+            .triggers
+            .iter()
+            .filter(|t| keep(&ObjectKey::trigger(t)))
+            .cloned()
+            .collect(),
     };
     out.normalize();
     out
@@ -333,7 +391,32 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
                 vec![ObjectKey::View { name: name.clone() }]
             }
             CommentTarget::Sequence { name } => vec![ObjectKey::Sequence { name: name.clone() }],
+            CommentTarget::Function { name, args, .. } => vec![ObjectKey::Function {
+                name: name.clone(),
+                args: args.iter().map(|t| t.canonical()).collect(),
+            }],
+            CommentTarget::Trigger { table, name } => vec![ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            }],
         },
+        Change::CreateFunction { function } | Change::DropFunction { function } => {
+            vec![ObjectKey::function(function)]
+        }
+        Change::ReplaceFunction { new, .. } => vec![ObjectKey::function(new)],
+        Change::RecreateFunction { new, defaults, .. } => {
+            let mut out = vec![ObjectKey::function(new)];
+            out.extend(defaults.iter().map(|d| col(&d.table, &d.column)));
+            out
+        }
+        Change::CreateTrigger { trigger } | Change::DropTrigger { trigger } => {
+            vec![ObjectKey::trigger(trigger)]
+        }
+        Change::ReplaceTrigger { new, .. } => vec![ObjectKey::trigger(new)],
+        Change::SetTriggerEnabled { table, name, .. } => vec![ObjectKey::Trigger {
+            table: table.clone(),
+            name: name.clone(),
+        }],
         Change::CreateSequence { sequence } => vec![ObjectKey::Sequence {
             name: sequence.name.clone(),
         }],
@@ -479,6 +562,26 @@ pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
                 .domains
                 .extend(source.domains.iter().filter(|d| &d.name == name).cloned());
         }
+        ObjectKey::Function { .. } => {
+            target.functions.retain(|f| ObjectKey::function(f) != *key);
+            target.functions.extend(
+                source
+                    .functions
+                    .iter()
+                    .filter(|f| ObjectKey::function(f) == *key)
+                    .cloned(),
+            );
+        }
+        ObjectKey::Trigger { .. } => {
+            target.triggers.retain(|t| ObjectKey::trigger(t) != *key);
+            target.triggers.extend(
+                source
+                    .triggers
+                    .iter()
+                    .filter(|t| ObjectKey::trigger(t) == *key)
+                    .cloned(),
+            );
+        }
         ObjectKey::CompositeType { name } => {
             target.composite_types.retain(|c| &c.name != name);
             target.composite_types.extend(
@@ -562,7 +665,9 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::CreateView { .. }
         | Change::CreateSequence { .. }
         | Change::CreateDomain { .. }
-        | Change::CreateCompositeType { .. } => "added outside graft".to_string(),
+        | Change::CreateCompositeType { .. }
+        | Change::CreateFunction { .. }
+        | Change::CreateTrigger { .. } => "added outside graft".to_string(),
         Change::DropNamespace { .. }
         | Change::DropExtension { .. }
         | Change::DropEnum { .. }
@@ -576,7 +681,16 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::DropView { .. }
         | Change::DropSequence { .. }
         | Change::DropDomain { .. }
-        | Change::DropCompositeType { .. } => "dropped outside graft".to_string(),
+        | Change::DropCompositeType { .. }
+        | Change::DropFunction { .. }
+        | Change::DropTrigger { .. } => "dropped outside graft".to_string(),
+        Change::ReplaceFunction { .. } | Change::RecreateFunction { .. } => {
+            "definition changed outside graft".to_string()
+        }
+        Change::ReplaceTrigger { .. } => "definition changed outside graft".to_string(),
+        Change::SetTriggerEnabled { enabled, .. } => {
+            format!("enabled changed outside graft (now {enabled:?})")
+        }
         Change::RecreateDomain { .. } => "base type or collation changed outside graft".into(),
         Change::SetDomainDefault { default, .. } => format!(
             "default changed outside graft (now {})",

@@ -27,6 +27,8 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         extensions,
         views: view_rows,
         sequences: sequence_rows,
+        functions: function_rows,
+        triggers: trigger_rows,
         kinds,
     } = rows;
 
@@ -51,6 +53,8 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
     }
     let (mut views, view_by_oid) = super::objects::views(view_rows)?;
     let sequences = super::objects::sequences(sequence_rows, &mut tables, &by_oid)?;
+    let functions = super::objects::functions(function_rows)?;
+    let triggers = super::objects::triggers(trigger_rows)?;
     for i in indexes {
         if let Some(&v) = view_by_oid.get(&i.table_oid) {
             let index = index(&views[v].name, i)?;
@@ -82,6 +86,8 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         tables,
         views,
         sequences,
+        functions,
+        triggers,
         ..Schema::default()
     };
     super::kinds::assemble_kinds(kinds, &mut schema)?;

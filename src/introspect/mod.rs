@@ -1,17 +1,19 @@
 //! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].
 //!
 //! [`introspect`] (a snapshot of its own) and [`introspect_in`] (inside the
-//! caller's transaction) issue the same **nine catalog queries whatever the number of
+//! caller's transaction) issue the same **thirteen catalog queries whatever the number of
 //! tables** (`queries/*.sql`): namespaces, tables (+ comments), columns
 //! (+ defaults, identity, generated, comments), constraints (PK, unique, FK,
 //! check, with column names resolved in SQL), indexes not backing a
 //! constraint (on tables and materialized views), enums, extensions, views
 //! and materialized views (definition, options, comment, and the relations
 //! `pg_depend` says their rewrite rule reads), sequences (options, owner;
-//! identity and serial sequences folded into their columns), and the
-//! objects the model does not cover ([`Unmodeled`]: functions, triggers,
-//! policies, …, listed so that they are reported rather than silently left
-//! out; the one place that lists those kinds is `queries/unmodeled.sql`).
+//! identity and serial sequences folded into their columns), functions and
+//! procedures (arguments, result, body, attributes, settings), triggers,
+//! and the objects the model does not cover ([`Unmodeled`]: policies,
+//! rules, operators, …, listed so that they are reported rather than
+//! silently left out; the one place that lists those kinds is
+//! `queries/unmodeled.sql`).
 //! Each is filtered with
 //! `n.nspname = ANY($1::text[])` (extensions excepted: they are
 //! database-wide). None is per table and none uses `information_schema`.
@@ -265,6 +267,8 @@ where
         extensions,
         views,
         sequences,
+        functions,
+        triggers,
         unmodeled,
         kinds,
         _,
@@ -280,6 +284,8 @@ where
         fetch(c, rows::EXTENSIONS, namespaces, &count),
         fetch(c, rows::VIEWS, namespaces, &count),
         fetch(c, rows::SEQUENCES, namespaces, &count),
+        fetch(c, rows::FUNCTIONS, namespaces, &count),
+        fetch(c, rows::TRIGGERS, namespaces, &count),
         fetch(c, rows::UNMODELED, namespaces, &count),
         kinds::fetch_kinds(c, namespaces, &count),
         control(c, close),
@@ -294,6 +300,8 @@ where
         extensions,
         views,
         sequences,
+        functions,
+        triggers,
         kinds,
     })?;
     Ok(Introspected {
@@ -373,7 +381,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 12);
+        assert_eq!(CATALOG_QUERIES, 14);
     }
 
     #[test]

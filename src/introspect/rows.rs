@@ -68,8 +68,19 @@ pub(crate) const SEQUENCES: Query = Query {
     filtered: true,
 };
 
+pub(crate) const FUNCTIONS: Query = Query {
+    name: "functions",
+    sql: include_str!("queries/functions.sql"),
+    filtered: true,
+};
+pub(crate) const TRIGGERS: Query = Query {
+    name: "triggers",
+    sql: include_str!("queries/triggers.sql"),
+    filtered: true,
+};
+
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 10] = [
+pub(crate) const ALL: [Query; 12] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -79,6 +90,8 @@ pub(crate) const ALL: [Query; 10] = [
     EXTENSIONS,
     VIEWS,
     SEQUENCES,
+    FUNCTIONS,
+    TRIGGERS,
     UNMODELED,
 ];
 
@@ -304,5 +317,7 @@ pub(crate) struct CatalogRows {
     pub extensions: Vec<ExtensionRow>,
     pub views: Vec<super::objects::ViewRow>,
     pub sequences: Vec<super::objects::SequenceRow>,
+    pub functions: Vec<super::objects::FunctionRow>,
+    pub triggers: Vec<super::objects::TriggerRow>,
     pub kinds: super::kinds::KindRows,
 }

@@ -7,18 +7,25 @@
 
 pub mod collation;
 pub mod expr;
+pub mod functions;
 pub mod name;
 pub mod printed;
 mod schema;
 pub mod sequences;
 pub mod sqlscan;
+pub mod triggers;
 pub mod types;
 pub mod usertypes;
 pub mod views;
 
+pub use functions::{
+    ArgMode, Function, FunctionArg, FunctionKind, FunctionSetting, Parallel, ReturnColumn, Returns,
+    Volatility,
+};
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
 pub use sequences::{Sequence, SequenceOwner};
+pub use triggers::{Trigger, TriggerEnabled, TriggerEvent, TriggerTiming};
 pub use types::{BaseType, ColumnType, TypeError};
 pub use usertypes::{Attribute, CompositeType, Domain};
 pub use views::{CheckOption, View};

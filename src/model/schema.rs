@@ -1,7 +1,9 @@
 //! The schema model: plain data, ordered canonically by [`Schema::normalize`].
 
+use super::functions::Function;
 use super::name::QualName;
 use super::sequences::Sequence;
+use super::triggers::Trigger;
 use super::types::ColumnType;
 use super::usertypes::{CompositeType, Domain};
 use super::views::View;
@@ -25,6 +27,12 @@ pub struct Schema {
     /// Standalone sequences (not those of identity or serial columns), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sequences: Vec<Sequence>,
+    /// Functions and procedures, sorted by name and input types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
+    /// Triggers, sorted by table and name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
     /// Domains, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
@@ -370,6 +378,15 @@ impl Schema {
         for s in &mut self.sequences {
             s.normalize();
         }
+        for f in &mut self.functions {
+            f.normalize();
+        }
+        self.functions.sort_by_cached_key(Function::sort_key);
+        for t in &mut self.triggers {
+            t.normalize();
+        }
+        self.triggers
+            .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.domains.sort_by(|a, b| a.name.cmp(&b.name));
         for d in &mut self.domains {
             d.checks.sort_by(|a, b| a.name.cmp(&b.name));

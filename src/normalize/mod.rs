@@ -44,7 +44,7 @@ mod qualify;
 use crate::diff::diff;
 use crate::error::pg_error_text;
 use crate::introspect::{introspect_in, IntrospectError};
-use crate::model::{BaseType, IndexTarget, QualName, Schema};
+use crate::model::{BaseType, IndexTarget, QualName, Returns, Schema};
 use crate::plan::build_plan;
 use crate::render::{quote_ident, RenderError};
 use std::collections::{HashMap, HashSet};
@@ -90,6 +90,8 @@ fn describe(e: &tokio_postgres::Error, shadows: &[(String, String)]) -> String {
 /// Whether any expression in `schema` needs the server's printed form.
 pub fn has_expressions(schema: &Schema) -> bool {
     !schema.views.is_empty()
+        || !schema.functions.is_empty()
+        || schema.triggers.iter().any(|t| t.when.is_some())
         || schema
             .domains
             .iter()
@@ -208,8 +210,8 @@ fn shadow_names(namespaces: &[String]) -> Vec<String> {
 }
 
 /// The declared names per namespace that a qualified reference may name:
-/// enums, domains, composite types, tables (a table is also a type), views
-/// and sequences (standalone, or of serial columns).
+/// enums, domains, composite types, tables (a table is also a type), views,
+/// functions and sequences (standalone, or of serial columns).
 fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
     let mut out: HashMap<String, HashSet<String>> = HashMap::new();
     for e in &schema.enums {
@@ -241,6 +243,11 @@ fn movable_names(schema: &Schema) -> HashMap<String, HashSet<String>> {
         out.entry(c.name.schema.clone())
             .or_default()
             .insert(c.name.name.clone());
+    }
+    for f in &schema.functions {
+        out.entry(f.name.schema.clone())
+            .or_default()
+            .insert(f.name.name.clone());
     }
     // the sequences of serial columns, named in their defaults
     for t in &schema.tables {
@@ -325,6 +332,34 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
         for a in &mut c.attributes {
             mv_type(&mut a.ty);
         }
+    }
+    for f in &mut s.functions {
+        f.name = mv(&f.name);
+        f.comment = None;
+        for a in &mut f.args {
+            mv_type(&mut a.ty);
+            a.default = a.default.as_deref().map(expr);
+        }
+        match &mut f.returns {
+            Some(Returns::Type { ty, .. }) => mv_type(ty),
+            Some(Returns::Table { columns }) => {
+                for c in columns {
+                    mv_type(&mut c.ty);
+                }
+            }
+            None => {}
+        }
+        // a quoted body is stored as written, so whatever moves in it
+        // moves back; a SQL-standard one is parsed and must find the shadows
+        f.body = expr(&f.body);
+    }
+    for t in &mut s.triggers {
+        t.table = mv(&t.table);
+        t.comment = None;
+        if is_declared(&t.function) {
+            t.function = mv(&t.function);
+        }
+        t.when = t.when.as_deref().map(expr);
     }
     for q in &mut s.sequences {
         q.name = mv(&q.name);
@@ -487,6 +522,28 @@ fn unshadow_schema(
             back_type(&mut a.ty);
         }
     }
+    for f in &mut s.functions {
+        f.name = back(&f.name);
+        for a in &mut f.args {
+            back_type(&mut a.ty);
+            a.default = a.default.as_deref().map(text);
+        }
+        match &mut f.returns {
+            Some(Returns::Type { ty, .. }) => back_type(ty),
+            Some(Returns::Table { columns }) => {
+                for c in columns {
+                    back_type(&mut c.ty);
+                }
+            }
+            None => {}
+        }
+        f.body = text(&f.body);
+    }
+    for t in &mut s.triggers {
+        t.table = back(&t.table);
+        t.function = back(&t.function);
+        t.when = t.when.as_deref().map(text);
+    }
     for q in &mut s.sequences {
         q.name = back(&q.name);
         if let Some(o) = &mut q.owned_by {
@@ -551,6 +608,31 @@ fn overlay(declared: &Schema, printed: &Schema) -> Schema {
             if let Some(pk) = p.checks.iter().find(|x| x.name == ck.name) {
                 ck.expr = pk.expr.clone();
             }
+        }
+    }
+    for f in &mut out.functions {
+        let key = crate::drift::scope::ObjectKey::function(f);
+        let Some(p) = printed
+            .functions
+            .iter()
+            .find(|p| crate::drift::scope::ObjectKey::function(p) == key)
+        else {
+            continue;
+        };
+        f.body = p.body.clone();
+        if p.args.len() == f.args.len() {
+            for (a, pa) in f.args.iter_mut().zip(&p.args) {
+                a.default = pa.default.clone();
+            }
+        }
+    }
+    for t in &mut out.triggers {
+        if let Some(p) = printed
+            .triggers
+            .iter()
+            .find(|p| p.table == t.table && p.name == t.name)
+        {
+            t.when = p.when.clone();
         }
     }
     for v in &mut out.views {

@@ -353,6 +353,14 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::CreateSequence { .. }
         | Change::AlterSequence { .. }
         | Change::SetSequenceOwner { .. }
+        | Change::CreateFunction { .. }
+        | Change::ReplaceFunction { .. }
+        | Change::RecreateFunction { .. }
+        | Change::DropFunction { .. }
+        | Change::CreateTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::SetTriggerEnabled { .. }
         | Change::CreateDomain { .. }
         | Change::SetDomainDefault { .. }
         | Change::SetDomainNotNull { .. }

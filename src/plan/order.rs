@@ -17,6 +17,13 @@ use crate::plan::hazard::{generated_change, GeneratedChange};
 use std::collections::HashMap;
 use std::hash::Hash;
 
+/// The layer where views are dropped (with the functions whose result is
+/// their row type): before anything they read changes.
+pub(crate) const EARLY_DROPS: u8 = 3;
+/// The layer where views are created (with the functions that read what
+/// the plan changes): once every table and column is in place.
+pub(crate) const LATE_CREATES: u8 = 18;
+
 /// The layer of a change; lower runs first.
 pub fn rank(change: &Change) -> u8 {
     match change {
@@ -64,8 +71,8 @@ pub fn rank(change: &Change) -> u8 {
         // Views: dropped before anything they read changes (their order
         // among themselves: `plan::topo`), created once every table and
         // column they may read is in place, before comments.
-        Change::DropView { .. } => 3,
-        Change::CreateView { .. } | Change::ReplaceView { .. } => 18,
+        Change::DropView { .. } => EARLY_DROPS,
+        Change::CreateView { .. } | Change::ReplaceView { .. } => LATE_CREATES,
         Change::SetObjectComment { .. } => 19,
         // Sequences: before the tables whose defaults draw from them,
         // detached from an old owner before drops (which would take them
@@ -75,6 +82,22 @@ pub fn rank(change: &Change) -> u8 {
         Change::SetSequenceOwner { owned_by: None, .. } => 3,
         Change::SetSequenceOwner { .. } => 18,
         Change::DropSequence { .. } => 20,
+        // Functions: created early, before the tables whose defaults call
+        // them (later, among the views, when they read what the plan
+        // changes: `plan::topo`); a recreated one after the column changes
+        // (it sets the defaults that call it again) and before the views
+        // that call it are created again; dropped late, once no default,
+        // view or trigger uses it (early when its result is the row type of
+        // a relation that goes).
+        Change::CreateFunction { .. } | Change::ReplaceFunction { .. } => 2,
+        Change::RecreateFunction { .. } => 14,
+        Change::DropFunction { .. } => 19,
+        // Triggers: dropped before their table, view or function, created
+        // after all of them.
+        Change::DropTrigger { .. } => 3,
+        Change::CreateTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerEnabled { .. } => 19,
         // Domains and composite types: with the enums, in the order of what
         // they are built on (`plan::topo`); recreated like enums; dropped
         // with them, users first. Domain constraints go with the tables'
@@ -101,9 +124,12 @@ pub fn rank(change: &Change) -> u8 {
 /// orders renames so that a rename into a name another rename frees runs
 /// after it: tables by qualified name, constraints and indexes by name in
 /// their namespace (where index names, and so the names of keys, must be
-/// unique).
-pub fn order(mut changes: Vec<Change>) -> Vec<Change> {
-    changes.sort_by_key(rank);
+/// unique). The renames it moves share a rank, so the ranks stay in order.
+pub fn order(changes: Vec<Change>) -> Vec<Change> {
+    let ranks = super::topo::effective_ranks(&changes);
+    let mut ranked: Vec<(u8, Change)> = ranks.into_iter().zip(changes).collect();
+    ranked.sort_by_key(|(r, _)| *r);
+    let (ranks, mut changes): (Vec<u8>, Vec<Change>) = ranked.into_iter().unzip();
     order_chains(&mut changes, |c| match c {
         Change::RenameTable { from, to } => Some((from.clone(), to.clone())),
         _ => None,
@@ -117,7 +143,6 @@ pub fn order(mut changes: Vec<Change>) -> Vec<Change> {
         }
         _ => None,
     });
-    let ranks: Vec<u8> = changes.iter().map(rank).collect();
     super::topo::order_runs(&mut changes, &ranks);
     changes
 }

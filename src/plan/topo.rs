@@ -16,16 +16,26 @@
 //! [`View::calls`]: crate::model::View::calls
 
 use crate::diff::Change;
-use crate::model::QualName;
+use crate::model::{BaseType, Function, QualName};
+use crate::plan::order::{rank, EARLY_DROPS, LATE_CREATES};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 /// Order of kinds that share a rank, when no edge decides.
 fn kind_rank(c: &Change) -> u8 {
     match c {
+        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 1,
+        Change::DropTrigger { .. } => 1,
+        Change::CreateFunction { .. } | Change::ReplaceFunction { .. } => 2,
         Change::DropView { .. } => 2,
         Change::CreateView { .. } | Change::ReplaceView { .. } => 3,
+        Change::CreateTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerEnabled { .. } => 4,
         Change::SetObjectComment { .. } => 5,
+        // late: after the triggers and views that stop using it; early:
+        // its edges put it before the views whose row type it returns
+        Change::DropFunction { .. } => 6,
         _ => 0,
     }
 }
@@ -34,7 +44,15 @@ fn kind_rank(c: &Change) -> u8 {
 fn ordered(c: &Change) -> bool {
     matches!(
         c,
-        Change::CreateView { .. } | Change::ReplaceView { .. } | Change::DropView { .. }
+        Change::CreateView { .. }
+            | Change::ReplaceView { .. }
+            | Change::DropView { .. }
+            | Change::CreateFunction { .. }
+            | Change::ReplaceFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::DropTrigger { .. }
+            | Change::CreateTrigger { .. }
+            | Change::SetObjectComment { .. }
     ) || super::kinds_order::ordered(c)
 }
 
@@ -42,6 +60,9 @@ fn ordered(c: &Change) -> bool {
 fn provides(c: &Change) -> Option<&QualName> {
     match c {
         Change::CreateView { view } | Change::ReplaceView { new: view, .. } => Some(&view.name),
+        Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
+            Some(&function.name)
+        }
         _ => super::kinds_order::provides(c),
     }
 }
@@ -54,17 +75,88 @@ fn needs(c: &Change) -> BTreeSet<QualName> {
             n.extend(view.calls());
             n
         }
+        Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
+            function.reads()
+        }
         _ => super::kinds_order::needs(c),
     }
 }
 
-/// For a drop: the objects it drops, and the dropped objects that must go
-/// after it (what it read).
+/// For a drop: the object it drops, and the dropped objects that must go
+/// after it (what it read or called; for a function, the row types of its
+/// signature: PostgreSQL refuses to drop a relation whose row type a
+/// function uses).
 fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
     match c {
-        Change::DropView { view } => Some((&view.name, view.reads())),
+        Change::DropView { view } => {
+            let mut after = view.reads();
+            after.extend(view.calls());
+            Some((&view.name, after))
+        }
+        Change::DropFunction { function } => Some((&function.name, named_types(function))),
         _ => super::kinds_order::drop_edges(c),
     }
+}
+
+/// The named types (row types, enums) of a function's signature and result.
+fn named_types(f: &Function) -> BTreeSet<QualName> {
+    f.types()
+        .into_iter()
+        .filter_map(|t| match &t.base {
+            BaseType::Named(q) => Some(q.clone()),
+            BaseType::Builtin(_) => None,
+        })
+        .collect()
+}
+
+/// The rank of each change ([`crate::plan::order::rank`]), moved where the
+/// plan around it requires: a function created or replaced whose signature
+/// or checked body reads a relation the plan creates or changes goes with
+/// the views (it must follow them); a function dropped whose signature
+/// uses the row type of a relation the plan drops goes with the view drops
+/// (it must precede them).
+pub(crate) fn effective_ranks(changes: &[Change]) -> Vec<u8> {
+    let mut touched: HashSet<&QualName> = HashSet::new();
+    let mut dropped: HashSet<&QualName> = HashSet::new();
+    for c in changes {
+        match c {
+            Change::CreateTable { table } => {
+                touched.insert(&table.name);
+            }
+            Change::AddColumn { table, .. }
+            | Change::AlterColumn { table, .. }
+            | Change::RenameColumn { table, .. }
+            | Change::RenameTable { to: table, .. } => {
+                touched.insert(table);
+            }
+            Change::CreateView { view } | Change::ReplaceView { new: view, .. } => {
+                touched.insert(&view.name);
+            }
+            Change::DropTable { name } => {
+                dropped.insert(name);
+            }
+            Change::DropView { view } => {
+                dropped.insert(&view.name);
+            }
+            _ => {}
+        }
+    }
+    changes
+        .iter()
+        .map(|c| match c {
+            Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. }
+                if function.reads().iter().any(|r| touched.contains(r)) =>
+            {
+                LATE_CREATES
+            }
+            Change::DropFunction { function }
+                if named_types(function).iter().any(|r| dropped.contains(r)) =>
+            {
+                EARLY_DROPS
+            }
+            other => rank(other),
+        })
+        .collect()
 }
 
 /// Sorts every run of equal `ranks` that holds ordered changes; see the

@@ -206,7 +206,15 @@ impl Renderer<'_> {
             | Change::CreateSequence { .. }
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
-            | Change::DropSequence { .. } => super::objects::render(self.change)?,
+            | Change::DropSequence { .. }
+            | Change::CreateFunction { .. }
+            | Change::ReplaceFunction { .. }
+            | Change::RecreateFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::CreateTrigger { .. }
+            | Change::ReplaceTrigger { .. }
+            | Change::DropTrigger { .. }
+            | Change::SetTriggerEnabled { .. } => super::objects::render(self.change)?,
             Change::CreateDomain { .. }
             | Change::DropDomain { .. }
             | Change::RecreateDomain { .. }

@@ -8,9 +8,13 @@ use super::ddl::{comment_on, index_statement};
 use super::ident::{qualified, quote_ident};
 use super::RenderError;
 use crate::diff::{Change, CommentTarget};
+use crate::model::functions::is_name_list_setting;
 use crate::model::sequences::serial_sequence;
 use crate::model::sqlscan::{tokens, Tok};
-use crate::model::{CheckOption, Column, QualName, Sequence, View};
+use crate::model::{
+    ArgMode, CheckOption, Column, ColumnType, Function, FunctionKind, Parallel, QualName, Returns,
+    Sequence, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming, View, Volatility,
+};
 
 /// The statements of one change of the kinds this module renders.
 pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
@@ -56,6 +60,18 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
                 CommentTarget::View { name } => ("VIEW", qualified(name)),
                 CommentTarget::MaterializedView { name } => ("MATERIALIZED VIEW", qualified(name)),
                 CommentTarget::Sequence { name } => ("SEQUENCE", qualified(name)),
+                CommentTarget::Function {
+                    name,
+                    args,
+                    procedure,
+                } => (
+                    if *procedure { "PROCEDURE" } else { "FUNCTION" },
+                    signature(name, args.iter()),
+                ),
+                CommentTarget::Trigger { table, name } => (
+                    "TRIGGER",
+                    format!("{} ON {}", quote_ident(name), qualified(table)),
+                ),
             };
             vec![comment_on(what, &name, comment)]
         }
@@ -80,6 +96,79 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
         )],
         Change::DropSequence { name } => vec![format!("DROP SEQUENCE {}", qualified(name))],
+        Change::CreateFunction { function } => {
+            let mut out = vec![create_function(function, false).map_err(invalid)?];
+            if function.comment.is_some() {
+                out.push(function_comment(function));
+            }
+            out
+        }
+        Change::ReplaceFunction { new, .. } => vec![create_function(new, true).map_err(invalid)?],
+        Change::RecreateFunction { old, new, defaults } => {
+            let mut out = Vec::new();
+            for d in defaults {
+                out.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                    qualified(&d.table),
+                    quote_ident(&d.column)
+                ));
+            }
+            out.push(drop_function(old));
+            out.push(create_function(new, false).map_err(invalid)?);
+            if new.comment.is_some() {
+                out.push(function_comment(new));
+            }
+            for d in defaults {
+                out.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
+                    qualified(&d.table),
+                    quote_ident(&d.column),
+                    d.default
+                ));
+            }
+            out
+        }
+        Change::DropFunction { function } => vec![drop_function(function)],
+        Change::CreateTrigger { trigger } => {
+            let mut out = vec![create_trigger(trigger, false).map_err(invalid)?];
+            if !trigger.enabled.is_default() {
+                out.push(trigger_enabled(
+                    &trigger.table,
+                    &trigger.name,
+                    trigger.enabled,
+                ));
+            }
+            if trigger.comment.is_some() {
+                out.push(comment_on(
+                    "TRIGGER",
+                    &format!(
+                        "{} ON {}",
+                        quote_ident(&trigger.name),
+                        qualified(&trigger.table)
+                    ),
+                    &trigger.comment,
+                ));
+            }
+            out
+        }
+        Change::ReplaceTrigger { new, .. } => {
+            // CREATE OR REPLACE TRIGGER enables the trigger again
+            let mut out = vec![create_trigger(new, true).map_err(invalid)?];
+            if !new.enabled.is_default() {
+                out.push(trigger_enabled(&new.table, &new.name, new.enabled));
+            }
+            out
+        }
+        Change::DropTrigger { trigger } => vec![format!(
+            "DROP TRIGGER {} ON {}",
+            quote_ident(&trigger.name),
+            qualified(&trigger.table)
+        )],
+        Change::SetTriggerEnabled {
+            table,
+            name,
+            enabled,
+        } => vec![trigger_enabled(table, name, *enabled)],
         other => {
             return Err(RenderError::Invalid {
                 kind: other.kind(),
@@ -88,6 +177,230 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             })
         }
     })
+}
+
+/// `"app"."f"(integer, text)`: a function by its identity.
+fn signature<'a>(name: &QualName, types: impl Iterator<Item = &'a ColumnType>) -> String {
+    let t: Vec<String> = types.map(super::render_type).collect();
+    format!("{}({})", qualified(name), t.join(", "))
+}
+
+fn function_keyword(f: &Function) -> &'static str {
+    match f.kind {
+        FunctionKind::Function => "FUNCTION",
+        FunctionKind::Procedure => "PROCEDURE",
+    }
+}
+
+fn function_comment(f: &Function) -> String {
+    comment_on(
+        function_keyword(f),
+        &signature(&f.name, f.identity_types().into_iter()),
+        &f.comment,
+    )
+}
+
+fn drop_function(f: &Function) -> String {
+    format!(
+        "DROP {} {}",
+        function_keyword(f),
+        signature(&f.name, f.identity_types().into_iter())
+    )
+}
+
+/// A dollar quote tag that does not occur in `body` (nor across its end):
+/// `$function$`, then `$function1$`, ….
+fn dollar_tag(body: &str) -> String {
+    let mut n = 0usize;
+    loop {
+        let tag = if n == 0 {
+            "$function$".to_string()
+        } else {
+            format!("$function{n}$")
+        };
+        // not in the body, nor made by its end and the closing tag
+        if format!("{body}{tag}").find(&tag) == Some(body.len()) {
+            return tag;
+        }
+        n += 1;
+    }
+}
+
+/// `CREATE [OR REPLACE] FUNCTION|PROCEDURE …`, every attribute spelled out
+/// (a replace sets them all).
+fn create_function(f: &Function, or_replace: bool) -> Result<String, String> {
+    let mut args = Vec::with_capacity(f.args.len());
+    for a in &f.args {
+        let mut s = String::new();
+        match a.mode {
+            ArgMode::In => {}
+            ArgMode::Out => s.push_str("OUT "),
+            ArgMode::InOut => s.push_str("INOUT "),
+            ArgMode::Variadic => s.push_str("VARIADIC "),
+        }
+        if let Some(n) = &a.name {
+            s.push_str(&quote_ident(n));
+            s.push(' ');
+        }
+        s.push_str(&super::render_type(&a.ty));
+        if let Some(d) = &a.default {
+            check_sql(d)?;
+            s.push_str(" DEFAULT ");
+            s.push_str(d);
+        }
+        args.push(s);
+    }
+    let mut out = format!(
+        "CREATE {}{} {}({})",
+        if or_replace { "OR REPLACE " } else { "" },
+        function_keyword(f),
+        qualified(&f.name),
+        args.join(", ")
+    );
+    match &f.returns {
+        None => {}
+        Some(Returns::Type { ty, setof }) => {
+            out.push_str(" RETURNS ");
+            if *setof {
+                out.push_str("SETOF ");
+            }
+            out.push_str(&super::render_type(ty));
+        }
+        Some(Returns::Table { columns }) => {
+            let cols: Vec<String> = columns
+                .iter()
+                .map(|c| format!("{} {}", quote_ident(&c.name), super::render_type(&c.ty)))
+                .collect();
+            out.push_str(&format!(" RETURNS TABLE ({})", cols.join(", ")));
+        }
+    }
+    out.push_str(&format!(" LANGUAGE {}", quote_ident(&f.language)));
+    if f.kind == FunctionKind::Function {
+        out.push_str(match f.volatility {
+            Volatility::Volatile => " VOLATILE",
+            Volatility::Stable => " STABLE",
+            Volatility::Immutable => " IMMUTABLE",
+        });
+        if f.strict {
+            out.push_str(" STRICT");
+        }
+        if f.leakproof {
+            out.push_str(" LEAKPROOF");
+        }
+        out.push_str(match f.parallel {
+            Parallel::Unsafe => " PARALLEL UNSAFE",
+            Parallel::Restricted => " PARALLEL RESTRICTED",
+            Parallel::Safe => " PARALLEL SAFE",
+        });
+    }
+    if f.security_definer {
+        out.push_str(" SECURITY DEFINER");
+    }
+    for s in &f.config {
+        let name_ok = !s.name.is_empty()
+            && s.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+        if !name_ok {
+            return Err(format!("`{}` is not a parameter name", s.name));
+        }
+        let value = match crate::model::functions::setting_names(&s.value) {
+            Some(names) if is_name_list_setting(&s.name) => names
+                .iter()
+                .map(|n| quote_ident(n))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => super::quote_literal(&s.value),
+        };
+        out.push_str(&format!(" SET {} TO {value}", s.name));
+    }
+    if f.sql_body {
+        if f.body.to_lowercase().starts_with("return") {
+            check_sql(&f.body)?;
+        }
+        out.push(' ');
+        out.push_str(&f.body);
+    } else {
+        let tag = dollar_tag(&f.body);
+        out.push_str(&format!(" AS {tag}{}{tag}", f.body));
+    }
+    Ok(out)
+}
+
+/// `CREATE [OR REPLACE] TRIGGER …`.
+fn create_trigger(t: &Trigger, or_replace: bool) -> Result<String, String> {
+    let events: Vec<String> = t
+        .events
+        .iter()
+        .map(|e| match e {
+            TriggerEvent::Insert => "INSERT".to_string(),
+            TriggerEvent::Delete => "DELETE".to_string(),
+            TriggerEvent::Truncate => "TRUNCATE".to_string(),
+            TriggerEvent::Update if t.update_of.is_empty() => "UPDATE".to_string(),
+            TriggerEvent::Update => format!(
+                "UPDATE OF {}",
+                t.update_of
+                    .iter()
+                    .map(|c| quote_ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+        .collect();
+    if events.is_empty() {
+        return Err("a trigger needs an event".into());
+    }
+    let mut s = format!(
+        "CREATE {}TRIGGER {} {} {} ON {}",
+        if or_replace { "OR REPLACE " } else { "" },
+        quote_ident(&t.name),
+        match t.timing {
+            TriggerTiming::Before => "BEFORE",
+            TriggerTiming::After => "AFTER",
+            TriggerTiming::InsteadOf => "INSTEAD OF",
+        },
+        events.join(" OR "),
+        qualified(&t.table)
+    );
+    if t.old_table.is_some() || t.new_table.is_some() {
+        s.push_str(" REFERENCING");
+        if let Some(o) = &t.old_table {
+            s.push_str(&format!(" OLD TABLE AS {}", quote_ident(o)));
+        }
+        if let Some(n) = &t.new_table {
+            s.push_str(&format!(" NEW TABLE AS {}", quote_ident(n)));
+        }
+    }
+    s.push_str(if t.for_each_row {
+        " FOR EACH ROW"
+    } else {
+        " FOR EACH STATEMENT"
+    });
+    if let Some(w) = &t.when {
+        check_sql(w)?;
+        s.push_str(&format!(" WHEN ({w})"));
+    }
+    let args: Vec<String> = t.args.iter().map(|a| super::quote_literal(a)).collect();
+    s.push_str(&format!(
+        " EXECUTE FUNCTION {}({})",
+        qualified(&t.function),
+        args.join(", ")
+    ));
+    Ok(s)
+}
+
+fn trigger_enabled(table: &QualName, name: &str, enabled: TriggerEnabled) -> String {
+    format!(
+        "ALTER TABLE {} {} TRIGGER {}",
+        qualified(table),
+        match enabled {
+            TriggerEnabled::Origin => "ENABLE",
+            TriggerEnabled::Always => "ENABLE ALWAYS",
+            TriggerEnabled::Replica => "ENABLE REPLICA",
+            TriggerEnabled::Disabled => "DISABLE",
+        },
+        quote_ident(name)
+    )
 }
 
 /// `CREATE SEQUENCE` with the options that differ from the defaults.

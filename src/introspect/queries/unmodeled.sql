@@ -25,18 +25,17 @@ FROM (
             AND dep.objid = c.oid
             AND dep.deptype = 'e')
   UNION ALL
-  -- functions, procedures, aggregates
+  -- aggregates and window functions (functions and procedures are modelled)
   SELECT CASE p.prokind
-           WHEN 'p' THEN 'procedure'
            WHEN 'a' THEN 'aggregate'
-           WHEN 'w' THEN 'window function'
-           ELSE 'function'
+           ELSE 'window function'
          END,
          n.nspname::text,
          p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE n.nspname = ANY($1::text[])
+    AND p.prokind IN ('a', 'w')
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
           WHERE dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
@@ -65,18 +64,7 @@ FROM (
             AND dep.objid = t.oid
             AND dep.deptype = 'e')
   UNION ALL
-  -- triggers (not the internal ones of foreign keys), rules, policies
-  SELECT 'trigger', n.nspname::text, c.relname::text || '.' || tg.tgname::text
-  FROM pg_catalog.pg_trigger tg
-  JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND NOT tg.tgisinternal
-    AND NOT EXISTS (
-          SELECT 1 FROM pg_catalog.pg_depend dep
-          WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-            AND dep.objid = c.oid
-            AND dep.deptype = 'e')
-  UNION ALL
+  -- rules and policies
   SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
   FROM pg_catalog.pg_rewrite r
   JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
