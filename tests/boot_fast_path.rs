@@ -122,3 +122,77 @@ async fn fast_path_matches_hash_and_version_in_any_row_order() {
     let r = m.migrate_all(&mut client, &bumped).await.unwrap();
     assert!(r.fast_path && !r.applied_any(), "{r:?}");
 }
+
+/// `migrate_all` looks the journal rows up in the registry's name index when
+/// they come back in another order than the registry's; any plugin whose
+/// hash or version differs, or that has no journal row, takes the slow path.
+#[tokio::test]
+async fn migrate_all_takes_the_fast_path_only_when_every_plugin_matches() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    let m = Migrator::default();
+    let reg = |plugins: &[&Plugin]| {
+        let mut r = Registry::new();
+        for p in plugins {
+            r.add((*p).clone()).unwrap();
+        }
+        r
+    };
+    let (zz, aa, mm) = (
+        plugin("zz", Some("1.0.0")),
+        plugin("aa", Some("1.0.0")),
+        plugin("mm", None),
+    );
+    // recorded zz first, then aa and mm: the journal's rows are not in the
+    // registry's (name) order
+    m.migrate(&mut client, &zz).await.unwrap();
+    let all = reg(&[&zz, &aa, &mm]);
+    let first = m.migrate_all(&mut client, &all).await.unwrap();
+    assert!(!first.fast_path);
+    let again = m.migrate_all(&mut client, &all).await.unwrap();
+    assert!(again.fast_path && !again.applied_any(), "{again:?}");
+    // a subset: the other rows are ignored
+    assert!(
+        m.migrate_all(&mut client, &reg(&[&mm]))
+            .await
+            .unwrap()
+            .fast_path
+    );
+
+    // a hash differs, a version differs, a version appears, a plugin is
+    // new: each takes the slow path once, and the fast path after it
+    let aa2 =
+        Plugin::new("aa", generated_schema_in("aa", 3, 0)).with_version("1.0.0".parse().unwrap());
+    let aa3 =
+        Plugin::new("aa", generated_schema_in("aa", 3, 0)).with_version("1.0.1".parse().unwrap());
+    let mm2 = plugin("mm", Some("0.1.0"));
+    let new = plugin("new", None);
+    for (plugins, changed, outcome) in [
+        (vec![&zz, &aa2, &mm], "aa", "applied"),
+        (vec![&zz, &aa3, &mm], "aa", "version"),
+        (vec![&zz, &aa3, &mm2], "mm", "version"),
+        (vec![&zz, &aa3, &mm2, &new], "new", "applied"),
+    ] {
+        let r = reg(&plugins);
+        let report = m.migrate_all(&mut client, &r).await.unwrap();
+        assert!(!report.fast_path, "{changed}: {report:?}");
+        let (_, o) = report.plugins.iter().find(|(p, _)| p == changed).unwrap();
+        match outcome {
+            "applied" => assert!(matches!(o, Outcome::Applied { .. }), "{changed}: {o:?}"),
+            _ => assert_eq!(*o, Outcome::VersionRecorded, "{changed}"),
+        }
+        assert!(
+            report
+                .plugins
+                .iter()
+                .filter(|(p, _)| p != changed)
+                .all(|(_, o)| *o == Outcome::UpToDate),
+            "{report:?}"
+        );
+        let again = m.migrate_all(&mut client, &r).await.unwrap();
+        assert!(
+            again.fast_path && !again.applied_any(),
+            "{changed}: {again:?}"
+        );
+    }
+}

@@ -9,7 +9,10 @@
 //! constraints, checks, indexes (unique, partial, expression, DESC, NULLS
 //! FIRST/LAST, INCLUDE, hash), foreign keys between the tables (self
 //! references and cycles, every action, deferrable), enums and arrays of
-//! them (values added anywhere, removed), comments, extensions. Names are
+//! them (values added anywhere, removed), comments, extensions, views and
+//! materialized views on the tables (and views on those views: their chains
+//! are recreated when a column they read changes under them), standalone
+//! sequences (type, direction, start, cycle, comment). Names are
 //! often hostile: quotes, spaces, semicolons, upper case, reserved words,
 //! dots, backslashes, non-ASCII, leading digits, trailing spaces, 63 bytes.
 //!
@@ -48,9 +51,10 @@ use graft::declare::{from_json_str, Declared};
 use graft::diff::diff;
 use graft::introspect::introspect;
 use graft::model::expr::make_name;
+use graft::model::printed::pg_ident as printed_ident;
 use graft::model::{
     Check, Column, ColumnType, Deferrable, EnumType, Extension, FkAction, ForeignKey, Identity,
-    Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
+    Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Sequence, Table, Unique, View,
 };
 use graft::plan::build_plan;
 use graft::render::{plan_sql, quote_ident};
@@ -431,6 +435,28 @@ impl GTable {
     }
 }
 
+/// A view selecting columns of a table (`SELECT t.a, t.b FROM ns.t`), or
+/// the first column of another view (`base`).
+#[derive(Clone, Debug)]
+struct GView {
+    id: u32,
+    name: String,
+    table: u32,
+    cols: Vec<u32>,
+    base: Option<u32>,
+    materialized: bool,
+    comment: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct GSeq {
+    name: String,
+    /// smallint, integer or bigint; ascending or descending; a start or
+    /// not; cycle or not.
+    opts: u8,
+    comment: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 struct G {
     ns: String,
@@ -439,6 +465,8 @@ struct G {
     extensions: BTreeSet<&'static str>,
     enums: Vec<GEnum>,
     tables: Vec<GTable>,
+    views: Vec<GView>,
+    sequences: Vec<GSeq>,
     /// Rows are inserted between A and B: B must keep them valid.
     data: bool,
     /// Ids and types of the columns of A (in tables of A).
@@ -523,6 +551,18 @@ enum Edit {
     SetTableComment(Ix, Option<u8>),
     SetColumnComment(Ix, Ix, Option<u8>),
     SetExtension(u8, bool),
+    /// A view on a table's columns (materialized when the flag says so).
+    AddView(Ix, Vec<Ix>, bool, u8),
+    /// A view on another view.
+    AddViewOnView(Ix, u8),
+    /// Other columns for a view on a table.
+    ChangeView(Ix, Vec<Ix>),
+    DropView(Ix),
+    SetViewComment(Ix, Option<u8>),
+    AddSequence(u8, u8),
+    AlterSequence(Ix, u8),
+    DropSequence(Ix),
+    SetSequenceComment(Ix, Option<u8>),
 }
 
 fn col_seed() -> impl Strategy<Value = ColSeed> {
@@ -626,6 +666,15 @@ fn edit(b: bool) -> BoxedStrategy<Edit> {
         w(1, 2) => (ix(), option::of(u())).prop_map(|(t, c)| Edit::SetTableComment(t, c)),
         w(1, 2) => (ix(), ix(), option::of(u())).prop_map(|(t, c, x)| Edit::SetColumnComment(t, c, x)),
         w(1, 1) => (u(), any::<bool>()).prop_map(|(e, on)| Edit::SetExtension(e, on)),
+        w(3, 2) => (ix(), vec(ix(), 1..4), prop::bool::weighted(0.2), u()).prop_map(|(t, c, m, s)| Edit::AddView(t, c, m, s)),
+        w(1, 1) => (ix(), u()).prop_map(|(v, s)| Edit::AddViewOnView(v, s)),
+        w(1, 2) => (ix(), vec(ix(), 1..4)).prop_map(|(v, c)| Edit::ChangeView(v, c)),
+        w(1, 2) => ix().prop_map(Edit::DropView),
+        w(1, 1) => (ix(), option::of(u())).prop_map(|(v, c)| Edit::SetViewComment(v, c)),
+        w(2, 1) => (u(), u()).prop_map(|(s, o)| Edit::AddSequence(s, o)),
+        w(1, 2) => (ix(), u()).prop_map(|(s, o)| Edit::AlterSequence(s, o)),
+        w(1, 1) => ix().prop_map(Edit::DropSequence),
+        w(1, 1) => (ix(), option::of(u())).prop_map(|(s, c)| Edit::SetSequenceComment(s, c)),
     ]
     .boxed()
 }
@@ -714,6 +763,8 @@ impl G {
             extensions: BTreeSet::new(),
             enums: Vec::new(),
             tables: Vec::new(),
+            views: Vec::new(),
+            sequences: Vec::new(),
             data,
             a_cols: HashMap::new(),
             a_tables: HashSet::new(),
@@ -1349,6 +1400,104 @@ impl G {
                     self.extensions.remove(e);
                 }
             }
+            Edit::AddView(t, cols, materialized, style) => {
+                let Some(t) = self.table_ix(t) else { return };
+                let table = &self.tables[t];
+                let mut picked: Vec<u32> = Vec::new();
+                for c in cols {
+                    if let Some(c) = pick(&table.cols, c) {
+                        if !picked.contains(&table.cols[c].id) {
+                            picked.push(table.cols[c].id);
+                        }
+                    }
+                }
+                if picked.is_empty() {
+                    return;
+                }
+                let table = table.id;
+                let id = self.id();
+                let name = self.names.fresh("v", *style);
+                self.views.push(GView {
+                    id,
+                    name,
+                    table,
+                    cols: picked,
+                    base: None,
+                    materialized: *materialized,
+                    comment: None,
+                });
+            }
+            Edit::AddViewOnView(v, style) => {
+                let Some(v) = pick(&self.views, v) else {
+                    return;
+                };
+                let base = self.views[v].clone();
+                let id = self.id();
+                let name = self.names.fresh("w", *style);
+                self.views.push(GView {
+                    id,
+                    name,
+                    base: Some(base.id),
+                    materialized: false,
+                    comment: None,
+                    ..base
+                });
+            }
+            Edit::ChangeView(v, cols) => {
+                let Some(v) = pick(&self.views, v) else {
+                    return;
+                };
+                if self.views[v].base.is_some() {
+                    return;
+                }
+                let Some(t) = self.tables.iter().find(|t| t.id == self.views[v].table) else {
+                    return;
+                };
+                let mut picked: Vec<u32> = Vec::new();
+                for c in cols {
+                    if let Some(c) = pick(&t.cols, c) {
+                        if !picked.contains(&t.cols[c].id) {
+                            picked.push(t.cols[c].id);
+                        }
+                    }
+                }
+                if !picked.is_empty() {
+                    self.views[v].cols = picked;
+                }
+            }
+            Edit::DropView(v) => {
+                if let Some(v) = pick(&self.views, v) {
+                    self.views.remove(v);
+                }
+            }
+            Edit::SetViewComment(v, c) => {
+                if let Some(v) = pick(&self.views, v) {
+                    self.views[v].comment = comment(*c);
+                }
+            }
+            Edit::AddSequence(style, opts) => {
+                let name = self.names.fresh("s", *style);
+                self.sequences.push(GSeq {
+                    name,
+                    opts: *opts,
+                    comment: None,
+                });
+            }
+            Edit::AlterSequence(s, opts) => {
+                if let Some(s) = pick(&self.sequences, s) {
+                    self.sequences[s].opts = *opts;
+                }
+            }
+            Edit::DropSequence(s) => {
+                if let Some(s) = pick(&self.sequences, s) {
+                    self.sequences.remove(s);
+                }
+            }
+            Edit::SetSequenceComment(s, c) => {
+                if let Some(s) = pick(&self.sequences, s) {
+                    self.sequences[s].comment = comment(*c);
+                }
+            }
         }
         self.repair();
     }
@@ -1399,6 +1548,25 @@ impl G {
                 });
                 changed |= n != t.fks.len();
             }
+            // views: their table and columns (and base view) must exist
+            let n = self.views.len();
+            let tables = &self.tables;
+            for v in &mut self.views {
+                if let Some(t) = tables.iter().find(|t| t.id == v.table) {
+                    v.cols.retain(|c| t.has_col(*c));
+                } else {
+                    v.cols.clear();
+                }
+            }
+            let ids: HashSet<u32> = self
+                .views
+                .iter()
+                .filter(|v| !v.cols.is_empty())
+                .map(|v| v.id)
+                .collect();
+            self.views
+                .retain(|v| !v.cols.is_empty() && v.base.map_or(true, |b| ids.contains(&b)));
+            changed |= n != self.views.len();
             if !changed {
                 break;
             }
@@ -1619,6 +1787,48 @@ impl G {
                 })
                 .collect();
             s.tables.push(mt);
+        }
+        // views as pg_get_viewdef prints them: columns qualified by the
+        // relation's name, the relation by the namespace
+        let ns = printed_ident(&self.ns);
+        for v in &self.views {
+            let definition = match v.base {
+                Some(b) => {
+                    let base = self.views.iter().find(|x| x.id == b).unwrap();
+                    let t = self.tables.iter().find(|t| t.id == base.table).unwrap();
+                    let b = printed_ident(&base.name);
+                    format!(
+                        "SELECT {b}.{} FROM {ns}.{b}",
+                        printed_ident(t.col_name(base.cols[0]))
+                    )
+                }
+                None => {
+                    let t = self.tables.iter().find(|t| t.id == v.table).unwrap();
+                    let tn = printed_ident(&t.name);
+                    let cols: Vec<String> = v
+                        .cols
+                        .iter()
+                        .map(|c| format!("{tn}.{}", printed_ident(t.col_name(*c))))
+                        .collect();
+                    format!("SELECT {} FROM {ns}.{tn}", cols.join(", "))
+                }
+            };
+            let mut mv = View::new(q(&v.name), definition);
+            mv.materialized = v.materialized;
+            mv.comment = v.comment.clone();
+            s.views.push(mv);
+        }
+        for sq in &self.sequences {
+            let mut ms = Sequence::new(q(&sq.name));
+            let o = sq.opts;
+            ms.ty = ["smallint", "integer", "bigint"][o as usize % 3].into();
+            ms.increment = if o / 3 % 2 == 0 { 1 } else { -3 };
+            if o / 6 % 2 == 1 {
+                ms.start = Some(if ms.increment > 0 { 1000 } else { -1000 });
+            }
+            ms.cycle = o / 12 % 2 == 1;
+            ms.comment = sq.comment.clone();
+            s.sequences.push(ms);
         }
         s.normalize();
         s

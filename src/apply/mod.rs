@@ -247,7 +247,7 @@ impl Migrator {
 
     /// Migrates one plugin.
     pub async fn migrate(&self, client: &mut Client, plugin: &Plugin) -> Result<Report, Error> {
-        self.run(client, vec![plugin]).await
+        self.run(client, vec![plugin], None).await
     }
 
     /// Migrates every plugin of the registry in dependency order, in one
@@ -258,7 +258,7 @@ impl Migrator {
         registry: &Registry,
     ) -> Result<Report, Error> {
         let ordered = registry.ordered()?;
-        self.run(client, ordered).await
+        self.run(client, ordered, Some(registry)).await
     }
 
     /// The plans `migrate_all` would run, without applying anything (dry run).
@@ -362,11 +362,34 @@ impl Migrator {
         Ok(out)
     }
 
-    async fn run(&self, client: &mut Client, ordered: Vec<&Plugin>) -> Result<Report, Error> {
+    /// `registry` (when `ordered` is all of it) looks the journal rows up
+    /// in its name index; otherwise `ordered` is searched.
+    async fn run(
+        &self,
+        client: &mut Client,
+        ordered: Vec<&Plugin>,
+        registry: Option<&Registry>,
+    ) -> Result<Report, Error> {
         // Fast path: one simple query, no lock, no catalog reads; the hashes
-        // were computed when the plugins were built.
-        let declared: Vec<DeclaredHead<'_>> = ordered.iter().map(|p| DeclaredHead::of(p)).collect();
-        if !self.opts.repair_drift && self.store.heads_match(client, &declared).await? == Some(true)
+        // were computed when the plugins were built. A journal row usually
+        // comes back at its plugin's position in `ordered` (the order they
+        // were first recorded in); else the name index finds it.
+        let find = |n: usize, name: &str| {
+            let p = match ordered.get(n) {
+                Some(p) if p.name() == name => Some(*p),
+                _ => match registry {
+                    Some(r) => r.find(name),
+                    None => ordered.iter().find(|p| p.name() == name).copied(),
+                },
+            };
+            p.map(DeclaredHead::of)
+        };
+        if !self.opts.repair_drift
+            && self
+                .store
+                .journal_matches(client, ordered.len(), find)
+                .await?
+                == Some(true)
         {
             debug!(plugins = ordered.len(), "every plugin is up to date");
             return Ok(Report {

@@ -10,8 +10,8 @@
 //! - something it reads changes under it: a table it reads is dropped or
 //!   loses its primary key (a view may rely on it for `GROUP BY`), or a
 //!   column it may read (see [`sqlscan::may_read_column`]) is dropped,
-//!   changes type, has its generation expression recreated or is re-cast
-//!   with a recreated enum;
+//!   changes type or collation, has its generation expression recreated or
+//!   is re-cast with a recreated enum or domain;
 //! - a view it reads is dropped or recreated (the chain: PostgreSQL refuses
 //!   to drop a view others depend on), or a function it calls is dropped or
 //!   recreated.

@@ -137,6 +137,13 @@ impl Sequence {
         }
     }
 
+    /// Whether every value `old` can hold, `self` can hold too: then
+    /// `ALTER SEQUENCE` keeps the current value; otherwise it may be out of
+    /// the new range and the sequence restarts.
+    pub fn keeps_values_of(&self, old: &Sequence) -> bool {
+        self.effective_min() <= old.effective_min() && self.effective_max() >= old.effective_max()
+    }
+
     /// Normal form: options equal to their default are `None`; an empty
     /// comment is none.
     pub fn normalize(&mut self) {

@@ -234,7 +234,8 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 /// The risks of one change, sorted and without duplicates.
 ///
 /// - `DropTable`, `DropColumn`, `DropEnum`, `DropSequence` (its current
-///   value): [`Hazard::DataLoss`]. Dropping a view, function or trigger is
+///   value), and `AlterSequence` to a range that does not hold the old one
+///   (it restarts): [`Hazard::DataLoss`]. Dropping a view, function or trigger is
 ///   not: nothing but its definition goes, and that is in the snapshots.
 /// - `RecreateEnum`: with removed values [`Hazard::DataLoss`] and
 ///   [`Hazard::RiskyCast`] (rows holding a removed value make the cast fail);
@@ -265,6 +266,10 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::DropEnum { .. }
         // the sequence's current value is lost
         | Change::DropSequence { .. } => out.push(Hazard::DataLoss),
+        // a narrower range restarts the sequence
+        Change::AlterSequence { old, new } if !new.keeps_values_of(old) => {
+            out.push(Hazard::DataLoss)
+        }
         Change::DropDomain { .. }
         | Change::DropCompositeType { .. }
         | Change::DropAttribute { .. } => out.push(Hazard::DataLoss),

@@ -304,6 +304,48 @@ mod tests {
     }
 
     #[test]
+    fn functions_go_early_unless_they_read_what_the_plan_changes() {
+        use crate::model::{ColumnType, Function, Returns, Table};
+        let ret = |t: &str| {
+            Some(Returns::Type {
+                ty: ColumnType::builtin(t),
+                setof: false,
+            })
+        };
+        let t = QualName::new("app", "t");
+        let reads_t = Function::new(
+            QualName::new("app", "count_t"),
+            ret("bigint"),
+            "sql",
+            "SELECT count(*) FROM app.t",
+        );
+        let plain = Function::new(
+            QualName::new("app", "next_code"),
+            ret("text"),
+            "plpgsql",
+            "BEGIN RETURN 'x'; END",
+        );
+        let view = View::new(QualName::new("app", "v"), "SELECT app.count_t() AS n");
+        let changes = vec![
+            Change::CreateView { view },
+            Change::CreateFunction { function: reads_t },
+            Change::CreateTable {
+                table: Table::new(t),
+            },
+            Change::CreateFunction { function: plain },
+        ];
+        assert_eq!(
+            names(&crate::plan::order::order(changes)),
+            [
+                "CreateFunction app.next_code()",
+                "CreateTable app.t",
+                "CreateFunction app.count_t()",
+                "CreateView app.v",
+            ]
+        );
+    }
+
+    #[test]
     fn cycles_fall_back_to_the_tie_break() {
         let mut changes = vec![
             create("a", "SELECT b.x FROM app.b"),

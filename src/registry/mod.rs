@@ -204,6 +204,9 @@ pub struct Registry {
     /// first use and forgotten by [`add`](Self::add): a no-op boot does not
     /// sort again.
     order: OnceLock<Result<Vec<usize>, DependencyError>>,
+    /// Indices into `plugins` sorted by name, for [`find`](Self::find);
+    /// computed on first use and forgotten by [`add`](Self::add).
+    by_name: OnceLock<Vec<usize>>,
 }
 
 impl Registry {
@@ -219,6 +222,7 @@ impl Registry {
         }
         self.plugins.push(plugin);
         self.order = OnceLock::new();
+        self.by_name = OnceLock::new();
         Ok(self)
     }
 
@@ -229,7 +233,22 @@ impl Registry {
 
     /// The plugin called `name`.
     pub fn get(&self, name: &str) -> Option<&Plugin> {
-        self.plugins.iter().find(|p| p.name == name)
+        self.find(name)
+    }
+
+    /// The plugin called `name`, by binary search in an index sorted by
+    /// name that is built once (the boot fast path looks up every journal
+    /// row this way, without allocating).
+    pub(crate) fn find(&self, name: &str) -> Option<&Plugin> {
+        let index = self.by_name.get_or_init(|| {
+            let mut v: Vec<usize> = (0..self.plugins.len()).collect();
+            v.sort_unstable_by(|&a, &b| self.plugins[a].name.cmp(&self.plugins[b].name));
+            v
+        });
+        index
+            .binary_search_by(|&i| self.plugins[i].name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.plugins[index[i]])
     }
 
     /// The plugins in dependency order (dependencies first; ties by name).

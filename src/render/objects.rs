@@ -86,7 +86,7 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             out
         }
-        Change::AlterSequence { new, .. } => vec![alter_sequence(new)],
+        Change::AlterSequence { old, new } => vec![alter_sequence(old, new)],
         Change::SetSequenceOwner { name, owned_by } => vec![format!(
             "ALTER SEQUENCE {} OWNED BY {}",
             qualified(name),
@@ -430,21 +430,30 @@ fn create_sequence(s: &Sequence) -> String {
     out
 }
 
-/// `ALTER SEQUENCE` to every option of `s` (defaults spelled `NO …`).
-fn alter_sequence(s: &Sequence) -> String {
-    format!(
-        "ALTER SEQUENCE {} AS {} INCREMENT BY {} {} {} START WITH {} CACHE {} {}",
-        qualified(&s.name),
-        s.ty,
+/// `ALTER SEQUENCE` to every option of `s`, the bounds spelled out:
+/// PostgreSQL resolves `NO MINVALUE` / `NO MAXVALUE` against the old
+/// direction, and `AS` resets bounds that were the old type's (even to the
+/// same type), so `AS` is written only when the type changes. When the new
+/// range does not hold the old one, the current value may fall outside it
+/// and PostgreSQL would refuse: the sequence `RESTART`s at its new start.
+fn alter_sequence(old: &Sequence, s: &Sequence) -> String {
+    let mut out = format!("ALTER SEQUENCE {}", qualified(&s.name));
+    if old.ty != s.ty {
+        out.push_str(&format!(" AS {}", s.ty));
+    }
+    out.push_str(&format!(
+        " INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}",
         s.increment,
-        s.min_value
-            .map_or_else(|| "NO MINVALUE".to_string(), |v| format!("MINVALUE {v}")),
-        s.max_value
-            .map_or_else(|| "NO MAXVALUE".to_string(), |v| format!("MAXVALUE {v}")),
+        s.effective_min(),
+        s.effective_max(),
         s.effective_start(),
         s.cache,
         if s.cycle { "CYCLE" } else { "NO CYCLE" }
-    )
+    ));
+    if !s.keeps_values_of(old) {
+        out.push_str(" RESTART");
+    }
+    out
 }
 
 /// The sequence of a serial column.
@@ -596,6 +605,68 @@ mod tests {
         assert!(step.hazards.is_empty());
         let step = render_step(Change::DropView { view: v }).unwrap();
         assert_eq!(step.sql, [r#"DROP VIEW "a""pp"."open inv""#]);
+    }
+
+    #[test]
+    fn functions_quote_names_and_pick_a_free_dollar_tag() {
+        use crate::model::{FunctionArg, FunctionSetting, Returns};
+        let mut f = Function::new(
+            QualName::new("a\"pp", "f; x"),
+            Some(Returns::Type {
+                ty: ColumnType::builtin("integer"),
+                setof: true,
+            }),
+            "plpgsql",
+            "BEGIN RETURN QUERY SELECT 1; END -- $function$",
+        );
+        f.args = vec![FunctionArg {
+            mode: ArgMode::InOut,
+            name: Some("A b".into()),
+            ty: ColumnType::builtin("text"),
+            default: Some("'x'::text".into()),
+        }];
+        f.config = vec![FunctionSetting {
+            name: "search_path".into(),
+            value: "\"a\"\"pp\", pg_catalog".into(),
+        }];
+        let step = render_step(Change::CreateFunction {
+            function: f.clone(),
+        })
+        .unwrap();
+        assert_eq!(
+            step.sql,
+            [
+                r#"CREATE FUNCTION "a""pp"."f; x"(INOUT "A b" text DEFAULT 'x'::text) RETURNS SETOF integer LANGUAGE "plpgsql" VOLATILE PARALLEL UNSAFE SET search_path TO "a""pp", "pg_catalog" AS $function1$BEGIN RETURN QUERY SELECT 1; END -- $function$$function1$"#
+            ]
+        );
+        let step = render_step(Change::DropFunction { function: f }).unwrap();
+        assert_eq!(step.sql, [r#"DROP FUNCTION "a""pp"."f; x"(text)"#]);
+        assert!(step.hazards.is_empty());
+        assert_eq!(dollar_tag("x $function"), "$function1$");
+    }
+
+    #[test]
+    fn a_narrower_sequence_restarts() {
+        let old = Sequence::new(QualName::new("app", "s"));
+        let mut new = old.clone();
+        new.increment = -1;
+        new.normalize();
+        let step = render_step(Change::AlterSequence {
+            old: old.clone(),
+            new,
+        })
+        .unwrap();
+        assert_eq!(
+            step.sql,
+            [
+                r#"ALTER SEQUENCE "app"."s" INCREMENT BY -1 MINVALUE -9223372036854775808 MAXVALUE -1 START WITH -1 CACHE 1 NO CYCLE RESTART"#
+            ]
+        );
+        assert!(step.is_destructive());
+        let mut wider = old.clone();
+        wider.cache = 10;
+        let step = render_step(Change::AlterSequence { old, new: wider }).unwrap();
+        assert!(!step.sql[0].contains("RESTART") && !step.is_destructive());
     }
 
     #[test]

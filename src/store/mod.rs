@@ -166,6 +166,36 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         client: &Client,
         declared: &[DeclaredHead<'_>],
     ) -> Result<Option<bool>, Error> {
+        // Rows usually come back in the order the plugins were first
+        // recorded, which is `declared`'s: try the row's own position first,
+        // and sort for a binary search only when that misses.
+        let sorted: std::cell::OnceCell<Vec<&DeclaredHead<'_>>> = std::cell::OnceCell::new();
+        let find = |n: usize, plugin: &str| match declared.get(n) {
+            Some(d) if d.plugin == plugin => Some(*d),
+            _ => {
+                let sorted = sorted.get_or_init(|| {
+                    let mut v: Vec<_> = declared.iter().collect();
+                    v.sort_unstable_by_key(|d| d.plugin);
+                    v
+                });
+                sorted
+                    .binary_search_by(|d| d.plugin.cmp(plugin))
+                    .ok()
+                    .map(|i| *sorted[i])
+            }
+        };
+        self.journal_matches(client, declared.len(), find).await
+    }
+
+    /// [`heads_match`](Self::heads_match) for `declared` plugins that
+    /// `find(row_number, plugin)` looks up (`None`: not declared), without
+    /// allocating: the one query, each row compared as it is read.
+    pub(crate) async fn journal_matches<'d>(
+        &self,
+        client: &Client,
+        declared: usize,
+        find: impl Fn(usize, &str) -> Option<DeclaredHead<'d>>,
+    ) -> Result<Option<bool>, Error> {
         let msgs = match client.simple_query(&self.fast_sql).await {
             Ok(msgs) => msgs,
             Err(e) if is_missing(&e) => return Ok(None),
@@ -173,10 +203,6 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
             Err(e) if e.code().is_some_and(|c| c.code() == "42703") => return Ok(Some(false)),
             Err(e) => return Err(Error::db("reading the journal")(e)),
         };
-        // Rows usually come back in the order the plugins were first
-        // recorded, which is `declared`'s: try the row's own position first,
-        // and sort for a binary search only when that misses.
-        let mut sorted: Option<Vec<&DeclaredHead<'_>>> = None;
         let mut matched = 0;
         let rows = msgs.iter().filter_map(|m| match m {
             SimpleQueryMessage::Row(r) => Some(r),
@@ -186,19 +212,8 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
             let Some(plugin) = r.get(0) else {
                 return Err(Error::Tracking("journal row without plugin".into()));
             };
-            let d = match declared.get(n) {
-                Some(d) if d.plugin == plugin => d,
-                _ => {
-                    let sorted = sorted.get_or_insert_with(|| {
-                        let mut v: Vec<_> = declared.iter().collect();
-                        v.sort_unstable_by_key(|d| d.plugin);
-                        v
-                    });
-                    match sorted.binary_search_by(|d| d.plugin.cmp(plugin)) {
-                        Ok(i) => sorted[i],
-                        Err(_) => continue,
-                    }
-                }
+            let Some(d) = find(n, plugin) else {
+                continue;
             };
             if r.get(2) == Some(d.hash.as_str())
                 && r.get(1) == d.version
@@ -211,7 +226,7 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
         }
         // The journal's primary key is the plugin, and `declared` names each
         // plugin once: no declared plugin matched twice.
-        Ok(Some(matched == declared.len()))
+        Ok(Some(matched == declared))
     }
 
     /// Reads the journal heads inside a transaction that already holds the
