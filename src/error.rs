@@ -129,6 +129,22 @@ pub enum Error {
     /// A declaration could not be normalised through the server.
     #[error(transparent)]
     Normalize(Box<crate::normalize::NormalizeError>),
+    /// A plan grants to, or writes a policy for, a role that does not
+    /// exist (or grants to the role that owns what graft creates). Nothing
+    /// was applied.
+    #[error("plugin `{plugin}`: step {step_index} ({step}): {why} (nothing was applied)")]
+    Role {
+        /// The plugin.
+        plugin: String,
+        /// 1-based step number within the plugin's plan.
+        step_index: usize,
+        /// `Kind subject` of the step.
+        step: String,
+        /// The role.
+        role: String,
+        /// What is wrong with it, naming it.
+        why: String,
+    },
 }
 
 impl Error {

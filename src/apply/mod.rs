@@ -11,6 +11,8 @@
 //! and puts the `_migrations` id sequence back where it was (a rollback
 //! alone keeps its advances).
 
+mod roles;
+
 use crate::diff::diff;
 use crate::error::Error;
 use crate::model::Schema;
@@ -270,25 +272,25 @@ impl Migrator {
         let ordered = registry.ordered()?;
         // Read-write, because planning against the live database may
         // normalise declarations through the server; always rolled back.
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .start()
-            .await
-            .map_err(Error::db("starting the planning transaction"))?;
+        async fn start(client: &mut Client) -> Result<tokio_postgres::Transaction<'_>, Error> {
+            client
+                .build_transaction()
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .start()
+                .await
+                .map_err(Error::db("starting the planning transaction"))
+        }
+        let mut tx = start(client).await?;
         let heads = match self.store.read_heads_tx(&tx).await {
             Ok(h) => h,
             Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => {
-                // no tracking tables yet; the failed read ended the transaction
+                // No tracking tables yet. The failed read aborted the
+                // transaction; planning goes on in a fresh one (it may
+                // still query the catalog, e.g. for the roles it names).
                 tx.rollback()
                     .await
                     .map_err(Error::db("ending the planning transaction"))?;
-                tx = client
-                    .build_transaction()
-                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                    .start()
-                    .await
-                    .map_err(Error::db("starting the planning transaction"))?;
+                tx = start(client).await?;
                 HashMap::new()
             }
             Err(e) => return Err(e),
@@ -359,6 +361,7 @@ impl Migrator {
             )?;
             out.push(pp);
         }
+        roles::check(tx, &out).await?;
         Ok(out)
     }
 

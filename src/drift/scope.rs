@@ -82,6 +82,18 @@ pub enum ObjectKey {
         /// The table.
         table: QualName,
     },
+    /// Whether row-level security is enabled and forced on a table.
+    RowSecurity {
+        /// The table.
+        table: QualName,
+    },
+    /// A row-level security policy.
+    Policy {
+        /// The table.
+        table: QualName,
+        /// The policy.
+        name: String,
+    },
     /// A column, with its comment.
     Column {
         /// The table.
@@ -131,6 +143,8 @@ impl ObjectKey {
     pub fn top(&self) -> ObjectKey {
         match self {
             ObjectKey::TableComment { table }
+            | ObjectKey::RowSecurity { table }
+            | ObjectKey::Policy { table, .. }
             | ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
             | ObjectKey::Index { table, .. } => ObjectKey::table(table),
@@ -168,6 +182,8 @@ impl ObjectKey {
             | ObjectKey::Function { name, .. } => Some(&name.schema),
             ObjectKey::Trigger { table, .. } => Some(&table.schema),
             ObjectKey::TableComment { table }
+            | ObjectKey::RowSecurity { table }
+            | ObjectKey::Policy { table, .. }
             | ObjectKey::Column { table, .. }
             | ObjectKey::Constraint { table, .. }
             | ObjectKey::Index { table, .. } => Some(&table.schema),
@@ -210,6 +226,8 @@ impl fmt::Display for ObjectKey {
             ObjectKey::Function { name, args } => write!(f, "function {name}({})", args.join(", ")),
             ObjectKey::Trigger { table, name } => write!(f, "trigger {name} on {table}"),
             ObjectKey::TableComment { table } => write!(f, "comment of table {table}"),
+            ObjectKey::RowSecurity { table } => write!(f, "row-level security of table {table}"),
+            ObjectKey::Policy { table, name } => write!(f, "policy {name} on {table}"),
             ObjectKey::Column { table, name } => write!(f, "column {table}.{name}"),
             ObjectKey::Constraint { table, name } => write!(f, "constraint {table}.{name}"),
             ObjectKey::Index { table, name } => {
@@ -485,6 +503,19 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
             table: table.clone(),
         }],
         Change::AddColumn { table, column } => vec![col(table, &column.name)],
+        Change::AlterRowSecurity { table, .. } => vec![ObjectKey::RowSecurity {
+            table: table.clone(),
+        }],
+        Change::CreatePolicy { table, policy } => vec![ObjectKey::Policy {
+            table: table.clone(),
+            name: policy.name.clone(),
+        }],
+        Change::DropPolicy { table, name } | Change::AlterPolicy { table, name, .. } => {
+            vec![ObjectKey::Policy {
+                table: table.clone(),
+                name: name.clone(),
+            }]
+        }
         Change::DropColumn { table, column }
         | Change::DropExpression { table, column }
         | Change::SetColumnComment { table, column, .. } => vec![col(table, column)],
@@ -593,6 +624,8 @@ pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
             );
         }
         ObjectKey::TableComment { table }
+        | ObjectKey::RowSecurity { table }
+        | ObjectKey::Policy { table, .. }
         | ObjectKey::Column { table, .. }
         | ObjectKey::Constraint { table, .. }
         | ObjectKey::Index { table, .. } => {
@@ -611,6 +644,12 @@ pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
 fn patch_in_table(t: &mut Table, src: &Table, key: &ObjectKey) {
     match key {
         ObjectKey::TableComment { .. } => t.comment = src.comment.clone(),
+        ObjectKey::RowSecurity { .. } => t.row_security = src.row_security,
+        ObjectKey::Policy { name, .. } => {
+            t.policies.retain(|p| &p.name != name);
+            t.policies
+                .extend(src.policies.iter().filter(|p| &p.name == name).cloned());
+        }
         ObjectKey::Column { name, .. } => {
             t.columns.retain(|c| &c.name != name);
             if let Some((i, c)) = src
@@ -667,7 +706,8 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::CreateDomain { .. }
         | Change::CreateCompositeType { .. }
         | Change::CreateFunction { .. }
-        | Change::CreateTrigger { .. } => "added outside graft".to_string(),
+        | Change::CreateTrigger { .. }
+        | Change::CreatePolicy { .. } => "added outside graft".to_string(),
         Change::DropNamespace { .. }
         | Change::DropExtension { .. }
         | Change::DropEnum { .. }
@@ -683,7 +723,10 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::DropDomain { .. }
         | Change::DropCompositeType { .. }
         | Change::DropFunction { .. }
-        | Change::DropTrigger { .. } => "dropped outside graft".to_string(),
+        | Change::DropTrigger { .. }
+        | Change::DropPolicy { .. } => "dropped outside graft".to_string(),
+        Change::AlterPolicy { .. } => "changed outside graft".to_string(),
+        Change::AlterRowSecurity { new, .. } => format!("changed outside graft (now {new:?})"),
         Change::ReplaceFunction { .. } | Change::RecreateFunction { .. } => {
             "definition changed outside graft".to_string()
         }

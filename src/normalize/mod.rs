@@ -98,6 +98,7 @@ pub fn has_expressions(schema: &Schema) -> bool {
             .any(|d| d.default.is_some() || !d.checks.is_empty())
         || schema.tables.iter().any(|t| {
             !t.checks.is_empty()
+                || !t.policies.is_empty()
                 || t.columns
                     .iter()
                     .any(|c| c.default.is_some() || c.generated.is_some())
@@ -303,6 +304,10 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
         for ck in &mut t.checks {
             ck.expr = expr(&ck.expr);
         }
+        for p in &mut t.policies {
+            p.using = p.using.as_deref().map(expr);
+            p.with_check = p.with_check.as_deref().map(expr);
+        }
         for i in &mut t.indexes {
             for k in &mut i.keys {
                 if let IndexTarget::Expr(e) = &mut k.target {
@@ -494,6 +499,10 @@ fn unshadow_schema(
         for ck in &mut t.checks {
             ck.expr = text(&ck.expr);
         }
+        for p in &mut t.policies {
+            p.using = p.using.as_deref().map(text);
+            p.with_check = p.with_check.as_deref().map(text);
+        }
         for i in &mut t.indexes {
             for k in &mut i.keys {
                 if let IndexTarget::Expr(e) = &mut k.target {
@@ -595,6 +604,12 @@ fn overlay(declared: &Schema, printed: &Schema) -> Schema {
         for ck in &mut t.checks {
             if let Some(pk) = p.checks.iter().find(|x| x.name == ck.name) {
                 ck.expr = pk.expr.clone();
+            }
+        }
+        for pol in &mut t.policies {
+            if let Some(pp) = p.policies.iter().find(|x| x.name == pol.name) {
+                pol.using = pp.using.clone();
+                pol.with_check = pp.with_check.clone();
             }
         }
         overlay_indexes(&mut t.indexes, &p.indexes);

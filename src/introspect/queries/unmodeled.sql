@@ -64,7 +64,7 @@ FROM (
             AND dep.objid = t.oid
             AND dep.deptype = 'e')
   UNION ALL
-  -- rules and policies
+  -- rules
   SELECT 'rule', n.nspname::text, c.relname::text || '.' || r.rulename::text
   FROM pg_catalog.pg_rewrite r
   JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
@@ -76,23 +76,11 @@ FROM (
             AND dep.objid = c.oid
             AND dep.deptype = 'e')
   UNION ALL
-  SELECT 'policy', n.nspname::text, c.relname::text || '.' || pol.polname::text
-  FROM pg_catalog.pg_policy pol
-  JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[])
-    AND NOT EXISTS (
-          SELECT 1 FROM pg_catalog.pg_depend dep
-          WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-            AND dep.objid = c.oid
-            AND dep.deptype = 'e')
-  UNION ALL
   -- properties of tables the model leaves out
   SELECT p.kind, n.nspname::text, c.relname::text
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   CROSS JOIN LATERAL (VALUES
-      ('row-level security', c.relrowsecurity OR c.relforcerowsecurity),
       ('unlogged table', c.relpersistence = 'u'),
       ('partition key', c.relkind = 'p'),
       ('partition of a table', c.relispartition),
