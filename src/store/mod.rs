@@ -4,7 +4,9 @@
 //!   started_at, duration_ms, applied_by)`: one row per applied migration.
 //! - `_journal (plugin, version, dialect, head_idx, head_hash, entries,
 //!   updated_at)`: one row per plugin; the boot fast path reads only this.
-//! - `_snapshots (plugin, idx, hash, snapshot, created_at)`: every snapshot.
+//! - `_snapshots (plugin, idx, hash, snapshot, created_at, live, live_hash)`:
+//!   every snapshot, and the live schema recorded with it
+//!   ([`crate::drift::record`]).
 //!
 //! Every SQL text here names the tracking schema through [`quote_ident`], so a
 //! configured schema name cannot inject SQL.
@@ -133,8 +135,10 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (plugin, idx)
 );
+{};
 {}",
-            crate::lifecycle::store::bootstrap_sql(&self.schema)
+            crate::lifecycle::store::bootstrap_sql(&self.schema),
+            crate::drift::record::upgrade_sql(&self.schema)
         )
     }
 
