@@ -829,6 +829,7 @@ CREATE MATERIALIZED VIEW gi_un.mv AS SELECT 1 AS one;
 CREATE SEQUENCE gi_un.seq;
 CREATE TABLE gi_un.ser (id serial);
 CREATE TYPE gi_un.comp AS (a integer);
+GRANT USAGE ON TYPE gi_un.comp TO PUBLIC;
 CREATE DOMAIN gi_un.dom AS integer CHECK (VALUE > 0);
 CREATE TYPE gi_un.rng AS RANGE (subtype = integer);
 CREATE FUNCTION gi_un.f(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';
@@ -863,19 +864,18 @@ CREATE VIEW gi_un_other.w AS SELECT 1 AS one;
     let listed: Vec<String> = got.unmodeled.iter().map(ToString::to_string).collect();
     let want = [
         "collation gi_un.coll",
-        "column collation gi_un.t.a",
         "exclusion constraint gi_un.ex.ex_a_excl",
         "not valid constraint gi_un.t.b_pos",
         "operator gi_un.===",
         "partition key gi_un.par",
         "partition of a table gi_un.par1",
-        "privileges gi_un.t",
         "range type gi_un.rng",
         "rule gi_un.ser.r",
         "statistics object gi_un.st",
         "table inheritance gi_un.child",
         "table storage parameters gi_un.u",
         "text search configuration gi_un.tsc",
+        "type privileges gi_un.comp",
         "unlogged table gi_un.u",
     ];
     assert_eq!(listed, want);

@@ -257,11 +257,7 @@ impl<'a> Existing<'a> {
                 .flat_map(|t| t.columns.iter().map(move |c| (&t.name, c.name.as_str())))
                 .collect(),
             sequences: s.sequences.iter().map(|q| &q.name).collect(),
-            functions: s
-                .functions
-                .iter()
-                .map(GrantObject::function)
-                .collect(),
+            functions: s.functions.iter().map(GrantObject::function).collect(),
         }
     }
 

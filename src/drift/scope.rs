@@ -14,7 +14,7 @@
 //! exhaustive matches.
 
 use crate::diff::{Change, CommentTarget};
-use crate::model::{Function, QualName, Schema, Table, Trigger};
+use crate::model::{Function, GrantObject, QualName, Schema, Table, Trigger};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -128,6 +128,29 @@ impl ObjectKey {
         ObjectKey::Function {
             name: f.name.clone(),
             args: f.identity_types().iter().map(|t| t.canonical()).collect(),
+        }
+    }
+
+    /// The keys of the object a privilege is on (a table grant may be on a
+    /// view: both keys).
+    pub fn of_grant(on: &GrantObject) -> Vec<Self> {
+        match on {
+            GrantObject::Namespace { name } => vec![ObjectKey::Namespace { name: name.clone() }],
+            GrantObject::Table { name } => {
+                vec![
+                    ObjectKey::table(name),
+                    ObjectKey::View { name: name.clone() },
+                ]
+            }
+            GrantObject::Column { table, column } => vec![ObjectKey::Column {
+                table: table.clone(),
+                name: column.clone(),
+            }],
+            GrantObject::Sequence { name } => vec![ObjectKey::Sequence { name: name.clone() }],
+            GrantObject::Function { name, args } => vec![ObjectKey::Function {
+                name: name.clone(),
+                args: args.iter().map(|t| t.canonical()).collect(),
+            }],
         }
     }
 
@@ -372,6 +395,15 @@ pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
             .filter(|t| keep(&ObjectKey::trigger(t)))
             .cloned()
             .collect(),
+        grants: schema
+            .grants
+            .iter()
+            .filter(|g| {
+                ObjectKey::of_grant(&g.on).iter().any(&keep)
+                    || matches!(&g.on, GrantObject::Column { table, .. } if keep(&ObjectKey::table(table)))
+            })
+            .cloned()
+            .collect(),
     };
     out.normalize();
     out
@@ -503,6 +535,9 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
             table: table.clone(),
         }],
         Change::AddColumn { table, column } => vec![col(table, &column.name)],
+        Change::GrantPrivileges { on, .. } | Change::RevokePrivileges { on, .. } => {
+            ObjectKey::of_grant(on)
+        }
         Change::AlterRowSecurity { table, .. } => vec![ObjectKey::RowSecurity {
             table: table.clone(),
         }],
@@ -726,6 +761,34 @@ pub fn describe_drift(change: &Change) -> String {
         | Change::DropTrigger { .. }
         | Change::DropPolicy { .. } => "dropped outside graft".to_string(),
         Change::AlterPolicy { .. } => "changed outside graft".to_string(),
+        Change::GrantPrivileges {
+            grantee,
+            privileges,
+            with_grant_option,
+            ..
+        } => format!(
+            "{}{} granted to `{grantee}` outside graft",
+            privilege_list(privileges),
+            if *with_grant_option {
+                " (with grant option)"
+            } else {
+                ""
+            }
+        ),
+        Change::RevokePrivileges {
+            grantee,
+            privileges,
+            grant_option_only,
+            ..
+        } => format!(
+            "{}{} revoked from `{grantee}` outside graft",
+            if *grant_option_only {
+                "grant option for "
+            } else {
+                ""
+            },
+            privilege_list(privileges)
+        ),
         Change::AlterRowSecurity { new, .. } => format!("changed outside graft (now {new:?})"),
         Change::ReplaceFunction { .. } | Change::RecreateFunction { .. } => {
             "definition changed outside graft".to_string()
@@ -978,4 +1041,13 @@ mod tests {
             "table app.t -> u: renamed outside graft"
         );
     }
+}
+
+/// `SELECT, INSERT`.
+fn privilege_list(privileges: &[crate::model::Privilege]) -> String {
+    privileges
+        .iter()
+        .map(|p| p.keyword())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -90,8 +90,8 @@ pub struct Introspected {
 /// lists it: `view billing.open_invoices`, `trigger billing.invoices.audit`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Unmodeled {
-    /// What it is: `view`, `sequence`, `function`, `trigger`, `policy`,
-    /// `row-level security`, `column collation`, …
+    /// What it is: `rule`, `range type`, `foreign table`, `type
+    /// privileges`, …
     pub kind: String,
     /// Its namespace.
     pub schema: String,

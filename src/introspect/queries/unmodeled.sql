@@ -84,8 +84,7 @@ FROM (
       ('unlogged table', c.relpersistence = 'u'),
       ('partition key', c.relkind = 'p'),
       ('partition of a table', c.relispartition),
-      ('table storage parameters', c.reloptions IS NOT NULL),
-      ('privileges', c.relacl IS NOT NULL)) AS p(kind, present)
+      ('table storage parameters', c.reloptions IS NOT NULL)) AS p(kind, present)
   WHERE n.nspname = ANY($1::text[])
     AND c.relkind IN ('r', 'p')
     AND p.present
@@ -122,19 +121,17 @@ FROM (
             AND dep.objid = c.oid
             AND dep.deptype = 'e')
   UNION ALL
-  -- columns with a collation other than their type's
-  SELECT 'column collation', n.nspname::text, c.relname::text || '.' || a.attname::text
-  FROM pg_catalog.pg_attribute a
-  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  -- privileges on types (those on namespaces, relations, columns,
+  -- sequences and functions are modelled)
+  SELECT 'type privileges', n.nspname::text, t.typname::text
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   WHERE n.nspname = ANY($1::text[])
-    AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-    AND a.attcollation <> t.typcollation
+    AND t.typacl IS NOT NULL
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
-          WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-            AND dep.objid = c.oid
+          WHERE dep.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+            AND dep.objid = t.oid
             AND dep.deptype = 'e')
   UNION ALL
   SELECT 'statistics object', n.nspname::text, s.stxname::text
