@@ -632,8 +632,9 @@ async fn bad_grants_get_precise_errors_and_change_nothing() {
     );
     assert_eq!(fingerprint(&client).await, before);
 
-    // A revoke from a role that is gone is dropped from the plan: its
-    // privileges went with it.
+    // A role dropped outside graft took its privileges along: that is
+    // drift, refused until repaired; the repaired plan revokes nothing
+    // from the role that is gone.
     let roles = Roles::create(&client, &db, &["gone"]).await;
     let gone = roles.get(0).to_string();
     let with = decl(&g(&format!(
@@ -645,12 +646,31 @@ async fn bad_grants_get_precise_errors_and_change_nothing() {
     let without = decl(&g(
         r#"{"table": "t", "to": "public", "privileges": ["select"]}"#,
     ));
-    let sql = plan_sql(&mut client, &without).await;
+    let err = migrate_with(&destructive(), &mut client, &without)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!(
+            "table p.t: SELECT revoked from `{gone}` outside graft"
+        )),
+        "{err}"
+    );
+    let repair = graft::Migrator::new(graft::Options {
+        allow_destructive: true,
+        repair_drift: true,
+        ..graft::Options::default()
+    });
+    let plan = repair
+        .plan(&mut client, &graft::Plugin::from(without.clone()))
+        .await
+        .unwrap();
+    let sql: Vec<&str> = plan.plan.statements().collect();
     assert_eq!(
         sql,
         [r#"GRANT SELECT ON TABLE "p"."t" TO PUBLIC"#],
         "{sql:#?}"
     );
-    migrate(&mut client, &without).await;
+    migrate_with(&repair, &mut client, &without).await.unwrap();
     assert_synced(&mut client, &without).await;
 }

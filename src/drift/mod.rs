@@ -263,7 +263,9 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
             .extend(s.composite_types.iter().cloned());
         out.functions.extend(s.functions.iter().cloned());
         out.triggers.extend(s.triggers.iter().cloned());
+        out.grants.extend(s.grants.iter().cloned());
     }
+    // (normalize also merges grants two schemas both hold)
     out.normalize();
     out.extensions.dedup_by(|a, b| a.name == b.name);
     out.enums.dedup_by(|a, b| a.name == b.name);

@@ -898,6 +898,15 @@ pub fn describe_drift(change: &Change) -> String {
     format!("{subject}: {what}")
 }
 
+/// `SELECT, INSERT`.
+fn privilege_list(privileges: &[crate::model::Privilege]) -> String {
+    privileges
+        .iter()
+        .map(|p| p.keyword())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1041,13 +1050,4 @@ mod tests {
             "table app.t -> u: renamed outside graft"
         );
     }
-}
-
-/// `SELECT, INSERT`.
-fn privilege_list(privileges: &[crate::model::Privilege]) -> String {
-    privileges
-        .iter()
-        .map(|p| p.keyword())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -381,7 +381,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 15);
+        assert_eq!(CATALOG_QUERIES, 16);
     }
 
     #[test]

@@ -307,6 +307,8 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
         for p in &mut t.policies {
             p.using = p.using.as_deref().map(expr);
             p.with_check = p.with_check.as_deref().map(expr);
+            // roles print as they are declared; the shadows need none of them
+            p.roles = vec![crate::model::security::PUBLIC.to_string()];
         }
         for i in &mut t.indexes {
             for k in &mut i.keys {
@@ -393,6 +395,8 @@ fn shadow_schema(declared: &Schema, moves: &HashMap<String, String>) -> Schema {
             i.predicate = i.predicate.as_deref().map(expr);
         }
     }
+    // privileges hold no expressions to print
+    s.grants.clear();
     s.normalize();
     s
 }
