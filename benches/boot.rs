@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench boot` starts the test harness's throwaway cluster
 //! (`graft::testing`), migrates 50 plugins of 10 generated tables each (one
-//! namespace per plugin, in dependency chains of five) once, then on a new
+//! namespace per plugin, in dependency chains of five, two hand-written
+//! migrations each) once, then on a new
 //! connection alternates the no-op `migrate_all` (the fast path: one simple
 //! query reading `graft._journal`) with `SELECT 1` and prints the medians
 //! and their ratio (and that of the minimums, steadier on a busy machine);
@@ -40,7 +41,12 @@ fn registry() -> Registry {
         .into_iter()
         .enumerate()
     {
-        let mut p = Plugin::new(name, schema).with_version(v1.clone());
+        // Two hand-written migrations each: the fast path compares their
+        // digest too.
+        let mut p = Plugin::new(name, schema)
+            .with_version(v1.clone())
+            .with_migration(graft::Migration::sql(v1.clone(), 1, "a", "SELECT 1"))
+            .with_migration(graft::Migration::sql(v1.clone(), 2, "b", "SELECT 2"));
         if i % 5 != 0 {
             p = p.depends_on(
                 format!("p{:02}", i - 1),

@@ -98,6 +98,22 @@ pub enum Error {
     /// Something in the tracking tables graft did not expect.
     #[error("unexpected value in the tracking tables: {0}")]
     Tracking(String),
+    /// A plan grants to, or writes a policy for, a role that does not
+    /// exist (or grants to the role that owns what graft creates). Nothing
+    /// was applied.
+    #[error("plugin `{plugin}`: step {step_index} ({step}): {why} (nothing was applied)")]
+    Role {
+        /// The plugin.
+        plugin: String,
+        /// 1-based step number within the plugin's plan.
+        step_index: usize,
+        /// `Kind subject` of the step.
+        step: String,
+        /// The role.
+        role: String,
+        /// What is wrong with it, naming it.
+        why: String,
+    },
 }
 
 impl Error {

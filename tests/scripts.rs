@@ -538,3 +538,49 @@ async fn closures_run_in_the_transaction_and_can_refuse() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn concurrent_upgrades_run_each_migration_exactly_once() {
+    let db = test_db().await;
+    let mut client = db.connect().await;
+    host_at_1_0(&mut client).await;
+    let p = std::sync::Arc::new(accounts_1_1().with_migration(script(
+        "1.1.0-002-count.sql",
+        "-- graft:up\nINSERT INTO accounts.accounts (email, name) VALUES ('once@example.org', 'once');\n",
+    )));
+    let mut handles = Vec::new();
+    for _ in 0..6 {
+        let p = p.clone();
+        let mut c = db.connect().await;
+        handles.push(tokio::spawn(async move {
+            Migrator::default().migrate(&mut c, &p).await
+        }));
+    }
+    let mut applied = 0;
+    for h in handles {
+        if h.await
+            .unwrap()
+            .expect("every caller succeeds")
+            .applied_any()
+        {
+            applied += 1;
+        }
+    }
+    assert_eq!(applied, 1);
+    assert_eq!(
+        rows(
+            &client,
+            "SELECT count(*) FROM accounts.accounts WHERE email = 'once@example.org'"
+        )
+        .await,
+        ["1"]
+    );
+    assert_eq!(
+        rows(
+            &client,
+            "SELECT count(*) FROM graft._migrations WHERE kind = 'script'"
+        )
+        .await,
+        ["2"]
+    );
+}

@@ -11,6 +11,8 @@
 //! and puts the `_migrations` id sequence back where it was (a rollback
 //! alone keeps its advances).
 
+mod roles;
+
 use crate::diff::diff;
 use crate::error::Error;
 use crate::model::Schema;
@@ -242,16 +244,28 @@ impl Migrator {
         registry: &Registry,
     ) -> Result<Vec<PluginPlan>, Error> {
         let ordered = registry.ordered()?;
-        let tx = client
-            .build_transaction()
-            .read_only(true)
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .start()
-            .await
-            .map_err(Error::db("starting the planning transaction"))?;
+        async fn start(client: &mut Client) -> Result<tokio_postgres::Transaction<'_>, Error> {
+            client
+                .build_transaction()
+                .read_only(true)
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .start()
+                .await
+                .map_err(Error::db("starting the planning transaction"))
+        }
+        let mut tx = start(client).await?;
         let heads = match self.store.read_heads_tx(&tx).await {
             Ok(h) => h,
-            Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => HashMap::new(),
+            Err(e) if e.sqlstate().is_some_and(|c| c == "42P01" || c == "3F000") => {
+                // No tracking tables yet. The failed read aborted the
+                // transaction; planning goes on in a fresh one (it may
+                // still query the catalog, e.g. for the roles it names).
+                tx.rollback()
+                    .await
+                    .map_err(Error::db("ending the planning transaction"))?;
+                tx = start(client).await?;
+                HashMap::new()
+            }
             Err(e) => return Err(e),
         };
         let plans = self.plans(&tx, &ordered, &heads, TextDiff::Yes).await;
@@ -309,6 +323,7 @@ impl Migrator {
             )?;
             out.push(pp);
         }
+        roles::check(tx, &out).await?;
         Ok(out)
     }
 

@@ -138,7 +138,7 @@ impl SchemaBuilder {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct TableBuilder {
-    decl: TableDecl,
+    pub(super) decl: TableDecl,
 }
 
 impl TableBuilder {

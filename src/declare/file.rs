@@ -12,7 +12,7 @@
 //! order, then `expressions` in order; for another order put `{"expr": …}`
 //! objects in `columns`.
 
-pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl};
+pub use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, PolicyDecl};
 pub use super::objects::{
     ArgDecl, ForEach, FunctionDecl, MaterializedViewDecl, ReturnColumnDecl, SequenceDecl,
     TriggerDecl, ViewDecl,
@@ -72,6 +72,9 @@ pub struct SchemaFile {
     /// Triggers on the plugin's tables and views.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<TriggerDecl>,
+    /// Row-level security policies of the plugin's tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<PolicyDecl>,
 }
 
 /// `{"name": …, "values": […]}`.
@@ -113,6 +116,12 @@ pub struct TableDecl {
     /// Indexes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<IndexDecl>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub row_level_security: bool,
+    /// `FORCE ROW LEVEL SECURITY` (policies apply to the table's owner too).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_row_level_security: bool,
 }
 
 /// A column.

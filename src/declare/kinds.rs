@@ -6,6 +6,7 @@
 //! `{"name": "hstore", "version": "1.8", "schema": "public"}`.
 
 use super::file::CheckDecl;
+use crate::model::PolicyCommand;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -144,6 +145,90 @@ pub struct AttributeDecl {
     pub collation: Option<String>,
 }
 
+/// `"permissive"` or `"restrictive"`: a policy's `AS`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyKind {
+    /// `AS PERMISSIVE` (the default): policies are combined with OR.
+    #[default]
+    Permissive,
+    /// `AS RESTRICTIVE`: every one must pass.
+    Restrictive,
+}
+
+impl PolicyKind {
+    fn is_default(&self) -> bool {
+        *self == PolicyKind::Permissive
+    }
+}
+
+/// `{"name": …, "table": …, "as": "restrictive", "for": "select", "to":
+/// ["app"], "using": …, "with_check": …}`: a row-level security policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDecl {
+    /// Policy name (unique per table).
+    pub name: String,
+    /// The plugin's table it is on (`table` or `namespace.table`).
+    pub table: String,
+    /// `AS`: `permissive` (default) or `restrictive`.
+    #[serde(
+        default,
+        rename = "as",
+        skip_serializing_if = "PolicyKind::is_default",
+        deserialize_with = "super::file::de_via_str"
+    )]
+    pub kind: PolicyKind,
+    /// `FOR`: `all` (default), `select`, `insert`, `update` or `delete`.
+    #[serde(
+        default,
+        rename = "for",
+        skip_serializing_if = "PolicyCommand::is_default",
+        deserialize_with = "super::file::de_via_str"
+    )]
+    pub command: PolicyCommand,
+    /// `TO`: a role or a list of roles; `public` (the default) is every role.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "de_roles",
+        serialize_with = "ser_roles"
+    )]
+    pub to: Vec<String>,
+    /// `USING (…)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// `WITH CHECK (…)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
+}
+
+/// Roles: one name, or a list of names.
+pub(super) fn de_roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a role name or a list of role names")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// One role as a string, several as a list.
+pub(super) fn ser_roles<S: Serializer>(roles: &[String], s: S) -> Result<S::Ok, S::Error> {
+    match roles {
+        [one] => s.serialize_str(one),
+        many => many.serialize(s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +293,38 @@ mod tests {
             "\"we\"\"ird\""
         );
         assert_eq!(v["composite_types"][1]["attributes"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn policies_round_trip_through_the_file() {
+        use crate::model::PolicyCommand;
+        let d = crate::declare::SchemaBuilder::new("p")
+            .table("t.x", |t| t.row_level_security().column("a", "int", |c| c))
+            .table("u", |t| t.force_row_level_security())
+            .policy("a", "\"t.x\"", |p| p.using("(a > 0)"))
+            .policy("b", "p.\"t.x\"", |p| {
+                p.restrictive()
+                    .command(PolicyCommand::Insert)
+                    .to(["z", "y\"y"])
+                    .with_check("true")
+            })
+            .policy("c", "u", |p| p.to(["public"]))
+            .build()
+            .unwrap();
+        let t = &d.schema.tables[0];
+        assert_eq!(t.policies[1].roles, ["y\"y", "z"]);
+        assert_eq!(d.schema.tables[1].policies[0].roles, ["public"]);
+        let v = round_trip(&d);
+        assert_eq!(v["tables"][0]["row_level_security"], true);
+        assert_eq!(v["tables"][1]["force_row_level_security"], true);
+        assert_eq!(
+            v["policies"][1],
+            serde_json::json!({"name": "b", "table": "\"t.x\"", "as": "restrictive", "for": "insert", "to": ["y\"y", "z"], "with_check": "true"})
+        );
+        assert_eq!(
+            v["policies"][2],
+            serde_json::json!({"name": "c", "table": "u"})
+        );
     }
 
     #[test]

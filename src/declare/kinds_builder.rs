@@ -3,7 +3,10 @@
 //! [`super::TableBuilder`].
 
 use super::file::CheckDecl;
-use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl};
+use super::kinds::{
+    AttributeDecl, CompositeTypeDecl, DomainDecl, ExtensionDecl, PolicyDecl, PolicyKind,
+};
+use crate::model::PolicyCommand;
 
 /// Sets the version and namespace of an extension. See
 /// [`super::SchemaBuilder::extension_with`].
@@ -135,6 +138,76 @@ impl AttributeBuilder {
     /// `COLLATE` (as a column's).
     pub fn collation(mut self, collation: impl Into<String>) -> Self {
         self.0.collation = Some(collation.into());
+        self
+    }
+}
+
+impl super::TableBuilder {
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub fn row_level_security(mut self) -> Self {
+        self.decl.row_level_security = true;
+        self
+    }
+
+    /// `FORCE ROW LEVEL SECURITY`: the owner is subject to the policies too.
+    pub fn force_row_level_security(mut self) -> Self {
+        self.decl.force_row_level_security = true;
+        self
+    }
+}
+
+impl super::SchemaBuilder {
+    /// A row-level security policy on the plugin's `table`, described by
+    /// `f` (permissive, for all commands and every role unless told).
+    pub fn policy(
+        mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        f: impl FnOnce(PolicyBuilder) -> PolicyBuilder,
+    ) -> Self {
+        let p = f(PolicyBuilder(PolicyDecl {
+            name: name.into(),
+            table: table.into(),
+            ..PolicyDecl::default()
+        }));
+        self.file.policies.push(p.0);
+        self
+    }
+}
+
+/// Describes a policy. See [`super::SchemaBuilder::policy`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct PolicyBuilder(PolicyDecl);
+
+impl PolicyBuilder {
+    /// `AS RESTRICTIVE`.
+    pub fn restrictive(mut self) -> Self {
+        self.0.kind = PolicyKind::Restrictive;
+        self
+    }
+
+    /// `FOR …` (`ALL` by default).
+    pub fn command(mut self, command: PolicyCommand) -> Self {
+        self.0.command = command;
+        self
+    }
+
+    /// `TO …`: roles by name (`public` is every role).
+    pub fn to(mut self, roles: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0.to.extend(roles.into_iter().map(Into::into));
+        self
+    }
+
+    /// `USING (…)`, written as PostgreSQL prints it back.
+    pub fn using(mut self, expr: impl Into<String>) -> Self {
+        self.0.using = Some(expr.into());
+        self
+    }
+
+    /// `WITH CHECK (…)`, written as PostgreSQL prints it back.
+    pub fn with_check(mut self, expr: impl Into<String>) -> Self {
+        self.0.with_check = Some(expr.into());
         self
     }
 }

@@ -2,8 +2,10 @@
 //! [`super::Declared::to_file`]).
 
 use super::file::CheckDecl;
-use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl};
+use super::kinds::{AttributeDecl, CompositeTypeDecl, DomainDecl, PolicyDecl, PolicyKind};
+use super::to_file::table_ref;
 use super::to_file::{name_unless_default, type_text};
+use crate::model::security::PUBLIC;
 use crate::model::{collation, Schema};
 
 /// The domains of `schema`, in its (name) order.
@@ -47,4 +49,28 @@ pub(super) fn composite_decls(schema: &Schema, ns: &str) -> Vec<CompositeTypeDec
                 .collect(),
         })
         .collect()
+}
+
+/// The policies of `schema`'s tables, table by table (in name order).
+pub(super) fn policy_decls(schema: &Schema, ns: &str) -> Vec<PolicyDecl> {
+    let mut out = Vec::new();
+    for t in &schema.tables {
+        for p in &t.policies {
+            let public = p.roles.len() == 1 && p.roles[0] == PUBLIC;
+            out.push(PolicyDecl {
+                name: p.name.clone(),
+                table: table_ref(&t.name, ns),
+                kind: if p.restrictive {
+                    PolicyKind::Restrictive
+                } else {
+                    PolicyKind::Permissive
+                },
+                command: p.command,
+                to: if public { Vec::new() } else { p.roles.clone() },
+                using: p.using.clone(),
+                with_check: p.with_check.clone(),
+            });
+        }
+    }
+    out
 }

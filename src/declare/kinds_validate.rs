@@ -2,11 +2,13 @@
 //! from [`super::validate`] in its fixed order.
 
 use super::error::{DeclareError, DeclareErrorKind as K};
-use super::kinds::ExtensionDecl;
+use super::kinds::{ExtensionDecl, PolicyKind};
 use super::validate::Loc;
+use crate::model::security::PUBLIC;
 use crate::model::usertypes::named;
 use crate::model::{check_ident, collation, ColumnType, Extension, QualName};
 use crate::model::{Attribute, Check, CompositeType, Domain};
+use crate::model::{Policy, Table};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Rejects an empty text or one with a NUL byte (PostgreSQL cannot store it).
@@ -319,6 +321,80 @@ impl<'a> super::validate::Lowering<'a> {
                     }
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+/// A role name of a policy or grant: `public` (every role) or a valid
+/// identifier; `public` stands alone.
+pub(super) fn roles(at: &Loc, roles: &[String]) -> Result<Vec<String>, DeclareError> {
+    let mut out: Vec<String> = Vec::with_capacity(roles.len());
+    for r in roles {
+        at.ident("role name", r)?;
+        if out.contains(r) {
+            return Err(at.err(K::Invalid {
+                what: format!("role `{r}`"),
+                why: "is listed twice".into(),
+            }));
+        }
+        out.push(r.clone());
+    }
+    if out.len() > 1 && out.iter().any(|r| r == PUBLIC) {
+        return Err(at.err(K::Invalid {
+            what: "role `public`".into(),
+            why: "is every role; list it alone".into(),
+        }));
+    }
+    Ok(out)
+}
+
+impl super::validate::Lowering<'_> {
+    /// The `"policies"`, after the tables: each on one of the plugin's
+    /// tables, unique per table, with the expressions its command takes.
+    pub(super) fn lower_policies(&self, tables: &mut [Table]) -> Result<(), DeclareError> {
+        for p in &self.file.policies {
+            let at = self.loc.object(format!("policy `{}`", p.name));
+            self.loc.ident("policy name", &p.name)?;
+            let target = QualName::parse(&p.table, &self.ns);
+            at.ident("table name", &target.name)?;
+            let Some(t) = tables.iter_mut().find(|t| t.name == target) else {
+                return Err(at.err(K::MissingTable {
+                    what: format!("policy `{}`", p.name),
+                    name: target.to_string(),
+                }));
+            };
+            if t.policies.iter().any(|o| o.name == p.name) {
+                return Err(self.loc.table(&t.name.name).err(K::Duplicate {
+                    what: "policy".into(),
+                    name: p.name.clone(),
+                }));
+            }
+            let mut policy = Policy::new(&p.name);
+            policy.restrictive = p.kind == PolicyKind::Restrictive;
+            policy.command = p.command;
+            policy.roles = roles(&at, &p.to)?;
+            let cmd = p.command.keyword();
+            if let Some(u) = &p.using {
+                if !p.command.takes_using() {
+                    return Err(at.err(K::Invalid {
+                        what: "`using`".into(),
+                        why: format!("a {cmd} policy takes only `with_check`"),
+                    }));
+                }
+                policy.using = Some(at.expr("`using`", u)?);
+            }
+            if let Some(w) = &p.with_check {
+                if !p.command.takes_with_check() {
+                    return Err(at.err(K::Invalid {
+                        what: "`with_check`".into(),
+                        why: format!("a {cmd} policy takes only `using`"),
+                    }));
+                }
+                policy.with_check = Some(at.expr("`with_check`", w)?);
+            }
+            policy.normalize();
+            t.policies.push(policy);
         }
         Ok(())
     }

@@ -355,7 +355,7 @@ mod tests {
     fn serde_errors_outside_tables() {
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [], "extra": 1}"#),
-            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `domains`, `composite_types`, `tables`, `views`, `materialized_views`, `sequences`, `functions`, `triggers`"
+            "billing.json: plugin `billing`: unknown key `extra`; expected one of `plugin`, `version`, `namespace`, `depends_on`, `extensions`, `enums`, `domains`, `composite_types`, `tables`, `views`, `materialized_views`, `sequences`, `functions`, `triggers`, `policies`"
         );
         assert_eq!(
             err(r#"{"plugin": "billing", "tables": [{"columns": []}]}"#),

@@ -46,10 +46,13 @@ pub use builder::{
 pub use error::{DeclareError, DeclareErrorKind};
 pub use file::{
     AttributeDecl, CheckDecl, ColumnDecl, CompositeTypeDecl, DomainDecl, EnumDecl, ExtensionDecl,
-    ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls, PrimaryKeyDecl, ReferencesDecl, SchemaFile,
-    TableDecl, UniqueDecl,
+    ForeignKeyDecl, IndexDecl, IndexKeyDecl, Nulls, PolicyDecl, PrimaryKeyDecl, ReferencesDecl,
+    SchemaFile, TableDecl, UniqueDecl,
 };
-pub use kinds_builder::{AttributeBuilder, CompositeTypeBuilder, DomainBuilder, ExtensionBuilder};
+pub use kinds::PolicyKind;
+pub use kinds_builder::{
+    AttributeBuilder, CompositeTypeBuilder, DomainBuilder, ExtensionBuilder, PolicyBuilder,
+};
 pub use load::load_paths_with_files;
 pub use load::{from_json_str, load_dir, load_file, load_paths, parse_json_str};
 pub use objects::{

@@ -67,6 +67,7 @@ impl Declared {
             sequences: super::objects::sequence_decls(&self.schema),
             functions: super::objects::function_decls(&self.schema, &ns),
             triggers: super::objects::trigger_decls(&self.schema, &ns),
+            policies: super::kinds_to_file::policy_decls(&self.schema, &ns),
         }
     }
 }
@@ -91,6 +92,8 @@ fn table_decl(t: &Table, ns: &str, omit: bool) -> TableDecl {
         .collect();
     TableDecl {
         name: tn.clone(),
+        row_level_security: t.row_security.enabled,
+        force_row_level_security: t.row_security.forced,
         renamed_from: t.renamed_from.clone(),
         comment: t.comment.clone(),
         columns: t

@@ -322,6 +322,7 @@ impl<'a> Lowering<'a> {
         let reserved = self.reserve_object_names()?;
         let mut relations = name_everything(&loc, &mut tables, reserved)?;
         let objects = self.lower_objects(&mut relations, &mut tables)?;
+        self.lower_policies(&mut tables)?;
 
         let mut schema = Schema {
             namespaces: vec![self.ns.clone()],
@@ -460,6 +461,10 @@ impl<'a> Lowering<'a> {
         let mut table = Table::new(QualName::new(&self.ns, &t.name));
         table.renamed_from = t.renamed_from.clone();
         table.comment = t.comment.clone().filter(|s| !s.is_empty());
+        table.row_security = crate::model::RowSecurity {
+            enabled: t.row_level_security,
+            forced: t.force_row_level_security,
+        };
         if let Some(r) = &t.renamed_from {
             tl.ident("renamed_from", r)?;
         }

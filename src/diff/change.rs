@@ -3,8 +3,8 @@
 
 use crate::model::{
     Attribute, Check, Column, ColumnType, CompositeType, Domain, EnumType, ForeignKey, Function,
-    Index, PrimaryKey, QualName, Sequence, SequenceOwner, Table, Trigger, TriggerEnabled, Unique,
-    View,
+    Index, Policy, PrimaryKey, QualName, RowSecurity, Sequence, SequenceOwner, Table, Trigger,
+    TriggerEnabled, Unique, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -440,6 +440,46 @@ pub enum Change {
         /// Attribute name.
         name: String,
     },
+    /// `ALTER TABLE … ENABLE` / `DISABLE` / `FORCE` / `NO FORCE ROW LEVEL
+    /// SECURITY`.
+    AlterRowSecurity {
+        /// The table.
+        table: QualName,
+        /// The flags as they were.
+        old: RowSecurity,
+        /// The flags as they must become.
+        new: RowSecurity,
+    },
+    /// `CREATE POLICY`.
+    CreatePolicy {
+        /// The table (after any rename).
+        table: QualName,
+        /// The policy.
+        policy: Policy,
+    },
+    /// `DROP POLICY`.
+    DropPolicy {
+        /// The table (before any rename).
+        table: QualName,
+        /// Policy name.
+        name: String,
+    },
+    /// `ALTER POLICY … [TO …] [USING (…)] [WITH CHECK (…)]`: what changes.
+    AlterPolicy {
+        /// The table (after any rename).
+        table: QualName,
+        /// Policy name.
+        name: String,
+        /// The new roles, when they change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        roles: Option<Vec<String>>,
+        /// The new `USING` expression, when it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        using: Option<String>,
+        /// The new `WITH CHECK` expression, when it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with_check: Option<String>,
+    },
     /// `ALTER TYPE … ALTER ATTRIBUTE … SET DATA TYPE … [COLLATE …]`.
     AlterAttribute {
         /// The composite type.
@@ -612,6 +652,10 @@ impl Change {
             Change::AddAttribute { .. } => "AddAttribute",
             Change::DropAttribute { .. } => "DropAttribute",
             Change::AlterAttribute { .. } => "AlterAttribute",
+            Change::AlterRowSecurity { .. } => "AlterRowSecurity",
+            Change::CreatePolicy { .. } => "CreatePolicy",
+            Change::DropPolicy { .. } => "DropPolicy",
+            Change::AlterPolicy { .. } => "AlterPolicy",
         }
     }
 
@@ -684,6 +728,11 @@ impl Change {
             Change::AddAttribute { r#type, attribute } => format!("{type}.{}", attribute.name),
             Change::DropAttribute { r#type, name } => format!("{type}.{name}"),
             Change::AlterAttribute { r#type, new, .. } => format!("{type}.{}", new.name),
+            Change::AlterRowSecurity { table, .. } => table.to_string(),
+            Change::CreatePolicy { table, policy } => format!("{table}.{}", policy.name),
+            Change::DropPolicy { table, name } | Change::AlterPolicy { table, name, .. } => {
+                format!("{table}.{name}")
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 mod change;
 mod functions;
 mod pair;
+mod security;
 mod sequences;
 mod tables;
 mod triggers;
@@ -48,6 +49,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     sequences::push_sequences(old, new, &mut out);
     out.extend(functions);
     triggers::push_triggers(old, new, &gone_functions, &mut out);
+    security::push_row_security(old, new, &mut out);
     out
 }
 

@@ -40,6 +40,10 @@ pub(crate) fn assemble(rows: CatalogRows) -> Result<Schema, IntrospectError> {
         }
         let mut table = Table::new(QualName::new(t.schema, t.name));
         table.comment = t.comment;
+        table.row_security = crate::model::RowSecurity {
+            enabled: t.row_security,
+            forced: t.force_row_security,
+        };
         tables.push(table);
     }
     for c in columns {
@@ -406,12 +410,16 @@ mod tests {
                     schema: "b".into(),
                     name: "t".into(),
                     comment: Some("c".into()),
+                    row_security: false,
+                    force_row_security: false,
                 },
                 TableRow {
                     oid: 10,
                     schema: "a".into(),
                     name: "u".into(),
                     comment: None,
+                    row_security: true,
+                    force_row_security: false,
                 },
             ],
             enums: vec![EnumRow {

@@ -1,5 +1,5 @@
 //! Queries, rows and assembly for the object kinds beyond tables and views:
-//! domains and composite types. They run in the same pipeline as the other
+//! domains, composite types and row-level security policies. They run in the same pipeline as the other
 //! catalog queries ([`fetch_kinds`] is one more future of it) and are
 //! assembled onto the schema the others built. Pure assembly: catalog
 //! surprises are errors, never panics.
@@ -7,7 +7,9 @@
 use super::rows::{FromRow, Query};
 use super::IntrospectError;
 use crate::model::expr::normalize_expr;
-use crate::model::{Attribute, Check, ColumnType, CompositeType, Domain, QualName, Schema};
+use crate::model::{
+    Attribute, Check, ColumnType, CompositeType, Domain, Policy, PolicyCommand, QualName, Schema,
+};
 use std::sync::atomic::AtomicUsize;
 use tokio_postgres::{Error as PgError, GenericClient, Row};
 
@@ -22,14 +24,21 @@ pub(crate) const COMPOSITE_TYPES: Query = Query {
     filtered: true,
 };
 
+pub(crate) const POLICIES: Query = Query {
+    name: "policies",
+    sql: include_str!("queries/policies.sql"),
+    filtered: true,
+};
+
 /// The queries of this module, in the order they are issued.
-pub(crate) const ALL: [Query; 2] = [DOMAINS, COMPOSITE_TYPES];
+pub(crate) const ALL: [Query; 3] = [DOMAINS, COMPOSITE_TYPES, POLICIES];
 
 /// What the queries of this module returned.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KindRows {
     pub domains: Vec<DomainRow>,
     pub composites: Vec<CompositeRow>,
+    pub policies: Vec<PolicyRow>,
 }
 
 /// Issues this module's queries, pipelined after those before it (each
@@ -42,14 +51,16 @@ pub(super) async fn fetch_kinds<C>(
 where
     C: GenericClient + Sync,
 {
-    let (domains, composites) = tokio::try_join!(
+    let (domains, composites, policies) = tokio::try_join!(
         biased;
         super::fetch(c, DOMAINS, namespaces, count),
         super::fetch(c, COMPOSITE_TYPES, namespaces, count),
+        super::fetch(c, POLICIES, namespaces, count),
     )?;
     Ok(KindRows {
         domains,
         composites,
+        policies,
     })
 }
 
@@ -121,6 +132,35 @@ impl FromRow for CompositeRow {
     }
 }
 
+/// `policies.sql`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PolicyRow {
+    pub schema: String,
+    pub table_name: String,
+    pub name: String,
+    pub permissive: bool,
+    /// `polcmd`: `*`, `r`, `a`, `w` or `d`.
+    pub command: String,
+    pub roles: Vec<String>,
+    pub using_expr: Option<String>,
+    pub check_expr: Option<String>,
+}
+
+impl FromRow for PolicyRow {
+    fn from_row(row: &Row) -> Result<Self, PgError> {
+        Ok(PolicyRow {
+            schema: row.try_get("schema")?,
+            table_name: row.try_get("table_name")?,
+            name: row.try_get("name")?,
+            permissive: row.try_get("permissive")?,
+            command: row.try_get("command")?,
+            roles: row.try_get("roles")?,
+            using_expr: row.try_get("using_expr")?,
+            check_expr: row.try_get("check_expr")?,
+        })
+    }
+}
+
 fn unexpected(what: impl Into<String>, value: impl ToString) -> IntrospectError {
     IntrospectError::Unexpected {
         what: what.into(),
@@ -145,8 +185,39 @@ fn collation(schema: Option<String>, name: Option<String>) -> Option<QualName> {
     }
 }
 
-/// Adds the kinds of this module to `schema` (which is normalised after).
+/// Adds the kinds of this module to `schema` (which is normalised after;
+/// its tables are sorted by name already).
 pub(crate) fn assemble_kinds(rows: KindRows, schema: &mut Schema) -> Result<(), IntrospectError> {
+    schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    for r in rows.policies {
+        let table = QualName::new(r.schema, r.table_name);
+        let command = match r.command.as_str() {
+            "*" => PolicyCommand::All,
+            "r" => PolicyCommand::Select,
+            "a" => PolicyCommand::Insert,
+            "w" => PolicyCommand::Update,
+            "d" => PolicyCommand::Delete,
+            other => {
+                return Err(unexpected(
+                    format!("polcmd of policy `{}` on `{table}`", r.name),
+                    other,
+                ))
+            }
+        };
+        let Ok(i) = schema.tables.binary_search_by(|t| t.name.cmp(&table)) else {
+            return Err(unexpected(
+                "policy of a table missing from the `tables` query (concurrent DDL?); table",
+                table,
+            ));
+        };
+        let mut p = Policy::new(r.name);
+        p.restrictive = !r.permissive;
+        p.command = command;
+        p.roles = r.roles;
+        p.using = r.using_expr.as_deref().map(normalize_expr);
+        p.with_check = r.check_expr.as_deref().map(normalize_expr);
+        schema.tables[i].policies.push(p);
+    }
     for r in rows.domains {
         let name = QualName::new(r.schema, r.name);
         if r.check_names.len() != r.check_exprs.len() {
@@ -249,6 +320,7 @@ mod tests {
                     attr("c", Some("y")),
                     attr("empty", None),
                 ],
+                policies: vec![],
             },
             &mut s,
         )

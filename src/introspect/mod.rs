@@ -349,7 +349,7 @@ mod tests {
             assert_eq!(q.filtered, q.name != "extensions", "{}", q.name);
             assert!(!q.sql.contains("information_schema"), "{}", q.name);
         }
-        assert_eq!(CATALOG_QUERIES, 13);
+        assert_eq!(CATALOG_QUERIES, 14);
     }
 
     #[test]

@@ -108,6 +108,10 @@ pub(crate) struct TableRow {
     pub schema: String,
     pub name: String,
     pub comment: Option<String>,
+    /// `relrowsecurity`.
+    pub row_security: bool,
+    /// `relforcerowsecurity`.
+    pub force_row_security: bool,
 }
 
 /// `columns.sql`.
@@ -209,6 +213,8 @@ impl FromRow for TableRow {
             schema: row.try_get("schema")?,
             name: row.try_get("name")?,
             comment: row.try_get("comment")?,
+            row_security: row.try_get("row_security")?,
+            force_row_security: row.try_get("force_row_security")?,
         })
     }
 }

@@ -11,7 +11,8 @@
 //! - what `new` drops and `old` had kept: columns (made nullable; not
 //!   generated ones), tables
 //!   (without their foreign keys, and only when none of their names is
-//!   taken by `new`), sequences, enums, extensions and namespaces.
+//!   taken by `new`), sequences, enums, domains, composite types,
+//!   extensions and namespaces.
 //!
 //! So the upgrade runs `diff(old, expanded)`, then the scripts, then
 //! `diff(expanded, new)`: "add a column nullable, backfill, set NOT NULL"
@@ -58,6 +59,8 @@ pub fn expanded(old: &Schema, new: &Schema) -> Schema {
         .map(|e| &e.name)
         .chain(new.tables.iter().map(|t| &t.name))
         .chain(new.views.iter().map(|v| &v.name))
+        .chain(new.domains.iter().map(|d| &d.name))
+        .chain(new.composite_types.iter().map(|c| &c.name))
         .collect();
     for o in &old.tables {
         if !paired_old.contains(&o.name)
@@ -77,9 +80,20 @@ pub fn expanded(old: &Schema, new: &Schema) -> Schema {
             out.sequences.push(q.clone());
         }
     }
+    // Types the kept columns may still have.
     for e in &old.enums {
         if !types.contains(&e.name) {
             out.enums.push(e.clone());
+        }
+    }
+    for d in &old.domains {
+        if !types.contains(&d.name) {
+            out.domains.push(d.clone());
+        }
+    }
+    for c in &old.composite_types {
+        if !types.contains(&c.name) && !taken.contains(&c.name) {
+            out.composite_types.push(c.clone());
         }
     }
     for x in &old.extensions {

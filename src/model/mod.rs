@@ -11,6 +11,7 @@ pub mod functions;
 pub mod name;
 pub mod printed;
 mod schema;
+pub mod security;
 pub mod sequences;
 pub mod sqlscan;
 pub mod triggers;
@@ -24,6 +25,7 @@ pub use functions::{
 };
 pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
+pub use security::{Policy, PolicyCommand, RowSecurity};
 pub use sequences::{Sequence, SequenceOwner};
 pub use triggers::{Trigger, TriggerEnabled, TriggerEvent, TriggerTiming};
 pub use types::{BaseType, ColumnType, TypeError};

@@ -2,6 +2,7 @@
 
 use super::functions::Function;
 use super::name::QualName;
+use super::security::{Policy, RowSecurity};
 use super::sequences::Sequence;
 use super::triggers::Trigger;
 use super::types::ColumnType;
@@ -130,6 +131,12 @@ pub struct Table {
     /// Indexes (not backing a constraint), sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
+    /// Row-level security: enabled, forced.
+    #[serde(default, skip_serializing_if = "RowSecurity::is_default")]
+    pub row_security: RowSecurity,
+    /// Row-level security policies, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
 }
 
 impl Table {
@@ -145,6 +152,8 @@ impl Table {
             foreign_keys: Vec::new(),
             checks: Vec::new(),
             indexes: Vec::new(),
+            row_security: RowSecurity::default(),
+            policies: Vec::new(),
         }
     }
 
@@ -442,6 +451,10 @@ impl Table {
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.policies.sort_by(|a, b| a.name.cmp(&b.name));
+        for p in &mut self.policies {
+            p.normalize();
+        }
         for i in &mut self.indexes {
             for k in &mut i.keys {
                 // PostgreSQL's default: NULLS LAST for ASC, NULLS FIRST for DESC.

@@ -372,7 +372,12 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
         | Change::DropDomainCheck { .. }
         | Change::CreateCompositeType { .. }
         | Change::AddAttribute { .. }
-        | Change::AlterAttribute { .. } => {}
+        | Change::AlterAttribute { .. }
+        // Policies and the row-level security flags hold no data.
+        | Change::AlterRowSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::AlterPolicy { .. } => {}
     }
     out.sort();
     out.dedup();

@@ -117,6 +117,13 @@ pub fn rank(change: &Change) -> u8 {
         | Change::DropAttribute { .. } => 2,
         Change::RecreateDomain { .. } => 5,
         Change::DropDomain { .. } | Change::DropCompositeType { .. } => 20,
+        // Policies: dropped with the checks (before the columns they name
+        // change), created and altered once every table, column and view
+        // exists, with the row-level security flags.
+        Change::DropPolicy { .. } => 4,
+        Change::AlterRowSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::AlterPolicy { .. } => 19,
     }
 }
 

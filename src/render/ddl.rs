@@ -227,6 +227,10 @@ impl Renderer<'_> {
             | Change::AddAttribute { .. }
             | Change::DropAttribute { .. }
             | Change::AlterAttribute { .. } => kinds::render_types(self.change)?,
+            Change::AlterRowSecurity { .. }
+            | Change::CreatePolicy { .. }
+            | Change::DropPolicy { .. }
+            | Change::AlterPolicy { .. } => kinds::render_security(self.change)?,
         })
     }
 

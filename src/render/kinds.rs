@@ -6,6 +6,7 @@ use super::ddl::parked_name;
 use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, render_type};
 use super::RenderError;
 use crate::diff::Change;
+use crate::model::security::PUBLIC;
 use crate::model::{BaseType, ColumnType, Domain, QualName};
 
 /// `CREATE EXTENSION IF NOT EXISTS … [WITH SCHEMA …] [VERSION …]`, then,
@@ -189,6 +190,94 @@ pub(super) fn render_types(change: &Change) -> Result<Vec<String>, RenderError> 
                 "`{}` is not a change to a type",
                 other.kind()
             )))
+        }
+    })
+}
+
+/// A role list: `PUBLIC` for [`PUBLIC`], other names quoted.
+pub(super) fn role_list(roles: &[String]) -> String {
+    roles
+        .iter()
+        .map(|r| {
+            if r == PUBLIC {
+                "PUBLIC".to_string()
+            } else {
+                quote_ident(r)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The statements of a change to row-level security.
+pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderError> {
+    Ok(match change {
+        Change::AlterRowSecurity { table, old, new } => {
+            let mut out = Vec::new();
+            let t = qualified(table);
+            if old.enabled != new.enabled {
+                let verb = if new.enabled { "ENABLE" } else { "DISABLE" };
+                out.push(format!("ALTER TABLE {t} {verb} ROW LEVEL SECURITY"));
+            }
+            if old.forced != new.forced {
+                let verb = if new.forced { "FORCE" } else { "NO FORCE" };
+                out.push(format!("ALTER TABLE {t} {verb} ROW LEVEL SECURITY"));
+            }
+            out
+        }
+        Change::CreatePolicy { table, policy } => {
+            let mut s = format!(
+                "CREATE POLICY {} ON {}",
+                quote_ident(&policy.name),
+                qualified(table)
+            );
+            if policy.restrictive {
+                s.push_str(" AS RESTRICTIVE");
+            }
+            if !policy.command.is_default() {
+                s.push_str(&format!(" FOR {}", policy.command.keyword()));
+            }
+            if !policy.roles.is_empty() {
+                s.push_str(&format!(" TO {}", role_list(&policy.roles)));
+            }
+            if let Some(u) = &policy.using {
+                s.push_str(&format!(" USING ({u})"));
+            }
+            if let Some(w) = &policy.with_check {
+                s.push_str(&format!(" WITH CHECK ({w})"));
+            }
+            vec![s]
+        }
+        Change::DropPolicy { table, name } => vec![format!(
+            "DROP POLICY {} ON {}",
+            quote_ident(name),
+            qualified(table)
+        )],
+        Change::AlterPolicy {
+            table,
+            name,
+            roles,
+            using,
+            with_check,
+        } => {
+            let mut s = format!("ALTER POLICY {} ON {}", quote_ident(name), qualified(table));
+            if let Some(r) = roles {
+                s.push_str(&format!(" TO {}", role_list(r)));
+            }
+            if let Some(u) = using {
+                s.push_str(&format!(" USING ({u})"));
+            }
+            if let Some(w) = with_check {
+                s.push_str(&format!(" WITH CHECK ({w})"));
+            }
+            vec![s]
+        }
+        other => {
+            return Err(RenderError::Invalid {
+                kind: other.kind(),
+                subject: other.subject(),
+                reason: "not a change to row-level security".into(),
+            })
         }
     })
 }

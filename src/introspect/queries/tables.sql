@@ -1,9 +1,12 @@
--- Ordinary and partitioned tables, with their comment. Tables that belong to
+-- Ordinary and partitioned tables, with their comment and row-level
+-- security flags. Tables that belong to
 -- an extension (pg_depend deptype 'e') are the extension's, not ours.
 SELECT c.oid AS oid,
        n.nspname::text AS schema,
        c.relname::text AS name,
-       d.description AS comment
+       d.description AS comment,
+       c.relrowsecurity AS row_security,
+       c.relforcerowsecurity AS force_row_security
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description d
