@@ -98,6 +98,37 @@ pub enum Error {
     /// Something in the tracking tables graft did not expect.
     #[error("unexpected value in the tracking tables: {0}")]
     Tracking(String),
+    /// The live database differs from the recorded schema in objects the
+    /// plan changes (see [`crate::drift`]). Nothing was applied.
+    #[error(
+        "plugin `{plugin}`: the database differs from snapshot {idx} in what this migration \
+         changes (nothing was applied):\n{}\n{diff}to overwrite these changes with the \
+         declaration, run again with --repair-drift (Options::repair_drift in the API); \
+         `graft drift` shows all drift",
+        .changes.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
+    )]
+    Drift {
+        /// The plugin.
+        plugin: String,
+        /// Its head snapshot.
+        idx: i32,
+        /// The drifted objects the plan touches, in words.
+        changes: Vec<String>,
+        /// A unified diff of those objects, recorded against live.
+        diff: String,
+    },
+    /// A plan against the live database (adoption, drift repair) cannot be
+    /// made. Nothing was applied.
+    #[error("plugin `{plugin}`: cannot plan against the live database: {reason}")]
+    LivePlan {
+        /// The plugin.
+        plugin: String,
+        /// Why.
+        reason: String,
+    },
+    /// A declaration could not be normalised through the server.
+    #[error(transparent)]
+    Normalize(Box<crate::normalize::NormalizeError>),
     /// A plan grants to, or writes a policy for, a role that does not
     /// exist (or grants to the role that owns what graft creates). Nothing
     /// was applied.
@@ -238,6 +269,12 @@ fn indent_rest(s: &str, indent: &str) -> String {
 impl From<crate::declare::DeclareError> for Error {
     fn from(e: crate::declare::DeclareError) -> Self {
         Error::Declare(Box::new(e))
+    }
+}
+
+impl From<crate::normalize::NormalizeError> for Error {
+    fn from(e: crate::normalize::NormalizeError) -> Self {
+        Error::Normalize(Box::new(e))
     }
 }
 

@@ -39,6 +39,20 @@ async fn migrate_and_check(client: &mut Client, d: &Declared) {
     // and the live schema diffs to nothing against the declaration
     let live = live(client, d).await;
     assert!(graft::diff::diff(&live, &d.schema).is_empty());
+    // pull: the live schema written as a file reads back as itself
+    let pulled = Declared {
+        plugin: d.plugin.clone(),
+        version: None,
+        depends_on: Default::default(),
+        schema: live.clone(),
+    };
+    let text = serde_json::to_string_pretty(&pulled.to_file()).unwrap();
+    let back = from_json_str(&text, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(
+        diff_text(&Snapshot::new(back.schema), &Snapshot::new(live)),
+        "",
+        "the pulled file reads back differently:\n{text}"
+    );
 }
 
 async fn live(client: &mut Client, d: &Declared) -> graft::model::Schema {

@@ -45,6 +45,12 @@ pub struct Options {
     pub allow_downgrade: bool,
     /// A downgrade may undo hand-written migrations that have no down part.
     pub allow_missing_down: bool,
+    /// Plan against the live database where it drifted from the recorded
+    /// schema, turning it back into the declaration, instead of refusing
+    /// to migrate over drift in the objects a plan changes. Also repairs
+    /// plugins that are otherwise up to date (no boot fast path then).
+    /// See [`crate::drift`].
+    pub repair_drift: bool,
 }
 
 impl Default for Options {
@@ -57,6 +63,7 @@ impl Default for Options {
             strict: false,
             allow_downgrade: false,
             allow_missing_down: false,
+            repair_drift: false,
         }
     }
 }
@@ -81,21 +88,29 @@ pub struct PluginPlan {
     /// Readable diff of the head snapshot and the declared one.
     #[serde(skip)]
     pub snapshot_diff: String,
-    /// Warnings (a changed schema under an unchanged version).
+    /// Warnings: a changed schema under an unchanged version; what the
+    /// apply leaves as it is and says so (objects the model does not
+    /// cover, objects the declaration does not name, drift outside what the
+    /// plan changes).
     pub warnings: Vec<String>,
     /// Hand-written migrations and how they interleave with the steps, or a
     /// downgrade or rollback ([`crate::lifecycle`]); `None` for a plain
     /// schema diff.
     pub transition: Option<Box<crate::lifecycle::Transition>>,
+    /// Set when the plan starts from the live database (adoption of
+    /// existing objects, or drift repair) rather than from the head snapshot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<crate::drift::LivePlan>,
 }
 
 impl PluginPlan {
     /// Whether applying would change anything (schema, hand-written
-    /// migrations or recorded version).
+    /// migrations, recorded version, or drift to repair).
     pub fn is_pending(&self) -> bool {
         self.from_hash.as_ref() != Some(&self.to_hash)
             || self.version != self.recorded_version
             || self.transition.is_some()
+            || self.live.is_some()
     }
 }
 
@@ -128,6 +143,17 @@ pub enum Outcome {
         steps: usize,
         /// Hand-written migration parts run.
         scripts: usize,
+    },
+    /// The first snapshot of a plugin whose objects already existed: they
+    /// were adopted (see [`crate::drift`]), the steps bringing them to the
+    /// declaration applied, and the snapshot recorded as a baseline.
+    Adopted {
+        /// The new head (1).
+        to_idx: i32,
+        /// Steps run.
+        steps: usize,
+        /// Statements run.
+        statements: usize,
     },
 }
 
@@ -244,10 +270,11 @@ impl Migrator {
         registry: &Registry,
     ) -> Result<Vec<PluginPlan>, Error> {
         let ordered = registry.ordered()?;
+        // Read-write, because planning against the live database may
+        // normalise declarations through the server; always rolled back.
         async fn start(client: &mut Client) -> Result<tokio_postgres::Transaction<'_>, Error> {
             client
                 .build_transaction()
-                .read_only(true)
                 .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
                 .start()
                 .await
@@ -268,7 +295,18 @@ impl Migrator {
             }
             Err(e) => return Err(e),
         };
-        let plans = self.plans(&tx, &ordered, &heads, TextDiff::Yes).await;
+        let plans = match self.plans(&tx, &ordered, &heads, TextDiff::Yes).await {
+            Ok(mut plans) => crate::drift::guard::prepare(
+                &tx,
+                &self.store,
+                self.opts.repair_drift,
+                &ordered,
+                &mut plans,
+            )
+            .await
+            .map(|_| plans),
+            Err(e) => Err(e),
+        };
         tx.rollback()
             .await
             .map_err(Error::db("ending the planning transaction"))?;
@@ -349,11 +387,12 @@ impl Migrator {
             };
             p.map(DeclaredHead::of)
         };
-        if self
-            .store
-            .journal_matches(client, ordered.len(), find)
-            .await?
-            == Some(true)
+        if !self.opts.repair_drift
+            && self
+                .store
+                .journal_matches(client, ordered.len(), find)
+                .await?
+                == Some(true)
         {
             debug!(plugins = ordered.len(), "every plugin is up to date");
             return Ok(Report {
@@ -388,11 +427,19 @@ impl Migrator {
         let todo: Vec<&Plugin> = ordered
             .iter()
             .copied()
-            .filter(|p| !up_to_date(p, heads.get(p.name())))
+            .filter(|p| self.opts.repair_drift || !up_to_date(p, heads.get(p.name())))
             .collect();
         // Nothing shows the readable diff here, and it is the costly part of
         // planning a large first migration.
-        let plans = self.plans(&tx, &todo, &heads, TextDiff::No).await?;
+        let mut plans = self.plans(&tx, &todo, &heads, TextDiff::No).await?;
+        let live = crate::drift::guard::prepare(
+            &tx,
+            &self.store,
+            self.opts.repair_drift,
+            &todo,
+            &mut plans,
+        )
+        .await?;
 
         // The guard: nothing runs unless every destructive step is allowed.
         if !self.opts.allow_destructive {
@@ -443,8 +490,12 @@ impl Migrator {
             .map_err(Error::db("starting the migration"))?;
         let run = async {
             let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+            let mut recorded: Vec<(&Plugin, i32)> = Vec::new();
             let total = plans.len();
             for (done, (pp, plugin)) in plans.iter().zip(&todo).enumerate() {
+                if !pp.is_pending() {
+                    continue; // up to date, nothing to repair
+                }
                 let span = info_span!("graft.plugin", plugin = %pp.plugin);
                 self.report_progress(ProgressEvent {
                     plugin: &pp.plugin,
@@ -477,8 +528,15 @@ impl Migrator {
                     None => self.apply_plugin(&tx, pp, plugin).instrument(span).await?,
                 };
                 debug!(plugin = %pp.plugin, duration_ms = t.elapsed().as_millis() as u64, "plugin migrated");
+                if let Outcome::Applied { to_idx, .. }
+                | Outcome::Adopted { to_idx, .. }
+                | Outcome::RolledBack { to_idx, .. } = outcome
+                {
+                    recorded.push((*plugin, to_idx));
+                }
                 outcomes.insert(pp.plugin.clone(), outcome);
             }
+            live.record(&tx, &self.store, &recorded).await?;
             Ok::<_, Error>(outcomes)
         }
         .await;
@@ -510,7 +568,7 @@ impl Migrator {
         pp: &PluginPlan,
         plugin: &Plugin,
     ) -> Result<Outcome, Error> {
-        if pp.from_hash.as_ref() == Some(&pp.to_hash) {
+        if pp.from_hash.as_ref() == Some(&pp.to_hash) && pp.live.is_none() {
             self.store
                 .record_version(tx, &pp.plugin, pp.version.as_deref())
                 .await?;
@@ -553,11 +611,23 @@ impl Migrator {
             )
             .await?;
         info!(plugin = %pp.plugin, to_idx, steps = pp.plan.steps.len(), duration_ms, "applied");
-        Ok(Outcome::Applied {
-            from_idx: pp.from_idx,
-            to_idx,
-            steps: pp.plan.steps.len(),
-            statements: statements.len(),
+        let adopted = pp
+            .live
+            .as_ref()
+            .is_some_and(|l| l.basis == crate::drift::LiveBasis::Adopt);
+        Ok(if adopted {
+            Outcome::Adopted {
+                to_idx,
+                steps: pp.plan.steps.len(),
+                statements: statements.len(),
+            }
+        } else {
+            Outcome::Applied {
+                from_idx: pp.from_idx,
+                to_idx,
+                steps: pp.plan.steps.len(),
+                statements: statements.len(),
+            }
         })
     }
 }
@@ -635,6 +705,7 @@ fn plan_plugin_with(
         snapshot_diff,
         warnings: Vec::new(),
         transition: None,
+        live: None,
     })
 }
 

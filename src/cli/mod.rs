@@ -56,6 +56,9 @@ enum Command {
         /// Plan a declared version lower than the recorded one as a rollback.
         #[arg(long)]
         allow_downgrade: bool,
+        /// Plan drifted objects from the live database back to the declaration.
+        #[arg(long)]
+        repair_drift: bool,
     },
     /// Apply the declared schemas in one transaction.
     Apply {
@@ -71,6 +74,10 @@ enum Command {
         /// A downgrade may undo hand-written migrations that have no down part.
         #[arg(long)]
         allow_missing_down: bool,
+        /// Turn objects that drifted from the recorded schema back into the
+        /// declaration, instead of refusing to migrate over them.
+        #[arg(long)]
+        repair_drift: bool,
     },
     /// Show each plugin's recorded version and head snapshot; with schema
     /// files, also the declared version and whether anything is pending.
@@ -109,6 +116,11 @@ enum Command {
         /// The directory of schema files the plugin's file is in.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+    },
+    /// Compare the live database with each plugin's last snapshot; exit 2 on drift.
+    Drift {
+        /// Only the plugins these schema files declare (default: every recorded plugin).
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -159,6 +171,16 @@ impl Cli {
                     ..
                 }
             ),
+            repair_drift: matches!(
+                self.command,
+                Command::Plan {
+                    repair_drift: true,
+                    ..
+                } | Command::Apply {
+                    repair_drift: true,
+                    ..
+                }
+            ),
         };
         let migrator = Migrator::new(opts);
         match &self.command {
@@ -188,6 +210,7 @@ impl Cli {
                 } else {
                     // The plans name the steps each applied plugin ran.
                     let plans = migrator.plan_all(&mut client, &registry).await?;
+                    output::print_warnings(&plans);
                     let report = migrator.migrate_all(&mut client, &registry).await;
                     commands::finish_progress(bar);
                     let report = report?;
@@ -236,6 +259,7 @@ impl Cli {
                 }
                 Ok(Exit::Ok)
             }
+            Command::Drift { paths } => commands::drift::run(g, paths).await,
         }
     }
 }

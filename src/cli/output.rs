@@ -6,6 +6,7 @@
 //! (its shape is documented in the README's CLI section).
 
 use crate::apply::{hazard_label, PluginPlan, Report};
+use crate::drift::LiveBasis;
 use crate::plan::Step;
 use crate::store::JournalHead;
 use crate::Outcome;
@@ -143,6 +144,9 @@ fn plan_state(p: &PluginPlan) -> Cell {
         return Cell::painted("up to date", GREEN);
     }
     let scripts = super::commands::script_count(p);
+    if p.plan.is_empty() && scripts == 0 && p.live.is_some() {
+        return Cell::painted("baseline (adopt as is)", YELLOW);
+    }
     if p.plan.is_empty() && scripts == 0 {
         return Cell::painted("version only", YELLOW);
     }
@@ -196,7 +200,7 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
             out.push_str(&super::commands::transition_text(p, tr));
             continue;
         }
-        if p.plan.is_empty() {
+        if p.plan.is_empty() && p.live.is_none() {
             let _ = writeln!(
                 out,
                 "{name}: schema unchanged; only the recorded version changes ({})",
@@ -208,11 +212,24 @@ pub fn plans_text(plans: &[PluginPlan]) -> String {
             out,
             "{name}: {}{}",
             count(p.plan.steps.len(), "step"),
-            match p.from_idx {
-                None => " (first migration)".to_string(),
-                Some(i) => format!(" (from snapshot {i})"),
+            match (p.from_idx, p.live.as_ref().map(|l| l.basis)) {
+                (None, Some(LiveBasis::Adopt)) =>
+                    " (first migration, adopting existing objects)".to_string(),
+                (None, _) => " (first migration)".to_string(),
+                (Some(i), Some(LiveBasis::Repair)) =>
+                    format!(" (from the live database, repairing drift since snapshot {i})"),
+                (Some(i), _) => format!(" (from snapshot {i})"),
             }
         );
+        if let Some(l) = &p.live {
+            let what = match l.basis {
+                LiveBasis::Adopt => "adopts",
+                LiveBasis::Repair => "repairs",
+            };
+            for o in &l.objects {
+                let _ = writeln!(out, "  {what} {}", printable(o));
+            }
+        }
         for (i, step) in p.plan.steps.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
@@ -289,7 +306,7 @@ fn plan_summary(plans: &[PluginPlan]) -> String {
     }
 }
 
-fn step_json(i: usize, step: &Step) -> Value {
+pub(crate) fn step_json(i: usize, step: &Step) -> Value {
     json!({
         "index": i + 1,
         "kind": step.change.kind(),
@@ -314,6 +331,7 @@ pub fn plans_json(plans: &[PluginPlan]) -> Value {
                 "from_hash": p.from_hash.as_ref().map(|h| h.as_str()),
                 "to_hash": p.to_hash.as_str(),
                 "pending": p.is_pending(),
+                "live": p.live,
                 "steps": p.plan.steps.iter().enumerate()
                     .map(|(i, s)| step_json(i, s)).collect::<Vec<_>>(),
                 "warnings": p.warnings,
@@ -381,6 +399,26 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
                     .map_or("-".to_string(), |i| i.to_string()),
                 Cell::painted("version recorded (schema unchanged)", YELLOW),
             ),
+            Outcome::Adopted {
+                to_idx,
+                steps,
+                statements,
+            } => (
+                version_cell(recorded, declared),
+                format!("- -> {to_idx}"),
+                Cell::painted(
+                    if *steps == 0 {
+                        "adopted existing objects as they are (baseline)".to_string()
+                    } else {
+                        format!(
+                            "adopted existing objects, applied {}, {}",
+                            count(*steps, "step"),
+                            count(*statements, "statement")
+                        )
+                    },
+                    YELLOW,
+                ),
+            ),
             Outcome::RolledBack {
                 from_idx,
                 to_idx,
@@ -412,16 +450,23 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
     out.push_str(&table(&rows));
 
     let mut applied_plugins = 0;
+    let mut adopted = 0;
     let mut applied_steps = 0;
     let mut applied_statements = 0;
     for (plugin, o) in &report.plugins {
         match o {
             Outcome::Applied {
                 steps, statements, ..
+            }
+            | Outcome::Adopted {
+                steps, statements, ..
             } => {
                 applied_plugins += 1;
                 applied_steps += steps;
                 applied_statements += statements;
+                if matches!(o, Outcome::Adopted { .. }) {
+                    adopted += 1;
+                }
                 let Some(pp) =
                     plan_of(plugin).filter(|p| *steps > 0 && p.plan.steps.len() == *steps)
                 else {
@@ -464,6 +509,19 @@ pub fn report_text(report: &Report, plans: &[PluginPlan]) -> String {
             paint(
                 &format!(
                     "Nothing to do: {} up to date.",
+                    count(report.plugins.len(), "plugin")
+                ),
+                GREEN
+            )
+        );
+    } else if applied_steps == 0 && adopted > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "Adopted the existing objects of {} of {} as they are: baseline snapshots recorded.",
+                    adopted,
                     count(report.plugins.len(), "plugin")
                 ),
                 GREEN
@@ -583,6 +641,19 @@ pub fn status_json(rows: &[JournalHead], tracking_schema: &str, exists: bool) ->
         "initialized": exists,
         "plugins": plugins,
     })
+}
+
+/// Each plan's warnings on stderr, `warning: plugin `x`: …`.
+pub fn print_warnings(plans: &[PluginPlan]) {
+    for p in plans {
+        for w in &p.warnings {
+            eprintln!(
+                "warning: plugin `{}`: {}",
+                printable(&p.plugin),
+                printable(w)
+            );
+        }
+    }
 }
 
 /// Writes `text` to stdout. A closed pipe (`graft plan | head`) is not an

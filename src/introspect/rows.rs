@@ -50,6 +50,11 @@ pub(crate) const EXTENSIONS: Query = Query {
     sql: include_str!("queries/extensions.sql"),
     filtered: false,
 };
+pub(crate) const UNMODELED: Query = Query {
+    name: "unmodeled",
+    sql: include_str!("queries/unmodeled.sql"),
+    filtered: true,
+};
 
 pub(crate) const VIEWS: Query = Query {
     name: "views",
@@ -75,7 +80,7 @@ pub(crate) const TRIGGERS: Query = Query {
 };
 
 /// Every catalog query, in the order they are issued.
-pub(crate) const ALL: [Query; 11] = [
+pub(crate) const ALL: [Query; 12] = [
     NAMESPACES,
     TABLES,
     COLUMNS,
@@ -87,6 +92,7 @@ pub(crate) const ALL: [Query; 11] = [
     SEQUENCES,
     FUNCTIONS,
     TRIGGERS,
+    UNMODELED,
 ];
 
 /// A row type that can be read from its query's result.
@@ -196,6 +202,17 @@ pub(crate) struct ExtensionRow {
     pub version: String,
     /// Namespace of `extnamespace`.
     pub schema: String,
+}
+
+/// `unmodeled.sql`: the public [`super::Unmodeled`] itself.
+impl FromRow for super::Unmodeled {
+    fn from_row(row: &Row) -> Result<Self, PgError> {
+        Ok(super::Unmodeled {
+            kind: row.try_get("kind")?,
+            schema: row.try_get("schema")?,
+            name: row.try_get("name")?,
+        })
+    }
 }
 
 impl FromRow for NamespaceRow {

@@ -187,6 +187,7 @@ impl Migrator {
             snapshot_diff: crate::snapshot::diff_text(&head_snap, &target_snap),
             plan,
             warnings: Vec::new(),
+            live: None,
             transition: Some(Box::new(Transition {
                 kind: TransitionKind::Rollback,
                 name: format!("rollback to {to_idx}"),
@@ -247,6 +248,15 @@ impl Migrator {
             .as_deref()
             .expect("a rollback is a transition");
         let outcome = super::run_transition(self.options(), store, &tx, &pp, tr, &|_| {}).await?;
+        if let Outcome::RolledBack { to_idx, .. } = &outcome {
+            crate::drift::guard::record_live(
+                &tx,
+                store,
+                &[(plugin, &tr.snapshot.schema, *to_idx)],
+                &Default::default(),
+            )
+            .await?;
+        }
         tx.commit()
             .await
             .map_err(Error::db("committing the rollback"))?;

@@ -5,7 +5,9 @@
 //! - `_journal (plugin, version, dialect, head_idx, head_hash, entries,
 //!   updated_at, scripts_hash, boot_key)`: one row per plugin; the boot fast
 //!   path reads only its `boot_key` ([`BOOT_KEY_SQL`]).
-//! - `_snapshots (plugin, idx, hash, snapshot, created_at)`: every snapshot.
+//! - `_snapshots (plugin, idx, hash, snapshot, created_at, live, live_hash)`:
+//!   every snapshot, and the live schema recorded with it
+//!   ([`crate::drift::record`]).
 //!
 //! Every SQL text here names the tracking schema through [`quote_ident`], so a
 //! configured schema name cannot inject SQL.
@@ -205,8 +207,10 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
     PRIMARY KEY (plugin, idx)
 );
 {};
+{};
 {}",
             crate::lifecycle::store::bootstrap_sql(&self.schema),
+            crate::drift::record::upgrade_sql(&self.schema),
             boot_key_sql(&self.schema)
         )
     }

@@ -1,6 +1,9 @@
 //! The plugin life-cycle verbs: `status FILES`, `history`, `rollback`,
 //! `new`, and what `plan` / `apply` show of hand-written migrations, plus
-//! the progress bar of multi-plugin runs.
+//! the progress bar of multi-plugin runs; and, in their own modules, the
+//! verbs that read whole databases: `drift`, `diff`, `pull`.
+
+pub(super) mod drift;
 
 use super::output::{
     count, paint, print, print_json, printable, step_text, table, version_cell, Cell, BOLD, GREEN,

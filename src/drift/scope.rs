@@ -1,0 +1,981 @@
+//! Objects by name: which objects a schema holds, which a change touches,
+//! and a schema restricted to (or patched at) some of them.
+//!
+//! An [`ObjectKey`] names one object graft models: a *top-level* object
+//! (namespace, extension, enum, table) or a part of a table (column,
+//! constraint, index, the table's comment). A plugin *claims* the top-level
+//! objects its declaration holds; drift and adoption compare a live schema
+//! with a snapshot only over what is claimed, and the apply guard compares
+//! the objects a plan touches with the objects that drifted.
+//!
+//! **When the model learns a kind** (views, sequences, functions, …): add a
+//! variant here, and arms to [`change_keys`], [`top_level`], [`restrict`],
+//! [`patch`] and [`ObjectKey`]'s `Display`. The compiler points at the
+//! exhaustive matches.
+
+use crate::diff::{Change, CommentTarget};
+use crate::model::{Function, QualName, Schema, Table, Trigger};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// One object graft models, by name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "object", rename_all = "snake_case")]
+pub enum ObjectKey {
+    /// A namespace (PostgreSQL schema).
+    Namespace {
+        /// Its name.
+        name: String,
+    },
+    /// An extension (database-wide).
+    Extension {
+        /// Its name.
+        name: String,
+    },
+    /// An enum type.
+    Enum {
+        /// Its name.
+        name: QualName,
+    },
+    /// A table, with everything in it.
+    Table {
+        /// Its name.
+        name: QualName,
+    },
+    /// A view or materialized view, with its indexes and comment.
+    View {
+        /// Its name.
+        name: QualName,
+    },
+    /// A standalone sequence (not an identity column's), with its owner.
+    Sequence {
+        /// Its name.
+        name: QualName,
+    },
+    /// A domain, with its default and checks.
+    Domain {
+        /// Its name.
+        name: QualName,
+    },
+    /// A composite type, with its attributes.
+    CompositeType {
+        /// Its name.
+        name: QualName,
+    },
+    /// A function or procedure, by name and input types (canonical).
+    Function {
+        /// Its name.
+        name: QualName,
+        /// Its input types, as [`crate::model::ColumnType::canonical`] prints them.
+        args: Vec<String>,
+    },
+    /// A trigger (a top-level object that a change of its table overlaps).
+    Trigger {
+        /// Its table or view.
+        table: QualName,
+        /// Its name.
+        name: String,
+    },
+    /// The comment of a table.
+    TableComment {
+        /// The table.
+        table: QualName,
+    },
+    /// Whether row-level security is enabled and forced on a table.
+    RowSecurity {
+        /// The table.
+        table: QualName,
+    },
+    /// A row-level security policy.
+    Policy {
+        /// The table.
+        table: QualName,
+        /// The policy.
+        name: String,
+    },
+    /// A column, with its comment.
+    Column {
+        /// The table.
+        table: QualName,
+        /// The column.
+        name: String,
+    },
+    /// A primary key, unique, foreign key or check constraint.
+    Constraint {
+        /// The table.
+        table: QualName,
+        /// The constraint.
+        name: String,
+    },
+    /// An index that does not back a constraint.
+    Index {
+        /// The table.
+        table: QualName,
+        /// The index (in the table's namespace).
+        name: String,
+    },
+}
+
+impl ObjectKey {
+    /// A table key.
+    pub fn table(name: &QualName) -> Self {
+        ObjectKey::Table { name: name.clone() }
+    }
+
+    /// A function's key.
+    pub fn function(f: &Function) -> Self {
+        ObjectKey::Function {
+            name: f.name.clone(),
+            args: f.identity_types().iter().map(|t| t.canonical()).collect(),
+        }
+    }
+
+    /// A trigger's key.
+    pub fn trigger(t: &Trigger) -> Self {
+        ObjectKey::Trigger {
+            table: t.table.clone(),
+            name: t.name.clone(),
+        }
+    }
+
+    /// The top-level object this key is, or is part of.
+    pub fn top(&self) -> ObjectKey {
+        match self {
+            ObjectKey::TableComment { table }
+            | ObjectKey::RowSecurity { table }
+            | ObjectKey::Policy { table, .. }
+            | ObjectKey::Column { table, .. }
+            | ObjectKey::Constraint { table, .. }
+            | ObjectKey::Index { table, .. } => ObjectKey::table(table),
+            other => other.clone(),
+        }
+    }
+
+    /// Whether this is a top-level object (not part of a table).
+    pub fn is_top_level(&self) -> bool {
+        self.top() == *self
+    }
+
+    /// Whether this is a named object in a namespace (a table, view, type,
+    /// sequence, …), not a namespace, an extension or a part of a table:
+    /// what someone can create by hand beside a plugin's objects.
+    pub fn is_namespaced_object(&self) -> bool {
+        self.is_top_level()
+            && !matches!(
+                self,
+                ObjectKey::Namespace { .. } | ObjectKey::Extension { .. }
+            )
+    }
+
+    /// The namespace the object lives in (`None` for extensions).
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            ObjectKey::Namespace { name } => Some(name),
+            ObjectKey::Extension { .. } => None,
+            ObjectKey::Enum { name }
+            | ObjectKey::Table { name }
+            | ObjectKey::View { name }
+            | ObjectKey::Sequence { name }
+            | ObjectKey::Domain { name }
+            | ObjectKey::CompositeType { name }
+            | ObjectKey::Function { name, .. } => Some(&name.schema),
+            ObjectKey::Trigger { table, .. } => Some(&table.schema),
+            ObjectKey::TableComment { table }
+            | ObjectKey::RowSecurity { table }
+            | ObjectKey::Policy { table, .. }
+            | ObjectKey::Column { table, .. }
+            | ObjectKey::Constraint { table, .. }
+            | ObjectKey::Index { table, .. } => Some(&table.schema),
+        }
+    }
+
+    /// Whether a change of `self` and a change of `other` concern the same
+    /// object: equal keys, a table and anything in it, a namespace and
+    /// anything in it.
+    pub fn overlaps(&self, other: &ObjectKey) -> bool {
+        if self == other || self.top() == *other || other.top() == *self {
+            return true;
+        }
+        match (self, other) {
+            // a trigger goes with its table
+            (ObjectKey::Trigger { table, .. }, o) | (o, ObjectKey::Trigger { table, .. })
+                if o.top() == ObjectKey::table(table) =>
+            {
+                true
+            }
+            (ObjectKey::Namespace { name }, o) | (o, ObjectKey::Namespace { name }) => {
+                o.namespace() == Some(name.as_str())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjectKey::Namespace { name } => write!(f, "namespace {name}"),
+            ObjectKey::Extension { name } => write!(f, "extension {name}"),
+            ObjectKey::Enum { name } => write!(f, "enum {name}"),
+            ObjectKey::Table { name } => write!(f, "table {name}"),
+            ObjectKey::View { name } => write!(f, "view {name}"),
+            ObjectKey::Sequence { name } => write!(f, "sequence {name}"),
+            ObjectKey::Domain { name } => write!(f, "domain {name}"),
+            ObjectKey::CompositeType { name } => write!(f, "composite type {name}"),
+            ObjectKey::Function { name, args } => write!(f, "function {name}({})", args.join(", ")),
+            ObjectKey::Trigger { table, name } => write!(f, "trigger {name} on {table}"),
+            ObjectKey::TableComment { table } => write!(f, "comment of table {table}"),
+            ObjectKey::RowSecurity { table } => write!(f, "row-level security of table {table}"),
+            ObjectKey::Policy { table, name } => write!(f, "policy {name} on {table}"),
+            ObjectKey::Column { table, name } => write!(f, "column {table}.{name}"),
+            ObjectKey::Constraint { table, name } => write!(f, "constraint {table}.{name}"),
+            ObjectKey::Index { table, name } => {
+                write!(f, "index {}.{name} on {table}", table.schema)
+            }
+        }
+    }
+}
+
+/// The top-level objects `schema` holds: what a plugin declaring it claims.
+pub fn top_level(schema: &Schema) -> BTreeSet<ObjectKey> {
+    let mut out = BTreeSet::new();
+    for n in &schema.namespaces {
+        out.insert(ObjectKey::Namespace { name: n.clone() });
+    }
+    for e in &schema.extensions {
+        out.insert(ObjectKey::Extension {
+            name: e.name.clone(),
+        });
+    }
+    for e in &schema.enums {
+        out.insert(ObjectKey::Enum {
+            name: e.name.clone(),
+        });
+    }
+    for t in &schema.tables {
+        out.insert(ObjectKey::table(&t.name));
+    }
+    for v in &schema.views {
+        out.insert(ObjectKey::View {
+            name: v.name.clone(),
+        });
+    }
+    for q in &schema.sequences {
+        out.insert(ObjectKey::Sequence {
+            name: q.name.clone(),
+        });
+    }
+    for d in &schema.domains {
+        out.insert(ObjectKey::Domain {
+            name: d.name.clone(),
+        });
+    }
+    for c in &schema.composite_types {
+        out.insert(ObjectKey::CompositeType {
+            name: c.name.clone(),
+        });
+    }
+    for f in &schema.functions {
+        out.insert(ObjectKey::function(f));
+    }
+    for t in &schema.triggers {
+        out.insert(ObjectKey::trigger(t));
+    }
+    out
+}
+
+/// `schema` with only the top-level objects for which `keep` is true.
+pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
+    let mut out = Schema {
+        namespaces: schema
+            .namespaces
+            .iter()
+            .filter(|n| keep(&ObjectKey::Namespace { name: (*n).clone() }))
+            .cloned()
+            .collect(),
+        extensions: schema
+            .extensions
+            .iter()
+            .filter(|e| {
+                keep(&ObjectKey::Extension {
+                    name: e.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        enums: schema
+            .enums
+            .iter()
+            .filter(|e| {
+                keep(&ObjectKey::Enum {
+                    name: e.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        tables: schema
+            .tables
+            .iter()
+            .filter(|t| keep(&ObjectKey::table(&t.name)))
+            .cloned()
+            .collect(),
+        views: schema
+            .views
+            .iter()
+            .filter(|v| {
+                keep(&ObjectKey::View {
+                    name: v.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        sequences: schema
+            .sequences
+            .iter()
+            .filter(|q| {
+                keep(&ObjectKey::Sequence {
+                    name: q.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        domains: schema
+            .domains
+            .iter()
+            .filter(|d| {
+                keep(&ObjectKey::Domain {
+                    name: d.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        composite_types: schema
+            .composite_types
+            .iter()
+            .filter(|c| {
+                keep(&ObjectKey::CompositeType {
+                    name: c.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        functions: schema
+            .functions
+            .iter()
+            .filter(|f| keep(&ObjectKey::function(f)))
+            .cloned()
+            .collect(),
+        triggers: schema
+            .triggers
+            .iter()
+            .filter(|t| keep(&ObjectKey::trigger(t)))
+            .cloned()
+            .collect(),
+    };
+    out.normalize();
+    out
+}
+
+/// The objects a change creates, drops, renames or alters. A rename
+/// touches both names; re-casting the columns of a recreated enum touches
+/// those columns.
+pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
+    let col = |table: &QualName, name: &str| ObjectKey::Column {
+        table: table.clone(),
+        name: name.to_string(),
+    };
+    let con = |table: &QualName, name: &str| ObjectKey::Constraint {
+        table: table.clone(),
+        name: name.to_string(),
+    };
+    match change {
+        Change::CreateNamespace { name } | Change::DropNamespace { name } => {
+            vec![ObjectKey::Namespace { name: name.clone() }]
+        }
+        Change::CreateExtension { name, .. }
+        | Change::AlterExtension { name, .. }
+        | Change::DropExtension { name } => {
+            vec![ObjectKey::Extension { name: name.clone() }]
+        }
+        Change::CreateView { view } | Change::DropView { view } => vec![ObjectKey::View {
+            name: view.name.clone(),
+        }],
+        Change::ReplaceView { new, .. } => vec![ObjectKey::View {
+            name: new.name.clone(),
+        }],
+        Change::SetObjectComment { target, .. } => match target {
+            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
+                vec![ObjectKey::View { name: name.clone() }]
+            }
+            CommentTarget::Sequence { name } => vec![ObjectKey::Sequence { name: name.clone() }],
+            CommentTarget::Function { name, args, .. } => vec![ObjectKey::Function {
+                name: name.clone(),
+                args: args.iter().map(|t| t.canonical()).collect(),
+            }],
+            CommentTarget::Trigger { table, name } => vec![ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            }],
+        },
+        Change::CreateFunction { function } | Change::DropFunction { function } => {
+            vec![ObjectKey::function(function)]
+        }
+        Change::ReplaceFunction { new, .. } => vec![ObjectKey::function(new)],
+        Change::RecreateFunction { new, defaults, .. } => {
+            let mut out = vec![ObjectKey::function(new)];
+            out.extend(defaults.iter().map(|d| col(&d.table, &d.column)));
+            out
+        }
+        Change::CreateTrigger { trigger } | Change::DropTrigger { trigger } => {
+            vec![ObjectKey::trigger(trigger)]
+        }
+        Change::ReplaceTrigger { new, .. } => vec![ObjectKey::trigger(new)],
+        Change::SetTriggerEnabled { table, name, .. } => vec![ObjectKey::Trigger {
+            table: table.clone(),
+            name: name.clone(),
+        }],
+        Change::CreateSequence { sequence } => vec![ObjectKey::Sequence {
+            name: sequence.name.clone(),
+        }],
+        Change::AlterSequence { new, .. } => vec![ObjectKey::Sequence {
+            name: new.name.clone(),
+        }],
+        Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
+            vec![ObjectKey::Sequence { name: name.clone() }]
+        }
+        Change::RenameConstraint { table, from, to } => vec![con(table, from), con(table, to)],
+        Change::CreateDomain { domain } | Change::DropDomain { domain } => {
+            vec![ObjectKey::Domain {
+                name: domain.name.clone(),
+            }]
+        }
+        Change::RecreateDomain { new, columns, .. } => {
+            let mut out = vec![ObjectKey::Domain {
+                name: new.name.clone(),
+            }];
+            out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
+            out
+        }
+        Change::SetDomainDefault { name, .. }
+        | Change::SetDomainNotNull { name, .. }
+        | Change::AddDomainCheck { domain: name, .. }
+        | Change::DropDomainCheck { domain: name, .. } => {
+            vec![ObjectKey::Domain { name: name.clone() }]
+        }
+        Change::CreateCompositeType { composite } | Change::DropCompositeType { composite } => {
+            vec![ObjectKey::CompositeType {
+                name: composite.name.clone(),
+            }]
+        }
+        Change::AddAttribute { r#type, .. }
+        | Change::DropAttribute { r#type, .. }
+        | Change::AlterAttribute { r#type, .. } => vec![ObjectKey::CompositeType {
+            name: r#type.clone(),
+        }],
+        Change::RenameIndex { table, from, to } => vec![
+            ObjectKey::Index {
+                table: table.clone(),
+                name: from.clone(),
+            },
+            ObjectKey::Index {
+                table: table.clone(),
+                name: to.clone(),
+            },
+        ],
+        Change::CreateEnum { r#enum } => vec![ObjectKey::Enum {
+            name: r#enum.name.clone(),
+        }],
+        Change::DropEnum { name } | Change::AddEnumValue { r#enum: name, .. } => {
+            vec![ObjectKey::Enum { name: name.clone() }]
+        }
+        Change::RecreateEnum { new, columns, .. } => {
+            let mut out = vec![ObjectKey::Enum {
+                name: new.name.clone(),
+            }];
+            out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
+            out
+        }
+        Change::CreateTable { table } => vec![ObjectKey::table(&table.name)],
+        Change::DropTable { name } => vec![ObjectKey::table(name)],
+        Change::RenameTable { from, to } => vec![ObjectKey::table(from), ObjectKey::table(to)],
+        Change::SetTableComment { table, .. } => vec![ObjectKey::TableComment {
+            table: table.clone(),
+        }],
+        Change::AddColumn { table, column } => vec![col(table, &column.name)],
+        Change::AlterRowSecurity { table, .. } => vec![ObjectKey::RowSecurity {
+            table: table.clone(),
+        }],
+        Change::CreatePolicy { table, policy } => vec![ObjectKey::Policy {
+            table: table.clone(),
+            name: policy.name.clone(),
+        }],
+        Change::DropPolicy { table, name } | Change::AlterPolicy { table, name, .. } => {
+            vec![ObjectKey::Policy {
+                table: table.clone(),
+                name: name.clone(),
+            }]
+        }
+        Change::DropColumn { table, column }
+        | Change::DropExpression { table, column }
+        | Change::SetColumnComment { table, column, .. } => vec![col(table, column)],
+        Change::RenameColumn { table, from, to } => vec![col(table, from), col(table, to)],
+        Change::AlterColumn { table, old, new } => {
+            let mut out = vec![col(table, &new.name)];
+            if old.name != new.name {
+                out.push(col(table, &old.name));
+            }
+            out
+        }
+        Change::AddPrimaryKey { table, pk } => vec![con(table, &pk.name)],
+        Change::AddUnique { table, unique } => vec![con(table, &unique.name)],
+        Change::AddCheck { table, check } => vec![con(table, &check.name)],
+        Change::AddForeignKey { table, fk } => vec![con(table, &fk.name)],
+        Change::DropPrimaryKey { table, name }
+        | Change::DropUnique { table, name }
+        | Change::DropCheck { table, name }
+        | Change::DropForeignKey { table, name } => vec![con(table, name)],
+        Change::CreateIndex { table, index } => vec![ObjectKey::Index {
+            table: table.clone(),
+            name: index.name.clone(),
+        }],
+        Change::DropIndex { table, name } => vec![ObjectKey::Index {
+            table: table.clone(),
+            name: name.clone(),
+        }],
+    }
+}
+
+/// Makes `target`'s object at `key` what it is in `source`: replaced,
+/// added (a column at its position in `source`, clamped) or removed.
+/// `target` stays normalised.
+pub fn patch(target: &mut Schema, source: &Schema, key: &ObjectKey) {
+    match key {
+        ObjectKey::Namespace { name } => {
+            target.namespaces.retain(|n| n != name);
+            if source.namespaces.contains(name) {
+                target.namespaces.push(name.clone());
+            }
+        }
+        ObjectKey::Extension { name } => {
+            target.extensions.retain(|e| &e.name != name);
+            target.extensions.extend(
+                source
+                    .extensions
+                    .iter()
+                    .filter(|e| &e.name == name)
+                    .cloned(),
+            );
+        }
+        ObjectKey::Enum { name } => {
+            target.enums.retain(|e| &e.name != name);
+            target
+                .enums
+                .extend(source.enums.iter().filter(|e| &e.name == name).cloned());
+        }
+        ObjectKey::Table { name } => {
+            target.tables.retain(|t| &t.name != name);
+            target.tables.extend(source.table(name).cloned());
+        }
+        ObjectKey::View { name } => {
+            target.views.retain(|v| &v.name != name);
+            target.views.extend(source.view(name).cloned());
+        }
+        ObjectKey::Sequence { name } => {
+            target.sequences.retain(|q| &q.name != name);
+            target
+                .sequences
+                .extend(source.sequences.iter().filter(|q| &q.name == name).cloned());
+        }
+        ObjectKey::Domain { name } => {
+            target.domains.retain(|d| &d.name != name);
+            target
+                .domains
+                .extend(source.domains.iter().filter(|d| &d.name == name).cloned());
+        }
+        ObjectKey::Function { .. } => {
+            target.functions.retain(|f| ObjectKey::function(f) != *key);
+            target.functions.extend(
+                source
+                    .functions
+                    .iter()
+                    .filter(|f| ObjectKey::function(f) == *key)
+                    .cloned(),
+            );
+        }
+        ObjectKey::Trigger { .. } => {
+            target.triggers.retain(|t| ObjectKey::trigger(t) != *key);
+            target.triggers.extend(
+                source
+                    .triggers
+                    .iter()
+                    .filter(|t| ObjectKey::trigger(t) == *key)
+                    .cloned(),
+            );
+        }
+        ObjectKey::CompositeType { name } => {
+            target.composite_types.retain(|c| &c.name != name);
+            target.composite_types.extend(
+                source
+                    .composite_types
+                    .iter()
+                    .filter(|c| &c.name == name)
+                    .cloned(),
+            );
+        }
+        ObjectKey::TableComment { table }
+        | ObjectKey::RowSecurity { table }
+        | ObjectKey::Policy { table, .. }
+        | ObjectKey::Column { table, .. }
+        | ObjectKey::Constraint { table, .. }
+        | ObjectKey::Index { table, .. } => {
+            let Some(src) = source.table(table) else {
+                return;
+            };
+            let Some(t) = target.tables.iter_mut().find(|t| &t.name == table) else {
+                return;
+            };
+            patch_in_table(t, src, key);
+        }
+    }
+    target.normalize();
+}
+
+fn patch_in_table(t: &mut Table, src: &Table, key: &ObjectKey) {
+    match key {
+        ObjectKey::TableComment { .. } => t.comment = src.comment.clone(),
+        ObjectKey::RowSecurity { .. } => t.row_security = src.row_security,
+        ObjectKey::Policy { name, .. } => {
+            t.policies.retain(|p| &p.name != name);
+            t.policies
+                .extend(src.policies.iter().filter(|p| &p.name == name).cloned());
+        }
+        ObjectKey::Column { name, .. } => {
+            t.columns.retain(|c| &c.name != name);
+            if let Some((i, c)) = src
+                .columns
+                .iter()
+                .enumerate()
+                .find(|(_, c)| &c.name == name)
+            {
+                t.columns.insert(i.min(t.columns.len()), c.clone());
+            }
+        }
+        ObjectKey::Constraint { name, .. } => {
+            if t.primary_key.as_ref().is_some_and(|p| &p.name == name) {
+                t.primary_key = None;
+            }
+            t.uniques.retain(|u| &u.name != name);
+            t.foreign_keys.retain(|f| &f.name != name);
+            t.checks.retain(|c| &c.name != name);
+            if let Some(pk) = src.primary_key.as_ref().filter(|p| &p.name == name) {
+                t.primary_key = Some(pk.clone());
+            }
+            t.uniques
+                .extend(src.uniques.iter().filter(|u| &u.name == name).cloned());
+            t.foreign_keys
+                .extend(src.foreign_keys.iter().filter(|f| &f.name == name).cloned());
+            t.checks
+                .extend(src.checks.iter().filter(|c| &c.name == name).cloned());
+        }
+        ObjectKey::Index { name, .. } => {
+            t.indexes.retain(|i| &i.name != name);
+            t.indexes
+                .extend(src.indexes.iter().filter(|i| &i.name == name).cloned());
+        }
+        _ => {}
+    }
+}
+
+/// What a change that turns a recorded schema into the live one means, in
+/// words: `column billing.invoices.note: added`.
+pub fn describe_drift(change: &Change) -> String {
+    let what = match change {
+        Change::CreateNamespace { .. }
+        | Change::CreateExtension { .. }
+        | Change::CreateEnum { .. }
+        | Change::CreateTable { .. }
+        | Change::AddColumn { .. }
+        | Change::AddPrimaryKey { .. }
+        | Change::AddUnique { .. }
+        | Change::AddCheck { .. }
+        | Change::AddForeignKey { .. }
+        | Change::CreateIndex { .. }
+        | Change::CreateView { .. }
+        | Change::CreateSequence { .. }
+        | Change::CreateDomain { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::CreateFunction { .. }
+        | Change::CreateTrigger { .. }
+        | Change::CreatePolicy { .. } => "added outside graft".to_string(),
+        Change::DropNamespace { .. }
+        | Change::DropExtension { .. }
+        | Change::DropEnum { .. }
+        | Change::DropTable { .. }
+        | Change::DropColumn { .. }
+        | Change::DropPrimaryKey { .. }
+        | Change::DropUnique { .. }
+        | Change::DropCheck { .. }
+        | Change::DropForeignKey { .. }
+        | Change::DropIndex { .. }
+        | Change::DropView { .. }
+        | Change::DropSequence { .. }
+        | Change::DropDomain { .. }
+        | Change::DropCompositeType { .. }
+        | Change::DropFunction { .. }
+        | Change::DropTrigger { .. }
+        | Change::DropPolicy { .. } => "dropped outside graft".to_string(),
+        Change::AlterPolicy { .. } => "changed outside graft".to_string(),
+        Change::AlterRowSecurity { new, .. } => format!("changed outside graft (now {new:?})"),
+        Change::ReplaceFunction { .. } | Change::RecreateFunction { .. } => {
+            "definition changed outside graft".to_string()
+        }
+        Change::ReplaceTrigger { .. } => "definition changed outside graft".to_string(),
+        Change::SetTriggerEnabled { enabled, .. } => {
+            format!("enabled changed outside graft (now {enabled:?})")
+        }
+        Change::RecreateDomain { .. } => "base type or collation changed outside graft".into(),
+        Change::SetDomainDefault { default, .. } => format!(
+            "default changed outside graft (now {})",
+            default.as_deref().unwrap_or("none")
+        ),
+        Change::SetDomainNotNull { not_null, .. } => if *not_null {
+            "NOT NULL added outside graft"
+        } else {
+            "NOT NULL dropped outside graft"
+        }
+        .to_string(),
+        Change::AddDomainCheck { check, .. } => {
+            format!("check `{}` added outside graft", check.name)
+        }
+        Change::DropDomainCheck { name, .. } => format!("check `{name}` dropped outside graft"),
+        Change::AddAttribute { attribute, .. } => {
+            format!("attribute `{}` added outside graft", attribute.name)
+        }
+        Change::DropAttribute { name, .. } => format!("attribute `{name}` dropped outside graft"),
+        Change::AlterAttribute { new, .. } => {
+            format!("attribute `{}` changed outside graft", new.name)
+        }
+        Change::AlterSequence { .. } => "options changed outside graft".to_string(),
+        Change::SetSequenceOwner { .. } => "owner changed outside graft".to_string(),
+        Change::ReplaceView { .. } => "definition or options changed outside graft".to_string(),
+        Change::AlterExtension {
+            version, schema, ..
+        } => {
+            let mut parts = Vec::new();
+            if let Some(v) = version {
+                parts.push(format!("version now {v}"));
+            }
+            if let Some(s) = schema {
+                parts.push(format!("namespace now {s}"));
+            }
+            format!("changed outside graft ({})", parts.join(", "))
+        }
+        Change::AddEnumValue { value, .. } => format!("value `{value}` added outside graft"),
+        Change::RecreateEnum { old, new, .. } => format!(
+            "values changed outside graft ({:?} -> {:?})",
+            old.values, new.values
+        ),
+        Change::RenameTable { .. }
+        | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. } => "renamed outside graft".to_string(),
+        Change::SetTableComment { .. }
+        | Change::SetColumnComment { .. }
+        | Change::SetObjectComment { .. } => "comment changed outside graft".to_string(),
+        Change::AlterColumn { old, new, .. } => {
+            let mut parts = Vec::new();
+            if old.ty != new.ty {
+                parts.push(format!("type {} -> {}", old.ty, new.ty));
+            }
+            if old.nullable != new.nullable {
+                parts.push(if new.nullable {
+                    "NOT NULL dropped".to_string()
+                } else {
+                    "NOT NULL added".to_string()
+                });
+            }
+            if old.default != new.default {
+                parts.push(format!(
+                    "default {} -> {}",
+                    old.default.as_deref().unwrap_or("none"),
+                    new.default.as_deref().unwrap_or("none")
+                ));
+            }
+            if old.identity != new.identity {
+                parts.push(format!("identity {:?} -> {:?}", old.identity, new.identity));
+            }
+            if old.generated != new.generated {
+                parts.push(format!(
+                    "generated {} -> {}",
+                    old.generated.as_deref().unwrap_or("none"),
+                    new.generated.as_deref().unwrap_or("none")
+                ));
+            }
+            format!("changed outside graft ({})", parts.join(", "))
+        }
+        Change::DropExpression { .. } => "generation expression dropped outside graft".into(),
+    };
+    let keys = change_keys(change);
+    let subject = match change {
+        // the renamed-to object is what is live now
+        Change::RenameTable { from, to } => format!("table {from} -> {}", to.name),
+        Change::RenameColumn { table, from, to } => format!("column {table}.{from} -> {to}"),
+        Change::RenameConstraint { table, from, to } => {
+            format!("constraint {table}.{from} -> {to}")
+        }
+        Change::RenameIndex { table, from, to } => {
+            format!("index {}.{from} -> {to} on {table}", table.schema)
+        }
+        _ => keys
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| change.subject()),
+    };
+    format!("{subject}: {what}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Check, Column, ColumnType, Index, IndexKey, IndexTarget};
+
+    fn table(name: &str, cols: &[&str]) -> Table {
+        let mut t = Table::new(QualName::new("app", name));
+        for c in cols {
+            t.columns
+                .push(Column::new(*c, ColumnType::builtin("integer")));
+        }
+        t
+    }
+
+    fn schema(tables: Vec<Table>) -> Schema {
+        let mut s = Schema {
+            namespaces: vec!["app".into()],
+            tables,
+            ..Schema::default()
+        };
+        s.normalize();
+        s
+    }
+
+    #[test]
+    fn overlapping_keys() {
+        let t = QualName::new("app", "t");
+        let tk = ObjectKey::table(&t);
+        let c = ObjectKey::Column {
+            table: t.clone(),
+            name: "a".into(),
+        };
+        let d = ObjectKey::Column {
+            table: t.clone(),
+            name: "b".into(),
+        };
+        let i = ObjectKey::Index {
+            table: t.clone(),
+            name: "i".into(),
+        };
+        let other = ObjectKey::table(&QualName::new("app", "u"));
+        let ns = ObjectKey::Namespace { name: "app".into() };
+        assert!(tk.overlaps(&c) && c.overlaps(&tk) && c.overlaps(&c));
+        assert!(!c.overlaps(&d) && !c.overlaps(&i) && !tk.overlaps(&other));
+        assert!(ns.overlaps(&c) && other.overlaps(&ns));
+        assert!(!ObjectKey::Extension { name: "x".into() }.overlaps(&ns));
+        assert_eq!(i.top(), tk);
+        assert!(tk.is_top_level() && !i.is_top_level());
+        assert_eq!(i.to_string(), "index app.i on app.t");
+    }
+
+    #[test]
+    fn restrict_keeps_only_what_is_asked() {
+        let s = schema(vec![table("t", &["a"]), table("u", &["b"])]);
+        let keep = top_level(&schema(vec![table("u", &[])]));
+        let r = restrict(&s, |k| keep.contains(k));
+        assert_eq!(r.namespaces, ["app"]);
+        assert_eq!(r.tables.len(), 1);
+        assert_eq!(r.tables[0].name.name, "u");
+        assert_eq!(r.tables[0].columns[0].name, "b");
+    }
+
+    #[test]
+    fn patch_puts_back_one_object() {
+        let mut expected = table("t", &["a", "b", "c"]);
+        expected.checks.push(Check {
+            name: "t_check".into(),
+            expr: "(a > 0)".into(),
+        });
+        expected.indexes.push(Index {
+            name: "t_a_idx".into(),
+            unique: false,
+            method: "btree".into(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Column("a".into()),
+                desc: false,
+                nulls_first: None,
+            }],
+            include: vec![],
+            predicate: None,
+        });
+        let expected = schema(vec![expected]);
+        // live: b dropped, d added, the check and the index gone
+        let mut live = schema(vec![table("t", &["a", "c", "d"])]);
+        let t = QualName::new("app", "t");
+        for key in [
+            ObjectKey::Column {
+                table: t.clone(),
+                name: "b".into(),
+            },
+            ObjectKey::Column {
+                table: t.clone(),
+                name: "d".into(),
+            },
+            ObjectKey::Constraint {
+                table: t.clone(),
+                name: "t_check".into(),
+            },
+            ObjectKey::Index {
+                table: t.clone(),
+                name: "t_a_idx".into(),
+            },
+        ] {
+            patch(&mut live, &expected, &key);
+        }
+        assert_eq!(live, expected);
+        // a whole table
+        let mut empty = schema(vec![]);
+        patch(&mut empty, &expected, &ObjectKey::table(&t));
+        assert_eq!(empty, expected);
+    }
+
+    #[test]
+    fn drift_in_words() {
+        let t = QualName::new("app", "t");
+        let mut old = Column::new("a", ColumnType::builtin("integer"));
+        old.default = Some("0".into());
+        let mut new = old.clone();
+        new.default = Some("1".into());
+        new.nullable = false;
+        assert_eq!(
+            describe_drift(&Change::AlterColumn {
+                table: t.clone(),
+                old,
+                new
+            }),
+            "column app.t.a: changed outside graft (NOT NULL added, default 0 -> 1)"
+        );
+        assert_eq!(
+            describe_drift(&Change::DropIndex {
+                table: t.clone(),
+                name: "i".into()
+            }),
+            "index app.i on app.t: dropped outside graft"
+        );
+        assert_eq!(
+            describe_drift(&Change::RenameTable {
+                from: t.clone(),
+                to: QualName::new("app", "u")
+            }),
+            "table app.t -> u: renamed outside graft"
+        );
+    }
+}
