@@ -25,6 +25,7 @@ pub mod registry;
 pub mod render;
 pub mod scripts;
 pub mod snapshot;
+pub mod sources;
 pub mod store;
 pub mod testing;
 

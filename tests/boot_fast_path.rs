@@ -195,4 +195,33 @@ async fn migrate_all_takes_the_fast_path_only_when_every_plugin_matches() {
             "{changed}: {again:?}"
         );
     }
+    // the journal edited by hand: its boot key follows (a generated column)
+    let r = reg(&[&zz, &aa3, &mm2, &new]);
+    for (edit, undo) in [
+        (
+            "UPDATE graft._journal SET head_hash = 'x' || head_hash WHERE plugin = 'zz'",
+            "UPDATE graft._journal SET head_hash = substr(head_hash, 2) WHERE plugin = 'zz'",
+        ),
+        (
+            "UPDATE graft._journal SET version = NULL WHERE plugin = 'aa'",
+            "UPDATE graft._journal SET version = '1.0.1' WHERE plugin = 'aa'",
+        ),
+        (
+            "UPDATE graft._journal SET scripts_hash = 'ff' WHERE plugin = 'mm'",
+            "UPDATE graft._journal SET scripts_hash = NULL WHERE plugin = 'mm'",
+        ),
+    ] {
+        client.batch_execute(edit).await.unwrap();
+        let declared: Vec<DeclaredHead<'_>> = r.plugins().iter().map(DeclaredHead::of).collect();
+        assert_eq!(
+            m.store().heads_match(&client, &declared).await.unwrap(),
+            Some(false),
+            "{edit}"
+        );
+        client.batch_execute(undo).await.unwrap();
+        assert!(
+            m.migrate_all(&mut client, &r).await.unwrap().fast_path,
+            "{undo}"
+        );
+    }
 }

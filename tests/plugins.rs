@@ -267,7 +267,7 @@ async fn tracking_tables_of_an_older_graft_are_upgraded_in_place() {
     client
         .batch_execute(
             "DROP TABLE graft._scripts;
-             ALTER TABLE graft._journal DROP COLUMN scripts_hash;
+             ALTER TABLE graft._journal DROP COLUMN scripts_hash CASCADE;
              ALTER TABLE graft._snapshots DROP COLUMN scripts;",
         )
         .await

@@ -43,6 +43,13 @@
 //! proptest shrinks a failure to a few edits; the failure message prints
 //! both schemas as schema files and the SQL of the failing plan.
 //!
+//! `random_schema_pairs_diff_between_databases` takes the same pairs as
+//! whole databases (A and B each applied to a database of its own): the
+//! diff of the two introspected databases, applied to A's, gives B's
+//! (columns compared by name), and so does the diff from A's database to
+//! B's declaration normalised through it (`graft diff --from DB --to
+//! FILES`), exactly; the second diff is then empty. Half as many cases.
+//!
 //! `GRAFT_PROPTEST_CASES` sets the number of cases (default 48, about five
 //! seconds); `GRAFT_PROPTEST_SEED` (a u64) picks the random seed;
 //! `GRAFT_PROPTEST_STATS=1` prints how often each kind of change was planned.
@@ -2407,6 +2414,170 @@ fn round_trip(cases: u32, around: bool) {
             eprintln!("{v:6} {k}");
         }
     }
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The same pairs as whole databases: `graft diff` between two databases, and
+// from a database to a declaration normalised through it
+// ---------------------------------------------------------------------------
+
+/// Runs `sql` (a plan's statements) in one transaction, as graft applies.
+async fn run_sql(client: &tokio_postgres::Client, sql: &str) -> Result<(), String> {
+    match client.batch_execute(&format!("BEGIN;\n{sql}COMMIT;")).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = client.batch_execute("ROLLBACK").await;
+            Err(graft::embedded::pg_error_text(&e))
+        }
+    }
+}
+
+async fn read_ns(c: &mut tokio_postgres::Client, ns: &[String]) -> Result<Schema, String> {
+    introspect(c, ns)
+        .await
+        .map(|i| i.schema)
+        .map_err(|e| e.to_string())
+}
+
+/// A database holding A and one holding B (each applied by graft); then:
+///
+/// 1. the diff of the two introspected databases (printed forms on both
+///    sides, no rename hints), applied to A's database, makes it equal to
+///    B's (columns compared by name: without hints a renamed column comes
+///    back last);
+/// 2. A's database again, and the diff from it to B's declaration
+///    normalised through it (hints kept, as `graft diff --from DB --to
+///    FILES` does), applied, makes it equal to B's database exactly.
+async fn run_db_case(
+    c1: &mut tokio_postgres::Client,
+    c2: &mut tokio_postgres::Client,
+    case: &Case,
+) -> Result<(), TestCaseError> {
+    let built = build(case);
+    let fail = |stage: &str, what: String, plan: &str| Err(report(&built, stage, &what, plan));
+    let m = Migrator::new(Options {
+        allow_destructive: true,
+        ..Options::default()
+    });
+    reset(c1).await;
+    reset(c2).await;
+    if let Err(e) = m.migrate(c1, &Plugin::new(PLUGIN, built.a.clone())).await {
+        return fail("migrate to A", error_text(&e), "");
+    }
+    if let Err(e) = m.migrate(c2, &Plugin::new(PLUGIN, built.b.clone())).await {
+        return fail("migrate to B (fresh)", error_text(&e), "");
+    }
+    let mut namespaces = built.a.namespaces.clone();
+    namespaces.extend(built.b.namespaces.iter().cloned());
+    namespaces.sort();
+    namespaces.dedup();
+    let live_a = read_ns(c1, &namespaces)
+        .await
+        .map_err(|e| report(&built, "introspect A", &e, ""))?;
+    let live_b = read_ns(c2, &namespaces)
+        .await
+        .map_err(|e| report(&built, "introspect B", &e, ""))?;
+
+    // 1. database to database
+    let sql = match build_plan(diff(&live_a, &live_b)) {
+        Ok(p) => plan_sql(&p),
+        Err(e) => return fail("db diff does not render", e.to_string(), ""),
+    };
+    if let Err(e) = run_sql(c1, &sql).await {
+        return fail("applying the db diff to A", e, &sql);
+    }
+    let after = read_ns(c1, &namespaces)
+        .await
+        .map_err(|e| report(&built, "introspect", &e, &sql))?;
+    if let Some(d) = compare_unordered(&live_b, &after) {
+        return fail("A's database after the db diff differs from B's", d, &sql);
+    }
+
+    // 2. database to the normalised declaration of B
+    reset(c1).await;
+    if let Err(e) = m.migrate(c1, &Plugin::new(PLUGIN, built.a.clone())).await {
+        return fail("migrate to A again", error_text(&e), "");
+    }
+    let mut live_a = read_ns(c1, &namespaces)
+        .await
+        .map_err(|e| report(&built, "introspect A", &e, ""))?;
+    let norm_b = {
+        let tx = c1
+            .transaction()
+            .await
+            .map_err(|e| report(&built, "tx", &e.to_string(), ""))?;
+        let n = graft::normalize::normalize_in(&tx, &built.b).await;
+        let _ = tx.rollback().await;
+        n.map_err(|e| report(&built, "normalising B", &e.to_string(), ""))?
+    };
+    live_a.extensions =
+        graft::model::extensions_as_declared(&live_a.extensions, &built.b.extensions);
+    live_a.normalize();
+    let sql = match build_plan(diff(&live_a, &norm_b)) {
+        Ok(p) => plan_sql(&p),
+        Err(e) => return fail("file diff does not render", e.to_string(), ""),
+    };
+    if let Err(e) = run_sql(c1, &sql).await {
+        return fail("applying the file diff to A", e, &sql);
+    }
+    let (after, want) = (
+        live(c1, &built.b)
+            .await
+            .map_err(|e| report(&built, "introspect", &e, &sql))?,
+        live(c2, &built.b)
+            .await
+            .map_err(|e| report(&built, "introspect", &e, &sql))?,
+    );
+    if let Some(d) = compare(&want, &after) {
+        return fail("A's database after the file diff differs from B's", d, &sql);
+    }
+    // and nothing is left to do
+    match build_plan(diff(&after, &norm_b)) {
+        Ok(p) if p.is_empty() => Ok(()),
+        Ok(p) => fail("the file diff again is not empty", plan_sql(&p), &sql),
+        Err(e) => fail("file diff again does not render", e.to_string(), &sql),
+    }
+}
+
+#[test]
+fn random_schema_pairs_diff_between_databases() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (db1, db2) = rt.block_on(async { (test_db().await, test_db().await) });
+    let clients = RefCell::new(None::<(tokio_postgres::Client, tokio_postgres::Client)>);
+    let config = Config {
+        cases: cases().div_ceil(2),
+        max_shrink_iters: 200,
+        source_file: Some(file!()),
+        ..Config::default()
+    };
+    let mut runner = match std::env::var("GRAFT_PROPTEST_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        Some(seed) => {
+            let mut bytes = [0u8; 32];
+            bytes[..8].copy_from_slice(&seed.to_le_bytes());
+            TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+        }
+        None => TestRunner::new(config),
+    };
+    let result = runner.run(&case(), |case| {
+        let mut guard = clients.borrow_mut();
+        if guard
+            .as_ref()
+            .is_none_or(|(a, b)| a.is_closed() || b.is_closed())
+        {
+            *guard = Some(rt.block_on(async { (db1.connect().await, db2.connect().await) }));
+        }
+        let (c1, c2) = guard.as_mut().unwrap();
+        rt.block_on(run_db_case(c1, c2, &case))
+    });
     if let Err(e) = result {
         panic!("{e}");
     }

@@ -122,6 +122,36 @@ enum Command {
         /// Only the plugins these schema files declare (default: every recorded plugin).
         paths: Vec<PathBuf>,
     },
+    /// Print the SQL that turns SRC into DST; each is a database URL, a
+    /// schema file or a directory of them.
+    Diff {
+        /// What the SQL starts from.
+        #[arg(long, value_name = "SRC")]
+        from: String,
+        /// What the SQL turns it into.
+        #[arg(long, value_name = "DST")]
+        to: String,
+        /// Only this namespace (repeatable). Default: the namespaces the
+        /// files declare, else every one but the system's and graft's.
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// Exit with code 2 when SRC and DST differ.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write schema files from the live database, one per namespace.
+    Pull {
+        /// Only this namespace (repeatable). Default: every one but the
+        /// system's and graft's (`public` only when it holds something).
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// The directory to write into (created if missing).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What `main` should exit with.
@@ -260,6 +290,17 @@ impl Cli {
                 Ok(Exit::Ok)
             }
             Command::Drift { paths } => commands::drift::run(g, paths).await,
+            Command::Diff {
+                from,
+                to,
+                schemas,
+                check,
+            } => commands::diff::run(g, from, to, schemas, *check).await,
+            Command::Pull {
+                schemas,
+                out,
+                force,
+            } => commands::pull::run(g, schemas, out, *force).await,
         }
     }
 }
@@ -291,7 +332,7 @@ fn load_registry(paths: &[PathBuf]) -> anyhow::Result<Registry> {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 async fn connect(g: &Global) -> anyhow::Result<tokio_postgres::Client> {
-    let mut config: tokio_postgres::Config = match &g.database_url {
+    let config: tokio_postgres::Config = match &g.database_url {
         Some(url) => url.parse().map_err(|e| {
             anyhow::anyhow!(
                 "invalid --database-url / DATABASE_URL: {} (expected postgres://user@host:port/dbname \
@@ -307,6 +348,24 @@ async fn connect(g: &Global) -> anyhow::Result<tokio_postgres::Client> {
             cluster.config("graft")
         }
     };
+    connect_config(config).await
+}
+
+/// Connects to `url`, a `--from` / `--to` side of `graft diff`.
+async fn connect_url(url: &str) -> anyhow::Result<tokio_postgres::Client> {
+    let config: tokio_postgres::Config = url.parse().map_err(|e| {
+        anyhow::anyhow!(
+            "invalid database URL `{}`: {}",
+            crate::sources::redact(url),
+            pg_error_text(&e)
+        )
+    })?;
+    connect_config(config).await
+}
+
+async fn connect_config(
+    mut config: tokio_postgres::Config,
+) -> anyhow::Result<tokio_postgres::Client> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }

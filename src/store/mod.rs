@@ -3,7 +3,8 @@
 //! - `_migrations (id, plugin, idx, kind, name, version, hash, statements,
 //!   started_at, duration_ms, applied_by)`: one row per applied migration.
 //! - `_journal (plugin, version, dialect, head_idx, head_hash, entries,
-//!   updated_at)`: one row per plugin; the boot fast path reads only this.
+//!   updated_at, scripts_hash, boot_key)`: one row per plugin; the boot fast
+//!   path reads only its `boot_key` ([`BOOT_KEY_SQL`]).
 //! - `_snapshots (plugin, idx, hash, snapshot, created_at, live, live_hash)`:
 //!   every snapshot, and the live schema recorded with it
 //!   ([`crate::drift::record`]).
@@ -16,6 +17,75 @@ use crate::render::{quote_ident, quote_literal};
 use crate::snapshot::{Snapshot, SnapshotHash};
 use std::collections::HashMap;
 use tokio_postgres::{Client, GenericClient, SimpleQueryMessage};
+
+/// The expression of `_journal.boot_key`, a stored generated column: every
+/// field the boot fast path compares, in one text, `plugin`, `head_hash`,
+/// `version` and `scripts_hash` joined by U+001F, each nullable field `=`
+/// before its value and empty for NULL. Reading one column of 50 rows costs
+/// the server (and the client) far less than reading four; see
+/// [`boot_key_matches`].
+pub const BOOT_KEY_SQL: &str = "plugin || chr(31) || head_hash || chr(31) \
+    || coalesce('=' || version, '') || chr(31) || coalesce('=' || scripts_hash, '')";
+
+/// Adds `_journal.boot_key` to tracking tables that do not have it (made by
+/// an older graft), after `scripts_hash` exists. Looked up first, so that a
+/// run finding it in place takes no lock on the journal for it.
+fn boot_key_sql(schema: &str) -> String {
+    let lit = quote_literal(schema);
+    let expr = BOOT_KEY_SQL.replace('\'', "''");
+    format!(
+        "DO $graft_boot_key$
+DECLARE
+    s text := {lit};
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                    WHERE attrelid = format('%I._journal', s)::regclass
+                      AND attname = 'boot_key' AND NOT attisdropped) THEN
+        EXECUTE format('ALTER TABLE %I._journal ADD COLUMN boot_key text GENERATED ALWAYS AS ({expr}) STORED', s);
+    END IF;
+END
+$graft_boot_key$"
+    )
+}
+
+/// Whether `key`, a `_journal.boot_key` ([`BOOT_KEY_SQL`]), is the key of
+/// `d`, compared in place without building the expected text. A declared
+/// plugin name holding the separator never matches (the slow path handles
+/// it): declared fields without it make the match exact, since a stored
+/// field holding it would add a separator to the key.
+fn boot_key_matches(key: &str, d: &DeclaredHead<'_>) -> bool {
+    const SEP: char = '\u{1f}';
+    if d.plugin.contains(SEP) {
+        return false;
+    }
+    let field = |rest: &str, value: &str| -> Option<usize> {
+        rest.strip_prefix(value)
+            .and_then(|r| r.strip_prefix(SEP))
+            .map(|r| key.len() - r.len())
+    };
+    let nullable = |rest: &str, value: Option<&str>| -> Option<usize> {
+        match value {
+            None => Some(key.len() - rest.len()),
+            Some(v) => rest
+                .strip_prefix('=')
+                .and_then(|r| r.strip_prefix(v))
+                .map(|r| key.len() - r.len()),
+        }
+    };
+    let Some(i) = field(key, d.plugin) else {
+        return false;
+    };
+    let Some(i) = field(&key[i..], d.hash.as_str()) else {
+        return false;
+    };
+    let Some(i) = nullable(&key[i..], d.version) else {
+        return false;
+    };
+    let Some(i) = key[i..].strip_prefix(SEP).map(|r| key.len() - r.len()) else {
+        return false;
+    };
+    nullable(&key[i..], d.scripts_hash.map(SnapshotHash::as_str)) == Some(key.len())
+}
 
 /// SQLSTATEs meaning the tracking tables do not exist yet.
 const UNDEFINED_TABLE: &str = "42P01";
@@ -44,7 +114,8 @@ pub struct Store {
     q: String,
     /// The journal-head query, built once.
     heads_sql: String,
-    /// The boot fast path's query, built once: only the columns it compares.
+    /// The boot fast path's query, built once: the one column it compares
+    /// ([`BOOT_KEY_SQL`]).
     fast_sql: String,
 }
 
@@ -84,7 +155,7 @@ impl Store {
             "SELECT plugin, version, head_idx, head_hash, to_jsonb(j) ->> 'scripts_hash' \
              FROM {q}._journal j"
         );
-        let fast_sql = format!("SELECT plugin, version, head_hash, scripts_hash FROM {q}._journal");
+        let fast_sql = format!("SELECT boot_key FROM {q}._journal");
         Store {
             schema,
             q,
@@ -136,9 +207,11 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
     PRIMARY KEY (plugin, idx)
 );
 {};
+{};
 {}",
             crate::lifecycle::store::bootstrap_sql(&self.schema),
-            crate::drift::record::upgrade_sql(&self.schema)
+            crate::drift::record::upgrade_sql(&self.schema),
+            boot_key_sql(&self.schema)
         )
     }
 
@@ -209,16 +282,17 @@ CREATE TABLE IF NOT EXISTS {q}._snapshots (
             _ => None,
         });
         for (n, r) in rows.enumerate() {
-            let Some(plugin) = r.get(0) else {
-                return Err(Error::Tracking("journal row without plugin".into()));
+            let Some(key) = r.get(0) else {
+                return Err(Error::Tracking("journal row without boot_key".into()));
             };
+            // The plugin is the key up to the first separator (a stored
+            // name holding one finds no declared plugin, or the wrong one,
+            // and then does not match it: the slow path decides).
+            let plugin = key.split_once('\u{1f}').map_or(key, |(p, _)| p);
             let Some(d) = find(n, plugin) else {
                 continue;
             };
-            if r.get(2) == Some(d.hash.as_str())
-                && r.get(1) == d.version
-                && r.get(3) == d.scripts_hash.map(SnapshotHash::as_str)
-            {
+            if boot_key_matches(key, &d) {
                 matched += 1;
             } else {
                 return Ok(Some(false));
@@ -462,4 +536,61 @@ fn parse_heads(msgs: Vec<SimpleQueryMessage>) -> Result<HashMap<String, JournalH
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boot_keys_match_exactly() {
+        let hash = SnapshotHash::from_hex("ab12");
+        let scripts = SnapshotHash::from_hex("cd");
+        let d = |plugin, version, scripts_hash| DeclaredHead {
+            plugin,
+            hash: &hash,
+            version,
+            scripts_hash,
+        };
+        let s = '\u{1f}';
+        let ok = [
+            (d("p", None, None), format!("p{s}ab12{s}{s}")),
+            (d("p", Some("1.0.0"), None), format!("p{s}ab12{s}=1.0.0{s}")),
+            (
+                d("p", Some("1.0.0"), Some(&scripts)),
+                format!("p{s}ab12{s}=1.0.0{s}=cd"),
+            ),
+            (
+                d("a b\"", None, Some(&scripts)),
+                format!("a b\"{s}ab12{s}{s}=cd"),
+            ),
+        ];
+        for (d, key) in &ok {
+            assert!(boot_key_matches(key, d), "{key:?}");
+        }
+        let v = d("p", Some("1.0.0"), None);
+        for key in [
+            format!("p{s}ab12{s}=1.0.0{s}=cd"), // scripts recorded
+            format!("p{s}ab12{s}=1.0.1{s}"),    // another version
+            format!("p{s}ab12{s}=1.0{s}"),      // a prefix of it
+            format!("p{s}ab12{s}{s}"),          // none recorded
+            format!("p{s}ab1{s}=1.0.0{s}"),     // another hash
+            format!("p{s}ab12{s}=1.0.0{s}x"),   // trailing text
+            format!("q{s}ab12{s}=1.0.0{s}"),    // another plugin
+            format!("p{s}ab12{s}=1.0.0"),       // truncated
+        ] {
+            assert!(!boot_key_matches(&key, &v), "{key:?}");
+        }
+        // a stored empty version is not NULL
+        assert!(!boot_key_matches(
+            &format!("p{s}ab12{s}={s}"),
+            &d("p", None, None)
+        ));
+        // a declared name holding the separator never matches
+        let odd = format!("p{s}q");
+        assert!(!boot_key_matches(
+            &format!("{odd}{s}ab12{s}{s}"),
+            &d(&odd, None, None)
+        ));
+    }
 }

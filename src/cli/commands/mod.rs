@@ -3,7 +3,9 @@
 //! the progress bar of multi-plugin runs; and, in their own modules, the
 //! verbs that read whole databases: `drift`, `diff`, `pull`.
 
+pub(super) mod diff;
 pub(super) mod drift;
+pub(super) mod pull;
 
 use super::output::{
     count, paint, print, print_json, printable, step_text, table, version_cell, Cell, BOLD, GREEN,
