@@ -396,7 +396,7 @@ async fn fixture_reads_back_exactly() {
 }
 
 /// Inside the caller's transaction: sees uncommitted DDL, gives the same
-/// printed forms, restores search_path, leaves the transaction open.
+/// printed forms, restores search_path and jit, leaves the transaction open.
 #[tokio::test]
 async fn inside_a_transaction() {
     let (_db, mut client) = connect().await;
@@ -412,7 +412,7 @@ async fn inside_a_transaction() {
 
     let tx = client.transaction().await.unwrap();
     tx.batch_execute(
-        "SET LOCAL search_path = gi_tx, public;
+        "SET LOCAL search_path = gi_tx, public; SET LOCAL jit = on;
          CREATE TABLE gi_tx.b (id integer REFERENCES gi_tx.a (id));",
     )
     .await
@@ -434,6 +434,12 @@ async fn inside_a_transaction() {
         .unwrap()
         .get(0);
     assert_eq!(sp, "gi_tx, public");
+    let jit: String = tx
+        .query_one("SELECT current_setting('jit')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(jit, "on");
     // The transaction is still usable.
     tx.batch_execute("CREATE TABLE gi_tx.c (x integer)")
         .await

@@ -1,8 +1,8 @@
 //! Reads live schemas from `pg_catalog` into [`crate::model::Schema`].
 //!
 //! [`introspect`] (a snapshot of its own) and [`introspect_in`] (inside the
-//! caller's transaction) issue the same **thirteen catalog queries whatever the number of
-//! tables** (`queries/*.sql`): namespaces, tables (+ comments), columns
+//! caller's transaction) issue the same **sixteen catalog queries whatever the number of
+//! tables** ([`CATALOG_QUERIES`]) (`queries/*.sql`): namespaces, tables (+ comments), columns
 //! (+ defaults, identity, generated, comments), constraints (PK, unique, FK,
 //! check, with column names resolved in SQL), indexes not backing a
 //! constraint (on tables and materialized views), enums, extensions, views
@@ -25,11 +25,13 @@
 //! [`tokio_postgres::Client::query_typed`] (parse, bind and execute in one
 //! message, no separate prepare round trip).
 //!
-//! Cost, measured on PostgreSQL 15 over a unix socket (release build): 1,000
-//! tables of six columns with a primary key, an index and a foreign key take
-//! about 85 ms, nearly all of it server execution (`pg_dump --schema-only` of
-//! the same namespace: about 450 ms). Through a proxy adding 20 ms of round
-//! trip, an introspection takes one round trip longer, not nine.
+//! Cost, measured on PostgreSQL 15 over a unix socket (release build, 2
+//! cores; `cargo bench --bench wholedb`): 1,000 tables of eleven columns of
+//! mixed types with 2,200 indexes, 999 foreign keys, 1,000 checks and 110
+//! views take about 250 ms (median; minimum 185 ms), nearly all of it server
+//! execution; 5,000 such tables take about 950 ms. Through a proxy adding
+//! 20 ms of round trip, an introspection takes one round trip longer, not
+//! sixteen.
 //!
 //! # Printed forms
 //!
@@ -168,19 +170,28 @@ fn describe(e: &tokio_postgres::Error) -> String {
 }
 
 /// Opens the consistent snapshot: [`introspect`] only.
-const BEGIN_SNAPSHOT: &str =
-    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = pg_catalog";
+///
+/// `jit = off`: the planner's cost estimates for the larger catalog queries
+/// (`functions`, `privileges`: subqueries per row) pass `jit_above_cost`,
+/// and compiling them takes longer than running them: at 1,000 tables the
+/// two took 55 and 111 ms with JIT, 5 and 16 ms without (PostgreSQL 15).
+const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
+     SET LOCAL search_path = pg_catalog; SET LOCAL jit = off";
 /// Ends it. Nothing was written; a failed query leaves the transaction
 /// aborted, which ROLLBACK also ends.
 const END_SNAPSHOT: &str = "ROLLBACK";
-/// Inside a caller's transaction: remember its `search_path`, then fix ours.
-/// Both are transaction-local (`set_config(…, true)`).
+/// Inside a caller's transaction: remember its `search_path` and `jit`, then
+/// fix ours (as [`BEGIN_SNAPSHOT`] does). All are transaction-local
+/// (`set_config(…, true)`).
 const SET_SEARCH_PATH: &str = "SELECT pg_catalog.set_config('graft.introspect_search_path', \
      pg_catalog.current_setting('search_path'), true), \
-     pg_catalog.set_config('search_path', 'pg_catalog', true)";
-/// Gives the caller's transaction its `search_path` back.
+     pg_catalog.set_config('graft.introspect_jit', pg_catalog.current_setting('jit'), true), \
+     pg_catalog.set_config('search_path', 'pg_catalog', true), \
+     pg_catalog.set_config('jit', 'off', true)";
+/// Gives the caller's transaction its `search_path` and `jit` back.
 const RESTORE_SEARCH_PATH: &str = "SELECT pg_catalog.set_config('search_path', \
-     pg_catalog.current_setting('graft.introspect_search_path'), true)";
+     pg_catalog.current_setting('graft.introspect_search_path'), true), \
+     pg_catalog.set_config('jit', pg_catalog.current_setting('graft.introspect_jit'), true)";
 
 /// Introspects `namespaces` in a snapshot of its own.
 ///
