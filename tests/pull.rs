@@ -305,3 +305,201 @@ async fn readme_pull_example_matches_the_output() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), block);
 }
+
+/// One namespace holding every kind graft models at once, made by hand:
+/// an extension at a version, enum, domain, composite type with a
+/// collation, identity and serial columns, a standalone sequence owned by
+/// a column, column collations, a generated column, checks, unique and
+/// foreign keys, an expression index, comments, a view on a view, a
+/// materialized view with an index, functions, a procedure, a trigger,
+/// row-level security with a policy, and privileges on the namespace, a
+/// table, a column, a view, a sequence, a function and a procedure.
+/// `{r}` and `{w}` are the roles.
+const EVERY_KIND: &str = r#"
+CREATE EXTENSION IF NOT EXISTS hstore WITH VERSION '1.7';
+CREATE SCHEMA every;
+CREATE TYPE every.state AS ENUM ('new', 'paid');
+CREATE DOMAIN every.amount AS numeric(12,2) CHECK (VALUE >= 0);
+CREATE TYPE every.addr AS (city text COLLATE "C", zip text);
+CREATE SEQUENCE every.ticket_no START 10 INCREMENT 5;
+CREATE TABLE every.orders (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  serial_no serial,
+  ticket bigint,
+  state every.state NOT NULL DEFAULT 'new',
+  total every.amount NOT NULL DEFAULT 0,
+  ship_to every.addr,
+  code text COLLATE "C" UNIQUE,
+  label varchar(20) COLLATE "POSIX",
+  tags public.hstore,
+  doubled numeric GENERATED ALWAYS AS (total * 2) STORED,
+  CHECK (state <> 'paid' OR ticket IS NOT NULL)
+);
+ALTER SEQUENCE every.ticket_no OWNED BY every.orders.ticket;
+CREATE TABLE every.lines (
+  order_id integer REFERENCES every.orders (id) ON DELETE CASCADE DEFERRABLE,
+  qty integer DEFAULT 1
+);
+CREATE INDEX ON every.orders (lower(code)) WHERE state <> 'paid';
+COMMENT ON TABLE every.orders IS 'orders';
+COMMENT ON COLUMN every.orders.code IS 'the code';
+CREATE VIEW every.open_orders AS SELECT id, code, state FROM every.orders WHERE state = 'new';
+CREATE VIEW every.open_codes AS SELECT code FROM every.open_orders;
+CREATE MATERIALIZED VIEW every.totals AS
+  SELECT state, sum(total) AS total FROM every.orders GROUP BY state;
+CREATE UNIQUE INDEX ON every.totals (state);
+CREATE FUNCTION every.touch() RETURNS trigger LANGUAGE plpgsql
+  AS $$BEGIN NEW.ticket := coalesce(NEW.ticket, 0); RETURN NEW; END$$;
+CREATE FUNCTION every.order_count(s every.state) RETURNS bigint LANGUAGE sql STABLE
+  AS $$SELECT count(*) FROM every.orders WHERE state = s$$;
+CREATE PROCEDURE every.purge(keep integer) LANGUAGE sql
+  AS $$DELETE FROM every.lines WHERE qty < keep$$;
+CREATE TRIGGER orders_touch BEFORE INSERT OR UPDATE ON every.orders
+  FOR EACH ROW EXECUTE FUNCTION every.touch();
+ALTER TABLE every.orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY new_only ON every.orders FOR SELECT TO {r} USING (state = 'new');
+GRANT USAGE ON SCHEMA every TO {r}, {w};
+GRANT SELECT, INSERT ON every.orders TO {r};
+GRANT UPDATE (label) ON every.orders TO {w};
+GRANT SELECT ON every.open_codes TO {r} WITH GRANT OPTION;
+GRANT USAGE ON SEQUENCE every.ticket_no TO {w};
+REVOKE EXECUTE ON FUNCTION every.order_count(every.state) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION every.order_count(every.state) TO {r};
+GRANT EXECUTE ON PROCEDURE every.purge(integer) TO {w};
+INSERT INTO every.orders (code, ticket) VALUES ('a', 1);
+"#;
+
+/// Pull, then apply: a no-op that records a baseline for a namespace of
+/// every kind; then `plan --check` and `drift` find nothing, a second
+/// apply does nothing, and the files build an equal database elsewhere.
+#[tokio::test]
+async fn every_kind_at_once_pulls_and_adopts_as_a_baseline() {
+    let db = test_db().await;
+    let client = db.connect().await;
+    let (r, w) = ("pull_every_reader", "pull_every_writer");
+    client
+        .batch_execute(&format!("CREATE ROLE {r}; CREATE ROLE {w}"))
+        .await
+        .unwrap();
+    client
+        .batch_execute(&EVERY_KIND.replace("{r}", r).replace("{w}", w))
+        .await
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = dir_arg(out.path());
+    let p = graft(&db, &["pull", "--schema", "every", "--out", &dir, "--json"]).await;
+    assert_eq!(p.code, 0, "{}", p.stderr);
+    let v: Value = serde_json::from_str(&p.stdout).unwrap();
+    assert_eq!(v["unmodeled"], json!([]), "{v:#}");
+    let every: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("every.json")).unwrap())
+            .unwrap();
+    for key in [
+        "extensions",
+        "enums",
+        "domains",
+        "composite_types",
+        "sequences",
+        "tables",
+        "views",
+        "materialized_views",
+        "functions",
+        "triggers",
+        "policies",
+        "grants",
+    ] {
+        assert!(
+            every[key].as_array().is_some_and(|a| !a.is_empty()),
+            "{key} pulled:\n{every:#}"
+        );
+    }
+    let before = graft(&db, &["diff", "--from", &db.url(), "--to", &db.url()]).await;
+    assert_eq!((before.code, before.stdout.as_str()), (0, ""));
+
+    let a = graft(&db, &["apply", &dir]).await;
+    assert_eq!(a.code, 0, "{}{}", a.stdout, a.stderr);
+    assert!(
+        a.stdout
+            .contains("adopted existing objects as they are (baseline)"),
+        "{}",
+        a.stdout
+    );
+    // the baseline: one schema migration without DDL, a journal row at
+    // snapshot 1, one snapshot whose hash is the journal's head
+    let rows = client
+        .query(
+            "SELECT m.kind, m.statements::text, j.head_idx, j.head_hash = s.hash, s.idx \
+             FROM graft._migrations m \
+             JOIN graft._journal j ON j.plugin = m.plugin \
+             JOIN graft._snapshots s ON s.plugin = m.plugin \
+             WHERE m.plugin = 'every'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(
+        (
+            row.get::<_, String>(0),
+            row.get::<_, String>(1),
+            row.get::<_, i32>(2),
+            row.get::<_, bool>(3),
+            row.get::<_, i32>(4)
+        ),
+        ("schema".to_string(), "[]".to_string(), 1, true, 1)
+    );
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM every.orders", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1, "the rows are there");
+
+    let c = graft(&db, &["plan", "--check", &dir]).await;
+    assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
+    let d = graft(&db, &["drift"]).await;
+    assert_eq!(d.code, 0, "{}{}", d.stdout, d.stderr);
+    assert!(d.stdout.contains("No drift"), "{}", d.stdout);
+    let again = graft(&db, &["apply", &dir]).await;
+    assert!(
+        again.stdout.contains("Nothing to do"),
+        "{}{}",
+        again.stdout,
+        again.stderr
+    );
+    let snapshots: i64 = client
+        .query_one("SELECT count(*) FROM graft._snapshots", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(snapshots, 1, "nothing recorded again");
+
+    // the files build an equal database elsewhere, but for the extension's
+    // version: pulled files name extensions without one (they apply where
+    // another version is installed), so it is the server's default there
+    let fresh = test_db().await;
+    let f = graft(&fresh, &["apply", &dir]).await;
+    assert_eq!(f.code, 0, "{}{}", f.stdout, f.stderr);
+    let cmp = graft(
+        &fresh,
+        &[
+            "diff",
+            "--from",
+            &db.url(),
+            "--to",
+            &fresh.url(),
+            "--schema",
+            "every",
+            "--check",
+        ],
+    )
+    .await;
+    assert_eq!(
+        (cmp.code, cmp.stdout.as_str()),
+        (2, "ALTER EXTENSION \"hstore\" UPDATE TO '1.8';\n"),
+        "{}",
+        cmp.stderr
+    );
+    assert_eq!(every["extensions"], json!(["hstore"]));
+}
