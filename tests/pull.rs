@@ -593,7 +593,7 @@ fn unmodeled_kinds() -> std::collections::BTreeSet<String> {
     code.split('\'')
         .skip(1)
         .step_by(2)
-        .filter(|l| l.len() > 1 && !l.contains('.') && !l.starts_with(['_', ' ']))
+        .filter(|l| l.len() > 1 && !l.contains('.') && !l.starts_with(['_', ' ', '{']))
         .filter(|l| !NOT_KINDS.contains(l))
         .map(str::to_string)
         .collect()

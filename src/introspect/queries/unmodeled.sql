@@ -242,19 +242,34 @@ FROM (
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   CROSS JOIN LATERAL (VALUES
       ('index storage parameters', ic.reloptions IS NOT NULL),
-      ('index operator class', EXISTS (
-          SELECT 1 FROM pg_catalog.pg_opclass opc
-          WHERE opc.oid = ANY (i.indclass::pg_catalog.oid[]) AND NOT opc.opcdefault)),
-      ('index collation', EXISTS (
-          SELECT 1
-          FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]),
-                          pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) AS k(attnum, coll)
-          JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-          WHERE k.attnum > 0 AND k.coll <> 0 AND k.coll <> a.attcollation)),
+      -- (the non-default classes are read once, not per index)
+      ('index operator class', i.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) ARRAY(
+          SELECT opc.oid FROM pg_catalog.pg_opclass opc WHERE NOT opc.opcdefault)),
+      -- (the keys are looked at only when one has a collation other than
+      -- the database's default)
+      ('index collation', CASE
+          WHEN i.indcollation::pg_catalog.oid[] OPERATOR(pg_catalog.<@) '{0,100}'::pg_catalog.oid[]
+          THEN false
+          ELSE EXISTS (
+            SELECT 1
+            FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]),
+                            pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) AS k(attnum, coll)
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE k.attnum > 0 AND k.coll <> 0 AND k.coll <> a.attcollation) END),
       ('index nulls not distinct',
           (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct') = 'true')) AS p(kind, present)
   WHERE n.nspname = ANY($1::text[])
     AND c.relkind IN ('r', 'p', 'm')
+    -- (cheap tests first: most indexes have none of these; the whole query
+    -- costs about 40 ms at 1,000 tables with 2,000 indexes, debug test
+    -- harness, shared machine)
+    AND (ic.reloptions IS NOT NULL
+         OR i.indclass::pg_catalog.oid[] OPERATOR(pg_catalog.&&) ARRAY(
+              SELECT opc.oid FROM pg_catalog.pg_opclass opc WHERE NOT opc.opcdefault)
+         OR NOT i.indcollation::pg_catalog.oid[] OPERATOR(pg_catalog.<@) '{0,100}'::pg_catalog.oid[]
+         -- (a primary key's columns are never null)
+         OR (i.indisunique AND NOT i.indisprimary
+             AND (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct') = 'true'))
     AND p.present
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
@@ -274,6 +289,7 @@ FROM (
   WHERE n.nspname = ANY($1::text[])
     AND c.relkind IN ('r', 'p')
     AND a.attnum > 0 AND NOT a.attisdropped
+    AND ((a.attstattarget IS NOT NULL AND a.attstattarget <> -1) OR a.attstorage <> t.typstorage)
     AND p.present
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
@@ -333,6 +349,11 @@ FROM (
         AND ((c.relkind IN ('i', 'I') AND d.objsubid = 0)
              OR (c.relkind IN ('v', 'm', 'c') AND d.objsubid > 0))) AS o
   WHERE o.schema = ANY($1::text[])
+    AND d.classoid IN ('pg_catalog.pg_namespace'::pg_catalog.regclass,
+                       'pg_catalog.pg_type'::pg_catalog.regclass,
+                       'pg_catalog.pg_constraint'::pg_catalog.regclass,
+                       'pg_catalog.pg_policy'::pg_catalog.regclass,
+                       'pg_catalog.pg_class'::pg_catalog.regclass)
     AND NOT EXISTS (
           SELECT 1 FROM pg_catalog.pg_depend dep
           WHERE dep.classid = d.classoid
