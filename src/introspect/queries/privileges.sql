@@ -85,7 +85,24 @@ FROM (
           SELECT 1 FROM pg_catalog.pg_depend dep
           WHERE dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
             AND dep.objid = p.oid
-            AND dep.deptype = 'e')
+            -- 'i': the constructors made with a range or multirange type
+            AND dep.deptype IN ('e', 'i'))
+    -- not on a base, range or multirange type of the user's (not modelled:
+    -- listed by unmodeled.sql)
+    AND NOT EXISTS (
+          SELECT 1
+          FROM pg_catalog.pg_type ut
+          LEFT JOIN pg_catalog.pg_type ue ON ue.oid = ut.typelem AND ut.typcategory = 'A'
+          JOIN pg_catalog.pg_namespace un ON un.oid = COALESCE(ue.typnamespace, ut.typnamespace)
+          WHERE ut.oid = ANY (p.prorettype
+                              || coalesce(p.proallargtypes, p.proargtypes::pg_catalog.oid[]))
+            AND COALESCE(ue.typtype, ut.typtype) IN ('b', 'r', 'm')
+            AND un.nspname <> 'pg_catalog'
+            AND NOT EXISTS (
+                  SELECT 1 FROM pg_catalog.pg_depend dep
+                  WHERE dep.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                    AND dep.objid = COALESCE(ue.oid, ut.oid)
+                    AND dep.deptype = 'e'))
 ) x
 CROSS JOIN LATERAL pg_catalog.aclexplode(x.acl) AS a
 WHERE a.grantee <> x.owner
