@@ -2,11 +2,12 @@
 -- the kind where none is stored), one row per grantee and privilege, for
 -- every role but the object's owner: the namespaces asked for (but
 -- `public`), their tables, views and materialized views and those
--- relations' columns, sequences, and the functions and procedures that
--- functions.sql reads (identity types as parallel arrays, described as in
--- columns.sql). `public` is PUBLIC (grantee 0). Grants on objects the
--- model does not hold (the sequence of an identity or serial column, the
--- columns of a view) are left out when assembled.
+-- relations' columns, sequences, and functions and procedures (identity
+-- types as parallel arrays, described as in columns.sql). `public` is
+-- PUBLIC (grantee 0). Grants on objects the model does not hold (the
+-- sequence of an identity or serial column, the columns of a view, C
+-- functions, functions of an extension or on an unmodelled type) are left
+-- out when assembled.
 SELECT x.kind, x.schema, x.name, x.column_name, x.arg_texts, x.arg_schemas,
        x.arg_type_names, x.arg_is_array,
        CASE WHEN a.grantee = 0 THEN 'public'
@@ -77,32 +78,10 @@ FROM (
          p.proowner, coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+  -- every function and procedure: which of them the model holds is
+  -- functions.sql's to say, and assembly keeps only their grants
   WHERE n.nspname = ANY($1::text[])
     AND p.prokind IN ('f', 'p')
-    AND l.lanname <> 'c'
-    AND NOT EXISTS (
-          SELECT 1 FROM pg_catalog.pg_depend dep
-          WHERE dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-            AND dep.objid = p.oid
-            -- 'i': the constructors made with a range or multirange type
-            AND dep.deptype IN ('e', 'i'))
-    -- not on a base, range or multirange type of the user's (not modelled:
-    -- listed by unmodeled.sql)
-    AND NOT EXISTS (
-          SELECT 1
-          FROM pg_catalog.pg_type ut
-          LEFT JOIN pg_catalog.pg_type ue ON ue.oid = ut.typelem AND ut.typcategory = 'A'
-          JOIN pg_catalog.pg_namespace un ON un.oid = COALESCE(ue.typnamespace, ut.typnamespace)
-          WHERE ut.oid = ANY (p.prorettype
-                              || coalesce(p.proallargtypes, p.proargtypes::pg_catalog.oid[]))
-            AND COALESCE(ue.typtype, ut.typtype) IN ('b', 'r', 'm')
-            AND un.nspname <> 'pg_catalog'
-            AND NOT EXISTS (
-                  SELECT 1 FROM pg_catalog.pg_depend dep
-                  WHERE dep.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
-                    AND dep.objid = COALESCE(ue.oid, ut.oid)
-                    AND dep.deptype = 'e'))
 ) x
 CROSS JOIN LATERAL pg_catalog.aclexplode(x.acl) AS a
 WHERE a.grantee <> x.owner
