@@ -28,8 +28,8 @@
 //! Cost, measured on PostgreSQL 15 over a unix socket (release build, 2
 //! cores; `cargo bench --bench wholedb`): 1,000 tables of eleven columns of
 //! mixed types with 2,200 indexes, 999 foreign keys, 1,000 checks and 110
-//! views take about 250 ms (median; minimum 185 ms), nearly all of it server
-//! execution; 5,000 such tables take about 950 ms. Through a proxy adding
+//! views take about 220 ms (median; minimum 200 ms), nearly all of it server
+//! execution; 5,000 such tables take about 1.1 s. Through a proxy adding
 //! 20 ms of round trip, an introspection takes one round trip longer, not
 //! sixteen.
 //!
