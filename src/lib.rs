@@ -26,6 +26,7 @@ pub mod render;
 pub mod scripts;
 pub mod snapshot;
 pub mod sources;
+pub mod sql;
 pub mod store;
 pub mod testing;
 

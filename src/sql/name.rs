@@ -1,4 +1,5 @@
-//! Names: [`QualName`] (schema-qualified) and identifier rules.
+//! Names: [`QualName`] (schema-qualified), identifier rules, and the names
+//! graft chooses itself ([`make_name`]).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -98,6 +99,42 @@ impl fmt::Display for QualName {
     }
 }
 
+/// Builds a PostgreSQL-style object name `<a>_<b>_<suffix>`, shortening the
+/// longer part until the whole fits in 63 bytes, as PostgreSQL's
+/// `makeObjectName` does.
+pub fn make_name(a: &str, b: &str, suffix: &str) -> String {
+    let mut a = a.to_string();
+    let mut b = b.to_string();
+    let fixed = suffix.len() + if b.is_empty() { 1 } else { 2 };
+    while a.len() + b.len() + fixed > MAX_IDENT_BYTES {
+        if a.len() >= b.len() {
+            a.pop();
+        } else {
+            b.pop();
+        }
+    }
+    if b.is_empty() {
+        format!("{a}_{suffix}")
+    } else {
+        format!("{a}_{b}_{suffix}")
+    }
+}
+
+/// A short label for an index expression, for naming: the leading identifier
+/// (`lower(note)` → `lower`) or `expr`.
+pub fn expr_label(expr: &str) -> String {
+    let label: String = expr
+        .trim_start_matches('(')
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if label.is_empty() {
+        "expr".to_string()
+    } else {
+        label.to_lowercase()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +160,19 @@ mod tests {
         ));
         assert!(check_ident(&"é".repeat(31)).is_ok());
         assert!(check_ident(&"é".repeat(32)).is_err());
+    }
+
+    #[test]
+    fn names_fit() {
+        assert_eq!(
+            make_name("invoices", "status", "idx"),
+            "invoices_status_idx"
+        );
+        assert_eq!(make_name("invoices", "", "pkey"), "invoices_pkey");
+        let long = make_name(&"t".repeat(60), &"c".repeat(60), "fkey");
+        assert!(long.len() <= 63, "{}", long.len());
+        assert_eq!(expr_label("lower(note)"), "lower");
+        assert_eq!(expr_label("(a + b)"), "a");
+        assert_eq!(expr_label("1 + 2"), "1");
     }
 }
