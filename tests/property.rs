@@ -2181,7 +2181,7 @@ fn report(built: &Built, stage: &str, what: &str, plan: &str) -> TestCaseError {
 }
 
 /// With `around`, A -> B runs around a hand-written `after` migration (so
-/// through the expanded schema of `graft::lifecycle::expand`), and the way
+/// through the expanded schema of `graft::migrate::expand`), and the way
 /// back is `Migrator::rollback` to snapshot 1 (again around its down part).
 async fn run_case(
     client: &mut tokio_postgres::Client,

@@ -25,11 +25,11 @@
 //! ([`crate::normalize`]). [`Prepared::record`] runs after the DDL: it
 //! introspects again and records each new snapshot's live schema.
 
-use super::record::{self, LiveRow, Recorded};
-use super::scope::{change_keys, patch, restrict, top_level, ObjectKey};
-use super::{drift_lines, extensions_as_declared, objects_diff, union, LiveBasis, LivePlan};
-use crate::apply::PluginPlan;
+use super::transition::{Segment, Transition};
+use super::PluginPlan;
 use crate::diff::diff;
+use crate::drift::scope::{change_keys, patch, restrict, top_level, ObjectKey};
+use crate::drift::{drift_lines, extensions_as_declared, objects_diff, union, LiveBasis, LivePlan};
 use crate::error::Error;
 use crate::introspect::introspect_in;
 use crate::model::Schema;
@@ -37,6 +37,7 @@ use crate::normalize::normalize_in;
 use crate::plan::build_plan;
 use crate::registry::Plugin;
 use crate::snapshot::Snapshot;
+use crate::store::live::{self as record, LiveRow, Recorded};
 use crate::store::Store;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use tokio_postgres::Transaction;
@@ -325,12 +326,7 @@ pub(crate) async fn prepare(
 /// they were. Only when none of those parts runs (a first install records
 /// them without running them): a part written against the schema the old
 /// steps made cannot run around steps made from the live database.
-fn regroup_steps(
-    plugin: &str,
-    tr: &mut crate::lifecycle::Transition,
-    n: usize,
-) -> Result<(), Error> {
-    use crate::lifecycle::Segment;
+fn regroup_steps(plugin: &str, tr: &mut Transition, n: usize) -> Result<(), Error> {
     if tr.scripts().any(|r| !r.skip) {
         return Err(Error::LivePlan {
             plugin: plugin.to_string(),

@@ -1,11 +1,11 @@
 //! Running a [`Transition`] inside the migration transaction and recording
 //! it.
 
-use super::store::{record_script, record_scripts_state};
-use super::{Direction, PluginError, ScriptRun, Segment, Transition, TransitionKind};
-use crate::apply::{Options, Outcome, PluginPlan};
+use super::transition::{Direction, ScriptRun, Segment, Transition, TransitionKind};
+use super::{Options, Outcome, PluginError, PluginPlan};
 use crate::error::{pg_error_text, Error};
 use crate::scripts::{Action, BoxError, Validate};
+use crate::store::scripts::{record_script, record_scripts_state, ScriptRecord};
 use crate::store::{Record, Store};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tokio_postgres::{SimpleQueryMessage, Transaction};
@@ -111,10 +111,7 @@ pub(crate) async fn run_transition(
             store.schema(),
             &pp.plugin,
             to_idx,
-            run,
-            sql,
-            *at,
-            *ms,
+            &script_record(run, sql, *at, *ms),
             opts.applied_by.as_deref(),
         )
         .await?;
@@ -144,6 +141,32 @@ pub(crate) async fn run_transition(
             scripts: ran.iter().filter(|r| !r.0.skip).count(),
         },
     })
+}
+
+/// What the tracking tables record of a part that ran.
+fn script_record<'a>(
+    run: &'a ScriptRun,
+    statements: &'a [String],
+    started_epoch: f64,
+    duration_ms: i64,
+) -> ScriptRecord<'a> {
+    ScriptRecord {
+        id: &run.id,
+        version: run.version.to_string(),
+        seq: run.seq,
+        phase: run.phase,
+        up: run.direction == Direction::Up,
+        checksum: &run.checksum,
+        source: &run.source,
+        up_sql: run.up_sql.as_deref(),
+        down_sql: run.down_sql.as_deref(),
+        has_down: run.has_down,
+        timeout_ms: run.timeout.map(|t| t.as_millis() as i64),
+        skip: run.skip,
+        statements,
+        started_epoch,
+        duration_ms,
+    }
 }
 
 fn fail(

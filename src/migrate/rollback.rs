@@ -8,12 +8,13 @@
 //! be rolled back in turn.
 
 use super::plan::{build_program, check_cross_plugin, stored_run};
-use super::store::{head_schemas, load_scripts, snapshot_state};
-use super::{Direction, PluginError, Transition, TransitionKind};
-use crate::apply::{hazard_label, lock_key, Migrator, Outcome, PluginPlan, Report};
+use super::transition::{Direction, Transition, TransitionKind};
+use super::PluginError;
+use super::{hazard_label, Migrator, Outcome, PluginPlan, Report};
 use crate::error::Error;
 use crate::registry::Plugin;
 use crate::scripts::{digest, DigestEntry, Migration};
+use crate::store::scripts::{head_schemas, load_scripts, snapshot_state};
 use std::collections::{HashMap, HashSet};
 use tokio_postgres::Client;
 use tracing::{info_span, Instrument};
@@ -66,19 +67,7 @@ impl Migrator {
             .transaction()
             .await
             .map_err(Error::db("starting the rollback transaction"))?;
-        tx.execute(
-            "SELECT pg_advisory_xact_lock($1)",
-            &[&lock_key(store.schema())],
-        )
-        .await
-        .map_err(Error::db("taking the migration lock"))?;
-        tx.batch_execute(&format!(
-            "SET LOCAL lock_timeout = {};\n{}",
-            self.options().lock_timeout.as_millis(),
-            store.bootstrap_sql()
-        ))
-        .await
-        .map_err(Error::db("creating the tracking tables"))?;
+        self.lock_and_upgrade(&tx).await?;
         let target = |reason: String| {
             perr(PluginError::RollbackTarget {
                 plugin: plugin.to_string(),
@@ -247,9 +236,10 @@ impl Migrator {
             .transition
             .as_deref()
             .expect("a rollback is a transition");
-        let outcome = super::run_transition(self.options(), store, &tx, &pp, tr, &|_| {}).await?;
+        let outcome =
+            super::run::run_transition(self.options(), store, &tx, &pp, tr, &|_| {}).await?;
         if let Outcome::RolledBack { to_idx, .. } = &outcome {
-            crate::drift::guard::record_live(
+            super::guard::record_live(
                 &tx,
                 store,
                 &[(plugin, &tr.snapshot.schema, *to_idx)],

@@ -10,60 +10,14 @@
 //! - `_snapshots.scripts`: the ids applied at that snapshot (a rollback to
 //!   it knows which to undo or redo).
 //!
-//! Existing tracking tables get the new columns in place: the columns are
-//! looked up in the catalog first, so that no `ALTER TABLE` (and its
-//! exclusive lock, which would block the fast path of other instances)
-//! runs when they are there.
+//! They came with version 2 of the tracking tables ([`super::layout`]).
 
-use super::ScriptRun;
 use crate::error::Error;
-use crate::render::{quote_ident, quote_literal};
+use crate::render::quote_ident;
 use crate::scripts::Phase;
 use crate::snapshot::SnapshotHash;
 use std::collections::HashMap;
 use tokio_postgres::GenericClient;
-
-/// DDL run with the core tracking tables' bootstrap (under the lock).
-pub fn bootstrap_sql(schema: &str) -> String {
-    let q = quote_ident(schema);
-    let lit = quote_literal(schema);
-    format!(
-        "CREATE TABLE IF NOT EXISTS {q}._scripts (
-    plugin text NOT NULL,
-    name text NOT NULL,
-    version text NOT NULL,
-    seq integer NOT NULL,
-    phase text NOT NULL CHECK (phase IN ('before', 'after')),
-    checksum text NOT NULL,
-    source text NOT NULL,
-    up_sql text,
-    down_sql text,
-    has_down boolean NOT NULL,
-    timeout_ms bigint,
-    applied boolean NOT NULL,
-    skipped boolean NOT NULL DEFAULT false,
-    idx integer NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (plugin, name)
-);
-DO $graft_bootstrap$
-DECLARE
-    s text := {lit};
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute
-                    WHERE attrelid = format('%I._journal', s)::regclass
-                      AND attname = 'scripts_hash' AND NOT attisdropped) THEN
-        EXECUTE format('ALTER TABLE %I._journal ADD COLUMN IF NOT EXISTS scripts_hash text', s);
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute
-                    WHERE attrelid = format('%I._snapshots', s)::regclass
-                      AND attname = 'scripts' AND NOT attisdropped) THEN
-        EXECUTE format('ALTER TABLE %I._snapshots ADD COLUMN IF NOT EXISTS scripts jsonb', s);
-    END IF;
-END
-$graft_bootstrap$"
-    )
-}
 
 /// One row of `_scripts`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,29 +140,61 @@ pub async fn snapshot_state(
     Ok(Some((ids, row.get(1))))
 }
 
+/// One hand-written migration part that ran (or was recorded without
+/// running), as [`record_script`] records it.
+#[derive(Debug, Clone)]
+pub struct ScriptRecord<'a> {
+    /// `<version>-<seq>-<name>`.
+    pub id: &'a str,
+    /// Its version.
+    pub version: String,
+    /// Its seq.
+    pub seq: u32,
+    /// Its phase.
+    pub phase: Phase,
+    /// Its up part ran (else its down part).
+    pub up: bool,
+    /// Its checksum.
+    pub checksum: &'a str,
+    /// The file, or `closure`.
+    pub source: &'a str,
+    /// Its up part (SQL migrations).
+    pub up_sql: Option<&'a str>,
+    /// Its down part (SQL migrations).
+    pub down_sql: Option<&'a str>,
+    /// Whether it has a down part.
+    pub has_down: bool,
+    /// Its `statement_timeout`.
+    pub timeout_ms: Option<i64>,
+    /// Recorded without running.
+    pub skip: bool,
+    /// The statements run.
+    pub statements: &'a [String],
+    /// When it started (seconds since the epoch).
+    pub started_epoch: f64,
+    /// How long it took.
+    pub duration_ms: i64,
+}
+
 /// Records one hand-written migration part that ran (or was recorded
 /// without running): its `_migrations` row and its `_scripts` state.
-#[allow(clippy::too_many_arguments)]
 pub async fn record_script(
     tx: &impl GenericClient,
     schema: &str,
     plugin: &str,
     idx: i32,
-    run: &ScriptRun,
-    statements: &[String],
-    started_epoch: f64,
-    duration_ms: i64,
+    run: &ScriptRecord<'_>,
     applied_by: Option<&str>,
 ) -> Result<(), Error> {
     let q = quote_ident(schema);
-    let up = run.direction == super::Direction::Up;
+    let up = run.up;
     let name = if up {
-        run.id.clone()
+        run.id.to_string()
     } else {
         format!("{} (down)", run.id)
     };
-    let statements_json = serde_json::to_string(statements).expect("strings serialize");
-    let version = run.version.to_string();
+    let statements_json = serde_json::to_string(run.statements).expect("strings serialize");
+    let version = &run.version;
     let sql = format!(
         "WITH m AS (
             INSERT INTO {q}._migrations
@@ -232,18 +218,17 @@ pub async fn record_script(
             applied = excluded.applied, skipped = excluded.skipped, idx = excluded.idx,
             updated_at = now()"
     );
-    let timeout_ms = run.timeout.map(|t| t.as_millis() as i64);
     tx.execute(
         &sql,
         &[
             &plugin,
             &idx,
             &name,
-            &version,
+            version,
             &run.checksum,
             &statements_json,
-            &started_epoch,
-            &duration_ms,
+            &run.started_epoch,
+            &run.duration_ms,
             &applied_by,
             &run.id,
             &(run.seq as i32),
@@ -252,7 +237,7 @@ pub async fn record_script(
             &run.up_sql,
             &run.down_sql,
             &run.has_down,
-            &timeout_ms,
+            &run.timeout_ms,
             &up,
             &run.skip,
         ],

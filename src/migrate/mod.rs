@@ -1,17 +1,37 @@
-//! Apply: the only writer of DDL.
+//! Migrating: everything that runs a migration, above the pure stages
+//! (diff, plan, render) and the tracking tables ([`crate::store`]).
 //!
-//! `migrate_all` first reads every journal head in one round trip; when each
-//! declared hash (computed once, when the plugin was built) equals its head
-//! and the versions agree, that is the whole cost of a boot. Otherwise one
-//! transaction takes `pg_advisory_xact_lock`, sets `lock_timeout`, creates
-//! the tracking tables if needed, re-reads the journal under the lock
-//! (another instance may have applied meanwhile), loads and verifies the head
-//! snapshots, diffs, plans, refuses destructive steps without permission,
-//! runs the DDL and records the new heads. Any failure rolls all of it back,
-//! and puts the `_migrations` id sequence back where it was (a rollback
-//! alone keeps its advances).
+//! - [`Migrator`]: `migrate_all` first reads every journal head in one
+//!   round trip; when each declared hash (computed once, when the plugin was
+//!   built) equals its head and the versions agree, that is the whole cost
+//!   of a boot. Otherwise one transaction takes `pg_advisory_xact_lock`,
+//!   upgrades the tracking tables if needed, re-reads the journal under the
+//!   lock (another instance may have applied meanwhile), loads and verifies
+//!   the head snapshots, diffs, plans, refuses destructive steps without
+//!   permission, runs the DDL and records the new heads. Any failure rolls
+//!   all of it back, and puts the `_migrations` id sequence back where it
+//!   was (a rollback alone keeps its advances).
+//! - the plugin life cycle around the core diff ([`transition`]): versions
+//!   (downgrades refused unless allowed, schema changes under an unchanged
+//!   version reported), hand-written migrations ([`crate::scripts`]) placed
+//!   around the schema diff, rollbacks to earlier snapshots
+//!   ([`Migrator::rollback`]), and the cross-plugin foreign key guard;
+//! - the drift guard on the apply path (adoption, repair; see
+//!   [`crate::drift`]).
 
+mod error;
+pub mod expand;
+mod guard;
+mod plan;
 mod roles;
+mod rollback;
+mod run;
+pub mod transition;
+
+pub use error::PluginError;
+pub use plan::check_cross_plugin;
+pub use rollback::RollbackOptions;
+pub use transition::{Direction, ScriptRun, Segment, Transition, TransitionKind};
 
 use crate::diff::diff;
 use crate::error::Error;
@@ -94,9 +114,9 @@ pub struct PluginPlan {
     /// plan changes).
     pub warnings: Vec<String>,
     /// Hand-written migrations and how they interleave with the steps, or a
-    /// downgrade or rollback ([`crate::lifecycle`]); `None` for a plain
-    /// schema diff.
-    pub transition: Option<Box<crate::lifecycle::Transition>>,
+    /// downgrade or rollback ([`transition`]); `None` for a plain schema
+    /// diff.
+    pub transition: Option<Box<Transition>>,
     /// Set when the plan starts from the live database (adoption of
     /// existing objects, or drift repair) rather than from the head snapshot.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,7 +316,7 @@ impl Migrator {
             Err(e) => return Err(e),
         };
         let plans = match self.plans(&tx, &ordered, &heads, TextDiff::Yes).await {
-            Ok(mut plans) => crate::drift::guard::prepare(
+            Ok(mut plans) => guard::prepare(
                 &tx,
                 &self.store,
                 self.opts.repair_drift,
@@ -343,7 +363,7 @@ impl Migrator {
         let mut scripts = if heads.is_empty() {
             HashMap::new()
         } else {
-            crate::lifecycle::store::load_scripts(tx, self.store.schema(), &names).await?
+            crate::store::scripts::load_scripts(tx, self.store.schema(), &names).await?
         };
         let mut out = Vec::with_capacity(ordered.len());
         for p in ordered {
@@ -351,7 +371,7 @@ impl Migrator {
             let old = snaps.remove(p.name());
             let mut pp = plan_plugin_with(p, head, old.as_ref(), text_diff)?;
             let stored = scripts.remove(p.name()).unwrap_or_default();
-            crate::lifecycle::refine(
+            plan::refine(
                 &mut pp,
                 p,
                 head,
@@ -413,16 +433,7 @@ impl Migrator {
             .transaction()
             .await
             .map_err(Error::db("starting the migration transaction"))?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])
-            .await
-            .map_err(Error::db("taking the migration lock"))?;
-        let lock_ms = self.opts.lock_timeout.as_millis();
-        tx.batch_execute(&format!(
-            "SET LOCAL lock_timeout = {lock_ms};\n{}",
-            self.store.bootstrap_sql()
-        ))
-        .await
-        .map_err(Error::db("creating the tracking tables"))?;
+        self.lock_and_upgrade(&tx).await?;
         let heads = self.store.read_heads_tx(&tx).await?;
         let todo: Vec<&Plugin> = ordered
             .iter()
@@ -432,14 +443,8 @@ impl Migrator {
         // Nothing shows the readable diff here, and it is the costly part of
         // planning a large first migration.
         let mut plans = self.plans(&tx, &todo, &heads, TextDiff::No).await?;
-        let live = crate::drift::guard::prepare(
-            &tx,
-            &self.store,
-            self.opts.repair_drift,
-            &todo,
-            &mut plans,
-        )
-        .await?;
+        let live =
+            guard::prepare(&tx, &self.store, self.opts.repair_drift, &todo, &mut plans).await?;
 
         // The guard: nothing runs unless every destructive step is allowed.
         if !self.opts.allow_destructive {
@@ -471,13 +476,12 @@ impl Migrator {
         }
 
         // Another plugin's foreign keys into what a plan drops or changes.
-        if crate::lifecycle::plan_touches_tables(&plans) {
-            let mut schemas =
-                crate::lifecycle::store::head_schemas(&tx, self.store.schema()).await?;
+        if plan::touches_anything(&plans) {
+            let mut schemas = crate::store::scripts::head_schemas(&tx, self.store.schema()).await?;
             for p in &ordered {
                 schemas.insert(p.name().to_string(), p.schema().clone());
             }
-            crate::lifecycle::check_cross_plugin(&plans, &schemas)?;
+            check_cross_plugin(&plans, &schemas)?;
         }
 
         // A rollback keeps what the `_migrations` id sequence handed out:
@@ -514,7 +518,7 @@ impl Migrator {
                                 step: Some(step),
                             })
                         };
-                        crate::lifecycle::run_transition(
+                        run::run_transition(
                             &self.opts,
                             &self.store,
                             &tx,
@@ -560,6 +564,21 @@ impl Migrator {
                 .collect(),
             fast_path: false,
         })
+    }
+
+    /// The first statements of a migration's transaction: the migration
+    /// lock, `lock_timeout` for what follows, and the tracking tables at
+    /// their current layout.
+    async fn lock_and_upgrade(&self, tx: &tokio_postgres::Transaction<'_>) -> Result<(), Error> {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&self.lock_key])
+            .await
+            .map_err(Error::db("taking the migration lock"))?;
+        let lock_ms = self.opts.lock_timeout.as_millis();
+        tx.batch_execute(&format!("SET LOCAL lock_timeout = {lock_ms}"))
+            .await
+            .map_err(Error::db("setting lock_timeout"))?;
+        self.store.upgrade(tx).await?;
+        Ok(())
     }
 
     async fn apply_plugin(

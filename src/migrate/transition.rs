@@ -1,9 +1,3 @@
-//! The plugin life cycle around the core diff: versions (downgrades refused
-//! unless allowed, schema changes under an unchanged version reported),
-//! hand-written migrations ([`crate::scripts`]) placed around the schema
-//! diff, rollbacks to earlier snapshots, the history, and the cross-plugin
-//! foreign key guard.
-//!
 //! A plugin's move from its head to a target (an upgrade, a downgrade or a
 //! rollback) is a [`Transition`]: segments of DDL steps and hand-written
 //! migration parts, run in order in the migration transaction:
@@ -13,28 +7,12 @@
 //! ```
 //!
 //! Without `after` parts there is one diff (`head -> target`) and no
-//! expanded schema (see [`expand`]). Scripts of several versions run in
+//! expanded schema (see [`super::expand`]). Scripts of several versions run in
 //! `(version, seq)` order (downs in the reverse order) within their phase:
 //! a jump from 1.0 to 1.3 runs every `before` migration of 1.1 to 1.3 on
 //! the 1.0 schema, then one diff to the expanded 1.3 schema, then every
 //! `after` migration, then the rest of the diff; the schemas of the
 //! intermediate versions are not known, only the declared one.
-
-mod error;
-pub mod expand;
-pub mod history;
-mod plan;
-mod rollback;
-mod run;
-pub mod store;
-
-pub use error::PluginError;
-pub use history::HistoryEntry;
-pub use plan::check_cross_plugin;
-pub(crate) use plan::refine;
-pub(crate) use plan::touches_anything as plan_touches_tables;
-pub use rollback::RollbackOptions;
-pub(crate) use run::run_transition;
 
 use crate::scripts::{Action, Phase, Validate};
 use crate::snapshot::{Snapshot, SnapshotHash};

@@ -3,15 +3,16 @@
 //! foreign key guard.
 
 use super::expand::{expanded, without_hints};
-use super::store::StoredScript;
-use super::{Direction, PluginError, ScriptRun, Segment, Transition, TransitionKind};
-use crate::apply::{Options, PluginPlan};
+use super::transition::{Direction, ScriptRun, Segment, Transition, TransitionKind};
+use super::PluginError;
+use super::{Options, PluginPlan};
 use crate::diff::{diff, Change};
 use crate::error::Error;
 use crate::model::{QualName, Schema};
 use crate::plan::{build_plan, Plan};
 use crate::registry::Plugin;
 use crate::scripts::{digest, Action, DigestEntry, Migration, Phase};
+use crate::store::scripts::StoredScript;
 use crate::store::JournalHead;
 use semver::Version;
 use std::collections::HashMap;

@@ -8,42 +8,16 @@
 //! with `live_hash` its blake3 hash. Drift compares like with like: the
 //! database now against `live`, both as PostgreSQL prints them.
 //!
-//! Tracking tables made by an older graft get the two columns in place
-//! ([`upgrade_sql`], under the migration lock, without taking a table lock
-//! when they exist); their older rows have `live` NULL, and drift falls
-//! back to normalising the declared snapshot through the server.
+//! The columns came with version 3 of the tracking tables
+//! ([`super::layout`]); rows recorded before have `live` NULL, and drift
+//! falls back to normalising the declared snapshot through the server.
 
+use super::verify;
 use crate::error::Error;
-use crate::render::{quote_ident, quote_literal};
+use crate::render::quote_ident;
 use crate::snapshot::Snapshot;
 use std::collections::HashMap;
 use tokio_postgres::GenericClient;
-
-/// Adds `live` and `live_hash` to `_snapshots` when they are missing
-/// (`ALTER TABLE` only then: it takes an exclusive lock on the table).
-pub fn upgrade_sql(tracking_schema: &str) -> String {
-    let q = quote_ident(tracking_schema);
-    let table = quote_literal(&format!("{q}._snapshots"));
-    let body = format!(
-        "BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-                 WHERE attrelid = {table}::pg_catalog.regclass
-                   AND attname = 'live_hash' AND NOT attisdropped) THEN
-    ALTER TABLE {q}._snapshots
-      ADD COLUMN IF NOT EXISTS live jsonb,
-      ADD COLUMN IF NOT EXISTS live_hash text;
-  END IF;
-END"
-    );
-    // a dollar-quote tag that the body does not contain
-    let mut tag = "$graft$".to_string();
-    let mut n = 0;
-    while body.contains(&tag) {
-        n += 1;
-        tag = format!("$graft{n}$");
-    }
-    format!("DO {tag}\n{body}\n{tag}")
-}
 
 /// A head as recorded: the declared snapshot and, when recorded, the live
 /// schema, both verified against their hashes.
@@ -125,24 +99,6 @@ pub async fn load(
     Ok(out)
 }
 
-fn verify(plugin: &str, idx: i32, stored: &str, text: &str) -> Result<Snapshot, Error> {
-    let snap = Snapshot::from_json(text).map_err(|source| Error::Snapshot {
-        plugin: plugin.to_string(),
-        idx,
-        source,
-    })?;
-    let computed = snap.hash();
-    if computed.as_str() != stored {
-        return Err(Error::Tampered {
-            plugin: plugin.to_string(),
-            idx,
-            stored: stored.to_string(),
-            computed: computed.to_string(),
-        });
-    }
-    Ok(snap)
-}
-
 fn verify_live(plugin: &str, idx: i32, stored: &str, text: &str) -> Result<Snapshot, Error> {
     let snap = Snapshot::from_json(text).map_err(|source| Error::Snapshot {
         plugin: plugin.to_string(),
@@ -205,22 +161,4 @@ pub async fn store(
         )));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn upgrade_sql_quotes_the_schema_and_picks_a_free_tag() {
-        let sql = upgrade_sql("gr'aft");
-        assert!(sql.starts_with("DO $graft$\n"), "{sql}");
-        assert!(
-            sql.contains("'\"gr''aft\"._snapshots'::pg_catalog.regclass"),
-            "{sql}"
-        );
-        let sql = upgrade_sql("x$graft$y");
-        assert!(sql.starts_with("DO $graft1$\n"), "{sql}");
-        assert!(sql.ends_with("\n$graft1$"), "{sql}");
-    }
 }
