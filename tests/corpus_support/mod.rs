@@ -18,6 +18,14 @@ use tokio::io::AsyncWriteExt;
 
 const BIN: &str = env!("CARGO_BIN_EXE_graft");
 
+/// The PostgreSQL major version the expectation table was observed on:
+/// other versions print other dumps (and accept other SQL).
+pub const PG_MAJOR: &str = "15";
+
+/// How long one psql, pg_dump or graft run may take (each takes well
+/// under a second on the corpus; a hang is a failure, not a wait).
+const PROCESS_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The corpus directory.
 pub fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
@@ -171,6 +179,12 @@ impl Env {
     /// and an empty database.
     pub async fn new() -> Env {
         let cluster = TestCluster::global();
+        let version = cluster.cluster().version();
+        assert_eq!(
+            version.as_deref(),
+            Some(PG_MAJOR),
+            "tests/corpus/EXPECTED is what PostgreSQL {PG_MAJOR} does; the test cluster runs {version:?}"
+        );
         let bin = cluster.cluster().bin_dir();
         let mut env = Env {
             cluster,
@@ -194,16 +208,7 @@ impl Env {
     /// through the harness, which serialises every creation: nothing
     /// connects to `template1`, so concurrent copies of it cannot collide.
     async fn databases(&self, names: &[String]) -> Vec<String> {
-        let sql: Vec<String> = names
-            .iter()
-            .map(|n| format!("CREATE DATABASE \"{n}\""))
-            .collect();
-        let mut args = Vec::new();
-        for s in &sql {
-            args.extend(["-c", s.as_str()]);
-        }
-        let out = self.psql(&self.admin, &args, None).await;
-        assert_eq!(out.code, 0, "creating {names:?}: {}", out.stderr);
+        self.on_each_database("CREATE DATABASE", "", names).await;
         names
             .iter()
             .map(|n| self.cluster.cluster().url(n))
@@ -212,16 +217,20 @@ impl Env {
 
     /// Drops databases, in one psql run.
     async fn drop_databases(&self, names: &[String]) {
+        self.on_each_database("DROP DATABASE IF EXISTS", " WITH (FORCE)", names)
+            .await;
+    }
+
+    /// `<verb> "<name>"<rest>` for each name (corpus names need no
+    /// escaping), one statement each, in one psql run.
+    async fn on_each_database(&self, verb: &str, rest: &str, names: &[String]) {
         let sql: Vec<String> = names
             .iter()
-            .map(|n| format!("DROP DATABASE IF EXISTS \"{n}\" WITH (FORCE)"))
+            .map(|n| format!("{verb} \"{n}\"{rest}"))
             .collect();
-        let mut args = Vec::new();
-        for s in &sql {
-            args.extend(["-c", s.as_str()]);
-        }
+        let args: Vec<&str> = sql.iter().flat_map(|s| ["-c", s.as_str()]).collect();
         let out = self.psql(&self.admin, &args, None).await;
-        assert_eq!(out.code, 0, "dropping {names:?}: {}", out.stderr);
+        assert_eq!(out.code, 0, "{sql:?}: {}", out.stderr);
     }
 
     async fn psql(&self, url: &str, args: &[&str], stdin: Option<&str>) -> Run {
@@ -310,7 +319,8 @@ async fn run(prog: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str
             Stdio::null()
         })
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
     let mut child = cmd
         .spawn()
         .unwrap_or_else(|e| panic!("starting {}: {e}", prog.display()));
@@ -319,7 +329,15 @@ async fn run(prog: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str
         pipe.write_all(text.as_bytes()).await.unwrap();
         drop(pipe);
     }
-    let out = child.wait_with_output().await.unwrap();
+    let out = match tokio::time::timeout(PROCESS_LIMIT, child.wait_with_output()).await {
+        Ok(out) => out.unwrap(),
+        // dropping the future kills the child (kill_on_drop)
+        Err(_) => panic!(
+            "{} {} did not finish within {PROCESS_LIMIT:?}",
+            prog.display(),
+            args.join(" ")
+        ),
+    };
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
