@@ -119,6 +119,7 @@ pub enum RenderError {
 /// assert!(step.is_destructive());
 /// ```
 pub fn render_step(change: Change) -> Result<Step, RenderError> {
+    check_expressions(&change)?;
     let sql = ddl::render_sql(&change)?;
     let hazards = hazard::hazards(&change);
     Ok(Step {
@@ -130,6 +131,128 @@ pub fn render_step(change: Change) -> Result<Step, RenderError> {
         // Nothing graft renders needs to run outside one.
         transactional: true,
     })
+}
+
+/// Refuses a change that would write into SQL an expression that is not
+/// exactly one expression ([`crate::sql::expr::one_expression`]): declared
+/// ones are refused earlier, with their file and key; this holds for a
+/// schema built by hand or read from a tampered snapshot too.
+fn check_expressions(change: &Change) -> Result<(), RenderError> {
+    use crate::model::{Column, IndexTarget};
+    use crate::sql::expr::{one_expression, Place};
+    let mut exprs: Vec<(String, &str)> = Vec::new();
+    fn column<'a>(c: &'a Column, exprs: &mut Vec<(String, &'a str)>) {
+        for (key, e) in [("default", &c.default), ("generated", &c.generated)] {
+            if let Some(e) = e {
+                exprs.push((format!("{key} of column `{}`", c.name), e));
+            }
+        }
+    }
+    fn index<'a>(i: &'a crate::model::Index, exprs: &mut Vec<(String, &'a str)>) {
+        for k in &i.keys {
+            if let IndexTarget::Expr(e) = &k.target {
+                exprs.push((format!("expression of index `{}`", i.name), e));
+            }
+        }
+        if let Some(p) = &i.predicate {
+            exprs.push((format!("`where` of index `{}`", i.name), p));
+        }
+    }
+    fn checks<'a>(cs: &'a [crate::model::Check], exprs: &mut Vec<(String, &'a str)>) {
+        for c in cs {
+            exprs.push((format!("check `{}`", c.name), &c.expr));
+        }
+    }
+    match change {
+        Change::CreateTable { table } => {
+            for c in &table.columns {
+                column(c, &mut exprs);
+            }
+            checks(&table.checks, &mut exprs);
+        }
+        Change::AddColumn { column: c, .. } | Change::AlterColumn { new: c, .. } => {
+            column(c, &mut exprs)
+        }
+        Change::AddCheck { check, .. } | Change::AddDomainCheck { check, .. } => {
+            checks(std::slice::from_ref(check), &mut exprs)
+        }
+        Change::CreateIndex { index: i, .. } => index(i, &mut exprs),
+        Change::CreateView { view } => {
+            for i in &view.indexes {
+                index(i, &mut exprs);
+            }
+        }
+        Change::RecreateEnum { columns, .. } => {
+            for c in columns {
+                if let Some(d) = &c.default {
+                    exprs.push((format!("default of column `{}`", c.column), d));
+                }
+            }
+        }
+        Change::CreateDomain { domain: d } | Change::RecreateDomain { new: d, .. } => {
+            if let Some(e) = &d.default {
+                exprs.push(("default".into(), e));
+            }
+            checks(&d.checks, &mut exprs);
+            if let Change::RecreateDomain { columns, .. } = change {
+                for c in columns {
+                    if let Some(d) = &c.default {
+                        exprs.push((format!("default of column `{}`", c.column), d));
+                    }
+                }
+            }
+        }
+        Change::SetDomainDefault {
+            default: Some(e), ..
+        } => exprs.push(("default".into(), e)),
+        Change::CreateFunction { function: f }
+        | Change::ReplaceFunction { new: f, .. }
+        | Change::RecreateFunction { new: f, .. } => {
+            for a in &f.args {
+                if let Some(d) = &a.default {
+                    exprs.push(("default of an argument".into(), d));
+                }
+            }
+            if let Change::RecreateFunction { defaults, .. } = change {
+                for d in defaults {
+                    exprs.push((format!("default of column `{}`", d.column), &d.default));
+                }
+            }
+        }
+        Change::CreateTrigger { trigger: t } | Change::ReplaceTrigger { new: t, .. } => {
+            if let Some(w) = &t.when {
+                exprs.push(("`when`".into(), w));
+            }
+        }
+        Change::CreatePolicy { policy, .. } => {
+            for (key, e) in [
+                ("`using`", &policy.using),
+                ("`with_check`", &policy.with_check),
+            ] {
+                if let Some(e) = e {
+                    exprs.push((key.into(), e));
+                }
+            }
+        }
+        Change::AlterPolicy {
+            using, with_check, ..
+        } => {
+            for (key, e) in [("`using`", using), ("`with_check`", with_check)] {
+                if let Some(e) = e {
+                    exprs.push((key.into(), e));
+                }
+            }
+        }
+        _ => {}
+    }
+    for (what, e) in exprs {
+        one_expression(e, Place::Anywhere).map_err(|why| RenderError::Invalid {
+            kind: change.kind(),
+            subject: change.subject(),
+            reason: format!("{what} is not one SQL expression: {why}"),
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1143,3 +1143,25 @@ fn narrowing_to_a_limited_length_never_truncates() {
             -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
     );
 }
+
+#[test]
+fn expressions_that_are_not_one_are_refused_however_they_were_built() {
+    let mut c = Column::new("a", ColumnType::builtin("integer"));
+    c.default = Some("0); DROP TABLE billing.invoices; SELECT (1".into());
+    let e = render_step(Change::AddColumn {
+        table: QualName::new("app", "t"),
+        column: c,
+    })
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot render AddColumn app.t.a: default of column `a` is not one SQL expression: `)` closes a parenthesis the expression did not open"
+    );
+    let mut p = crate::model::Policy::new("p");
+    p.using = Some("true) WITH CHECK (false".into());
+    assert!(render_step(Change::CreatePolicy {
+        table: QualName::new("app", "t"),
+        policy: p,
+    })
+    .is_err());
+}
