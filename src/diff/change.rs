@@ -764,3 +764,356 @@ impl Change {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod samples {
+    //! One change of every kind, for tests that must cover them all.
+    use super::*;
+    use crate::model::{
+        FunctionKind, GrantObject, PolicyCommand, Privilege, SequenceOwner, TriggerEvent,
+        TriggerTiming,
+    };
+
+    fn q(n: &str) -> QualName {
+        QualName::new("s", n)
+    }
+
+    fn col(n: &str) -> Column {
+        let mut c = Column::new(n, ColumnType::builtin("integer"));
+        c.default = Some("0".into());
+        c
+    }
+
+    /// Every kind of change once, in the order of [`Change::kind`]'s list.
+    pub(crate) fn all() -> Vec<Change> {
+        let mut t = Table::new(q("t"));
+        t.columns.push(col("c"));
+        let e = EnumType {
+            name: q("e"),
+            values: vec!["a".into(), "b".into()],
+        };
+        let mut f = Function::new(q("f"), None, "sql", "SELECT 1");
+        f.kind = FunctionKind::Procedure;
+        let trigger = Trigger {
+            table: q("t"),
+            name: "tr".into(),
+            timing: TriggerTiming::Before,
+            events: vec![TriggerEvent::Insert],
+            update_of: vec![],
+            for_each_row: true,
+            when: None,
+            function: q("tf"),
+            args: vec![],
+            old_table: None,
+            new_table: None,
+            enabled: TriggerEnabled::Origin,
+            comment: None,
+        };
+        let d = Domain::new(q("d"), ColumnType::builtin("text"));
+        let comp = CompositeType {
+            name: q("ct"),
+            attributes: vec![Attribute::new("x", ColumnType::builtin("text"))],
+        };
+        let check = Check {
+            name: "k".into(),
+            expr: "(c > 0)".into(),
+        };
+        let mut policy = Policy::new("p");
+        policy.command = PolicyCommand::Select;
+        policy.using = Some("true".into());
+        let seq = Sequence::new(q("sq"));
+        let view = View::new(q("v"), "SELECT 1 AS x");
+        let ec = EnumColumn::new(q("t"), "c", false);
+        vec![
+            Change::CreateNamespace { name: "s".into() },
+            Change::DropNamespace { name: "s".into() },
+            Change::CreateExtension {
+                name: "x".into(),
+                version: Some("1.0".into()),
+                schema: None,
+            },
+            Change::AlterExtension {
+                name: "x".into(),
+                version: None,
+                schema: Some("s".into()),
+            },
+            Change::DropExtension { name: "x".into() },
+            Change::CreateEnum { r#enum: e.clone() },
+            Change::DropEnum { name: q("e") },
+            Change::AddEnumValue {
+                r#enum: q("e"),
+                value: "c".into(),
+                before: Some("a".into()),
+            },
+            Change::RecreateEnum {
+                old: e.clone(),
+                new: e,
+                columns: vec![ec.clone()],
+            },
+            Change::CreateTable { table: t },
+            Change::DropTable { name: q("t") },
+            Change::RenameTable {
+                from: q("t"),
+                to: q("u"),
+            },
+            Change::SetTableComment {
+                table: q("t"),
+                comment: Some("x".into()),
+            },
+            Change::AddColumn {
+                table: q("t"),
+                column: col("c"),
+            },
+            Change::DropColumn {
+                table: q("t"),
+                column: "c".into(),
+            },
+            Change::RenameColumn {
+                table: q("t"),
+                from: "c".into(),
+                to: "d".into(),
+            },
+            Change::AlterColumn {
+                table: q("t"),
+                old: col("c"),
+                new: Column::new("c", ColumnType::builtin("bigint")),
+            },
+            Change::DropExpression {
+                table: q("t"),
+                column: "c".into(),
+            },
+            Change::SetColumnComment {
+                table: q("t"),
+                column: "c".into(),
+                comment: None,
+            },
+            Change::AddPrimaryKey {
+                table: q("t"),
+                pk: PrimaryKey {
+                    name: "t_pkey".into(),
+                    columns: vec!["c".into()],
+                },
+            },
+            Change::DropPrimaryKey {
+                table: q("t"),
+                name: "t_pkey".into(),
+            },
+            Change::AddUnique {
+                table: q("t"),
+                unique: Unique {
+                    name: "t_c_key".into(),
+                    columns: vec!["c".into()],
+                },
+            },
+            Change::DropUnique {
+                table: q("t"),
+                name: "t_c_key".into(),
+            },
+            Change::AddCheck {
+                table: q("t"),
+                check: check.clone(),
+            },
+            Change::DropCheck {
+                table: q("t"),
+                name: "k".into(),
+            },
+            Change::AddForeignKey {
+                table: q("t"),
+                fk: ForeignKey {
+                    name: "t_c_fkey".into(),
+                    columns: vec!["c".into()],
+                    ref_table: q("u"),
+                    ref_columns: vec!["id".into()],
+                    on_delete: Default::default(),
+                    on_update: Default::default(),
+                    deferrable: Default::default(),
+                },
+            },
+            Change::DropForeignKey {
+                table: q("t"),
+                name: "t_c_fkey".into(),
+            },
+            Change::CreateIndex {
+                table: q("t"),
+                index: Index {
+                    name: "t_c_idx".into(),
+                    unique: false,
+                    method: "btree".into(),
+                    keys: vec![crate::model::IndexKey {
+                        target: crate::model::IndexTarget::Column("c".into()),
+                        desc: false,
+                        nulls_first: None,
+                    }],
+                    include: vec![],
+                    predicate: None,
+                },
+            },
+            Change::DropIndex {
+                table: q("t"),
+                name: "t_c_idx".into(),
+            },
+            Change::RenameConstraint {
+                table: q("t"),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Change::RenameIndex {
+                table: q("t"),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Change::CreateView { view: view.clone() },
+            Change::DropView { view: view.clone() },
+            Change::ReplaceView {
+                old: view.clone(),
+                new: view,
+            },
+            Change::SetObjectComment {
+                target: CommentTarget::Function {
+                    name: q("f"),
+                    args: vec![ColumnType::builtin("integer")],
+                    procedure: true,
+                },
+                comment: Some("c".into()),
+            },
+            Change::CreateSequence {
+                sequence: seq.clone(),
+            },
+            Change::AlterSequence {
+                old: seq.clone(),
+                new: seq,
+            },
+            Change::SetSequenceOwner {
+                name: q("sq"),
+                owned_by: Some(SequenceOwner {
+                    table: q("t"),
+                    column: "c".into(),
+                }),
+            },
+            Change::DropSequence { name: q("sq") },
+            Change::CreateFunction {
+                function: f.clone(),
+            },
+            Change::ReplaceFunction {
+                old: f.clone(),
+                new: f.clone(),
+            },
+            Change::RecreateFunction {
+                old: f.clone(),
+                new: f.clone(),
+                defaults: vec![FunctionDefault {
+                    table: q("t"),
+                    column: "c".into(),
+                    default: "s.f()".into(),
+                }],
+            },
+            Change::DropFunction { function: f },
+            Change::CreateTrigger {
+                trigger: trigger.clone(),
+            },
+            Change::ReplaceTrigger {
+                old: trigger.clone(),
+                new: trigger.clone(),
+            },
+            Change::DropTrigger { trigger },
+            Change::SetTriggerEnabled {
+                table: q("t"),
+                name: "tr".into(),
+                enabled: TriggerEnabled::Disabled,
+            },
+            Change::CreateDomain { domain: d.clone() },
+            Change::DropDomain { domain: d.clone() },
+            Change::RecreateDomain {
+                old: d.clone(),
+                new: d,
+                columns: vec![ec],
+            },
+            Change::SetDomainDefault {
+                name: q("d"),
+                default: Some("'x'::text".into()),
+            },
+            Change::SetDomainNotNull {
+                name: q("d"),
+                not_null: true,
+            },
+            Change::AddDomainCheck {
+                domain: q("d"),
+                check,
+            },
+            Change::DropDomainCheck {
+                domain: q("d"),
+                name: "k".into(),
+            },
+            Change::CreateCompositeType {
+                composite: comp.clone(),
+            },
+            Change::DropCompositeType { composite: comp },
+            Change::AddAttribute {
+                r#type: q("ct"),
+                attribute: Attribute::new("y", ColumnType::builtin("integer")),
+            },
+            Change::DropAttribute {
+                r#type: q("ct"),
+                name: "y".into(),
+            },
+            Change::AlterAttribute {
+                r#type: q("ct"),
+                old: Attribute::new("x", ColumnType::builtin("text")),
+                new: Attribute::new("x", ColumnType::builtin("integer")),
+            },
+            Change::GrantPrivileges {
+                on: GrantObject::Table { name: q("t") },
+                grantee: "r".into(),
+                privileges: vec![Privilege::Select],
+                with_grant_option: true,
+            },
+            Change::RevokePrivileges {
+                on: GrantObject::Namespace { name: "s".into() },
+                grantee: "public".into(),
+                privileges: vec![Privilege::Usage],
+                grant_option_only: false,
+            },
+            Change::AlterRowSecurity {
+                table: q("t"),
+                old: RowSecurity::default(),
+                new: RowSecurity {
+                    enabled: true,
+                    forced: false,
+                },
+            },
+            Change::CreatePolicy {
+                table: q("t"),
+                policy,
+            },
+            Change::DropPolicy {
+                table: q("t"),
+                name: "p".into(),
+            },
+            Change::AlterPolicy {
+                table: q("t"),
+                name: "p".into(),
+                roles: Some(vec!["r".into()]),
+                using: None,
+                with_check: Some("true".into()),
+            },
+        ]
+    }
+
+    /// The JSON of a change (what `graft plan --json` prints in each step)
+    /// is one flat object tagged by `kind`, for every kind.
+    #[test]
+    fn every_change_serializes_as_one_flat_object_tagged_by_kind() {
+        let all = all();
+        let kinds: std::collections::BTreeSet<&str> = all.iter().map(Change::kind).collect();
+        assert_eq!(kinds.len(), all.len(), "one sample per kind");
+        let mut text = String::new();
+        for c in &all {
+            let v = serde_json::to_value(c).unwrap();
+            assert_eq!(v["kind"], c.kind(), "{v}");
+            assert_eq!(&serde_json::from_value::<Change>(v.clone()).unwrap(), c);
+            text.push_str(&v.to_string());
+            text.push('\n');
+        }
+        expect_test::expect_file!["serde_samples.jsonl"].assert_eq(&text);
+    }
+}
