@@ -1117,3 +1117,36 @@ pub(crate) mod samples {
         expect_test::expect_file!["serde_samples.jsonl"].assert_eq(&text);
     }
 }
+
+#[cfg(test)]
+mod facts {
+    /// What every stage knows of each kind of change, pinned: subject,
+    /// order rank and tie-break, hazards, the objects it touches, its
+    /// words as drift, and its SQL.
+    #[test]
+    fn facts_of_every_kind() {
+        let mut text = String::new();
+        for c in super::samples::all() {
+            let sql = match crate::render::render_step(c.clone()) {
+                Ok(s) => s.sql.join("; "),
+                Err(e) => format!("error: {e}"),
+            };
+            text.push_str(&format!(
+                "{} {}\n  rank {} tie {} hazards {:?}\n  keys {}\n  drift {}\n  sql {}\n",
+                c.kind(),
+                c.subject(),
+                crate::plan::order::rank(&c),
+                crate::plan::topo::kind_rank(&c),
+                crate::plan::hazard::hazards(&c),
+                crate::drift::scope::change_keys(&c)
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                crate::drift::scope::describe_drift(&c),
+                sql,
+            ));
+        }
+        expect_test::expect_file!["change_facts.txt"].assert_eq(&text);
+    }
+}

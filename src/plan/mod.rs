@@ -4,7 +4,7 @@ pub mod hazard;
 mod kinds_order;
 pub mod order;
 mod step;
-mod topo;
+pub(crate) mod topo;
 
 pub use step::{Hazard, Plan, Step};
 

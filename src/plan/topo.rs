@@ -22,7 +22,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 /// Order of kinds that share a rank, when no edge decides.
-fn kind_rank(c: &Change) -> u8 {
+pub(crate) fn kind_rank(c: &Change) -> u8 {
     match c {
         Change::CreateSequence { .. } | Change::AlterSequence { .. } => 1,
         Change::DropTrigger { .. } => 1,
