@@ -14,6 +14,11 @@
 //! exhaustive matches.
 
 use crate::diff::{Change, CommentTarget};
+use crate::diff::{
+    ColumnChange, CommentChange, CompositeChange, ConstraintChange, DomainChange, EnumChange,
+    ExtensionChange, FunctionChange, GrantChange, IndexChange, NamespaceChange, PolicyChange,
+    SequenceChange, TableChange, TriggerChange, ViewChange,
+};
 use crate::model::{Function, GrantObject, QualName, Schema, Table, Trigger};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -422,21 +427,24 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
         name: name.to_string(),
     };
     match change {
-        Change::CreateNamespace { name } | Change::DropNamespace { name } => {
+        Change::Namespace(NamespaceChange::Create { name })
+        | Change::Namespace(NamespaceChange::Drop { name }) => {
             vec![ObjectKey::Namespace { name: name.clone() }]
         }
-        Change::CreateExtension { name, .. }
-        | Change::AlterExtension { name, .. }
-        | Change::DropExtension { name } => {
+        Change::Extension(ExtensionChange::Create { name, .. })
+        | Change::Extension(ExtensionChange::Alter { name, .. })
+        | Change::Extension(ExtensionChange::Drop { name }) => {
             vec![ObjectKey::Extension { name: name.clone() }]
         }
-        Change::CreateView { view } | Change::DropView { view } => vec![ObjectKey::View {
-            name: view.name.clone(),
-        }],
-        Change::ReplaceView { new, .. } => vec![ObjectKey::View {
+        Change::View(ViewChange::Create { view }) | Change::View(ViewChange::Drop { view }) => {
+            vec![ObjectKey::View {
+                name: view.name.clone(),
+            }]
+        }
+        Change::View(ViewChange::Replace { new, .. }) => vec![ObjectKey::View {
             name: new.name.clone(),
         }],
-        Change::SetObjectComment { target, .. } => match target {
+        Change::Comment(CommentChange::Set { target, .. }) => match target {
             CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
                 vec![ObjectKey::View { name: name.clone() }]
             }
@@ -450,62 +458,73 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
                 name: name.clone(),
             }],
         },
-        Change::CreateFunction { function } | Change::DropFunction { function } => {
+        Change::Function(FunctionChange::Create { function })
+        | Change::Function(FunctionChange::Drop { function }) => {
             vec![ObjectKey::function(function)]
         }
-        Change::ReplaceFunction { new, .. } => vec![ObjectKey::function(new)],
-        Change::RecreateFunction { new, defaults, .. } => {
+        Change::Function(FunctionChange::Replace { new, .. }) => vec![ObjectKey::function(new)],
+        Change::Function(FunctionChange::Recreate { new, defaults, .. }) => {
             let mut out = vec![ObjectKey::function(new)];
             out.extend(defaults.iter().map(|d| col(&d.table, &d.column)));
             out
         }
-        Change::CreateTrigger { trigger } | Change::DropTrigger { trigger } => {
+        Change::Trigger(TriggerChange::Create { trigger })
+        | Change::Trigger(TriggerChange::Drop { trigger }) => {
             vec![ObjectKey::trigger(trigger)]
         }
-        Change::ReplaceTrigger { new, .. } => vec![ObjectKey::trigger(new)],
-        Change::SetTriggerEnabled { table, name, .. } => vec![ObjectKey::Trigger {
-            table: table.clone(),
-            name: name.clone(),
-        }],
-        Change::CreateSequence { sequence } => vec![ObjectKey::Sequence {
+        Change::Trigger(TriggerChange::Replace { new, .. }) => vec![ObjectKey::trigger(new)],
+        Change::Trigger(TriggerChange::SetEnabled { table, name, .. }) => {
+            vec![ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            }]
+        }
+        Change::Sequence(SequenceChange::Create { sequence }) => vec![ObjectKey::Sequence {
             name: sequence.name.clone(),
         }],
-        Change::AlterSequence { new, .. } => vec![ObjectKey::Sequence {
+        Change::Sequence(SequenceChange::Alter { new, .. }) => vec![ObjectKey::Sequence {
             name: new.name.clone(),
         }],
-        Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
+        Change::Sequence(SequenceChange::SetOwner { name, .. })
+        | Change::Sequence(SequenceChange::Drop { name }) => {
             vec![ObjectKey::Sequence { name: name.clone() }]
         }
-        Change::RenameConstraint { table, from, to } => vec![con(table, from), con(table, to)],
-        Change::CreateDomain { domain } | Change::DropDomain { domain } => {
+        Change::Constraint(ConstraintChange::Rename { table, from, to }) => {
+            vec![con(table, from), con(table, to)]
+        }
+        Change::Domain(DomainChange::Create { domain })
+        | Change::Domain(DomainChange::Drop { domain }) => {
             vec![ObjectKey::Domain {
                 name: domain.name.clone(),
             }]
         }
-        Change::RecreateDomain { new, columns, .. } => {
+        Change::Domain(DomainChange::Recreate { new, columns, .. }) => {
             let mut out = vec![ObjectKey::Domain {
                 name: new.name.clone(),
             }];
             out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
             out
         }
-        Change::SetDomainDefault { name, .. }
-        | Change::SetDomainNotNull { name, .. }
-        | Change::AddDomainCheck { domain: name, .. }
-        | Change::DropDomainCheck { domain: name, .. } => {
+        Change::Domain(DomainChange::SetDefault { name, .. })
+        | Change::Domain(DomainChange::SetNotNull { name, .. })
+        | Change::Domain(DomainChange::AddCheck { domain: name, .. })
+        | Change::Domain(DomainChange::DropCheck { domain: name, .. }) => {
             vec![ObjectKey::Domain { name: name.clone() }]
         }
-        Change::CreateCompositeType { composite } | Change::DropCompositeType { composite } => {
+        Change::Composite(CompositeChange::Create { composite })
+        | Change::Composite(CompositeChange::Drop { composite }) => {
             vec![ObjectKey::CompositeType {
                 name: composite.name.clone(),
             }]
         }
-        Change::AddAttribute { r#type, .. }
-        | Change::DropAttribute { r#type, .. }
-        | Change::AlterAttribute { r#type, .. } => vec![ObjectKey::CompositeType {
-            name: r#type.clone(),
-        }],
-        Change::RenameIndex { table, from, to } => vec![
+        Change::Composite(CompositeChange::AddAttribute { r#type, .. })
+        | Change::Composite(CompositeChange::DropAttribute { r#type, .. })
+        | Change::Composite(CompositeChange::AlterAttribute { r#type, .. }) => {
+            vec![ObjectKey::CompositeType {
+                name: r#type.clone(),
+            }]
+        }
+        Change::Index(IndexChange::Rename { table, from, to }) => vec![
             ObjectKey::Index {
                 table: table.clone(),
                 name: from.clone(),
@@ -515,66 +534,85 @@ pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
                 name: to.clone(),
             },
         ],
-        Change::CreateEnum { r#enum } => vec![ObjectKey::Enum {
+        Change::Enum(EnumChange::Create { r#enum }) => vec![ObjectKey::Enum {
             name: r#enum.name.clone(),
         }],
-        Change::DropEnum { name } | Change::AddEnumValue { r#enum: name, .. } => {
+        Change::Enum(EnumChange::Drop { name })
+        | Change::Enum(EnumChange::AddValue { r#enum: name, .. }) => {
             vec![ObjectKey::Enum { name: name.clone() }]
         }
-        Change::RecreateEnum { new, columns, .. } => {
+        Change::Enum(EnumChange::Recreate { new, columns, .. }) => {
             let mut out = vec![ObjectKey::Enum {
                 name: new.name.clone(),
             }];
             out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
             out
         }
-        Change::CreateTable { table } => vec![ObjectKey::table(&table.name)],
-        Change::DropTable { name } => vec![ObjectKey::table(name)],
-        Change::RenameTable { from, to } => vec![ObjectKey::table(from), ObjectKey::table(to)],
-        Change::SetTableComment { table, .. } => vec![ObjectKey::TableComment {
-            table: table.clone(),
-        }],
-        Change::AddColumn { table, column } => vec![col(table, &column.name)],
-        Change::GrantPrivileges { on, .. } | Change::RevokePrivileges { on, .. } => {
-            ObjectKey::of_grant(on)
+        Change::Table(TableChange::Create { table }) => vec![ObjectKey::table(&table.name)],
+        Change::Table(TableChange::Drop { name }) => vec![ObjectKey::table(name)],
+        Change::Table(TableChange::Rename { from, to }) => {
+            vec![ObjectKey::table(from), ObjectKey::table(to)]
         }
-        Change::AlterRowSecurity { table, .. } => vec![ObjectKey::RowSecurity {
+        Change::Table(TableChange::SetComment { table, .. }) => vec![ObjectKey::TableComment {
             table: table.clone(),
         }],
-        Change::CreatePolicy { table, policy } => vec![ObjectKey::Policy {
+        Change::Column(ColumnChange::Add { table, column }) => vec![col(table, &column.name)],
+        Change::Grant(GrantChange::Grant { on, .. })
+        | Change::Grant(GrantChange::Revoke { on, .. }) => ObjectKey::of_grant(on),
+        Change::Policy(PolicyChange::AlterRowSecurity { table, .. }) => {
+            vec![ObjectKey::RowSecurity {
+                table: table.clone(),
+            }]
+        }
+        Change::Policy(PolicyChange::Create { table, policy }) => vec![ObjectKey::Policy {
             table: table.clone(),
             name: policy.name.clone(),
         }],
-        Change::DropPolicy { table, name } | Change::AlterPolicy { table, name, .. } => {
+        Change::Policy(PolicyChange::Drop { table, name })
+        | Change::Policy(PolicyChange::Alter { table, name, .. }) => {
             vec![ObjectKey::Policy {
                 table: table.clone(),
                 name: name.clone(),
             }]
         }
-        Change::DropColumn { table, column }
-        | Change::DropExpression { table, column }
-        | Change::SetColumnComment { table, column, .. } => vec![col(table, column)],
-        Change::RenameColumn { table, from, to } => vec![col(table, from), col(table, to)],
-        Change::AlterColumn { table, old, new } => {
+        Change::Column(ColumnChange::Drop { table, column })
+        | Change::Column(ColumnChange::DropExpression { table, column })
+        | Change::Column(ColumnChange::SetComment { table, column, .. }) => {
+            vec![col(table, column)]
+        }
+        Change::Column(ColumnChange::Rename { table, from, to }) => {
+            vec![col(table, from), col(table, to)]
+        }
+        Change::Column(ColumnChange::Alter { table, old, new }) => {
             let mut out = vec![col(table, &new.name)];
             if old.name != new.name {
                 out.push(col(table, &old.name));
             }
             out
         }
-        Change::AddPrimaryKey { table, pk } => vec![con(table, &pk.name)],
-        Change::AddUnique { table, unique } => vec![con(table, &unique.name)],
-        Change::AddCheck { table, check } => vec![con(table, &check.name)],
-        Change::AddForeignKey { table, fk } => vec![con(table, &fk.name)],
-        Change::DropPrimaryKey { table, name }
-        | Change::DropUnique { table, name }
-        | Change::DropCheck { table, name }
-        | Change::DropForeignKey { table, name } => vec![con(table, name)],
-        Change::CreateIndex { table, index } => vec![ObjectKey::Index {
+        Change::Constraint(ConstraintChange::AddPrimaryKey { table, pk }) => {
+            vec![con(table, &pk.name)]
+        }
+        Change::Constraint(ConstraintChange::AddUnique { table, unique }) => {
+            vec![con(table, &unique.name)]
+        }
+        Change::Constraint(ConstraintChange::AddCheck { table, check }) => {
+            vec![con(table, &check.name)]
+        }
+        Change::Constraint(ConstraintChange::AddForeignKey { table, fk }) => {
+            vec![con(table, &fk.name)]
+        }
+        Change::Constraint(ConstraintChange::DropPrimaryKey { table, name })
+        | Change::Constraint(ConstraintChange::DropUnique { table, name })
+        | Change::Constraint(ConstraintChange::DropCheck { table, name })
+        | Change::Constraint(ConstraintChange::DropForeignKey { table, name }) => {
+            vec![con(table, name)]
+        }
+        Change::Index(IndexChange::Create { table, index }) => vec![ObjectKey::Index {
             table: table.clone(),
             name: index.name.clone(),
         }],
-        Change::DropIndex { table, name } => vec![ObjectKey::Index {
+        Change::Index(IndexChange::Drop { table, name }) => vec![ObjectKey::Index {
             table: table.clone(),
             name: name.clone(),
         }],
@@ -726,47 +764,47 @@ fn patch_in_table(t: &mut Table, src: &Table, key: &ObjectKey) {
 /// words: `column billing.invoices.note: added`.
 pub fn describe_drift(change: &Change) -> String {
     let what = match change {
-        Change::CreateNamespace { .. }
-        | Change::CreateExtension { .. }
-        | Change::CreateEnum { .. }
-        | Change::CreateTable { .. }
-        | Change::AddColumn { .. }
-        | Change::AddPrimaryKey { .. }
-        | Change::AddUnique { .. }
-        | Change::AddCheck { .. }
-        | Change::AddForeignKey { .. }
-        | Change::CreateIndex { .. }
-        | Change::CreateView { .. }
-        | Change::CreateSequence { .. }
-        | Change::CreateDomain { .. }
-        | Change::CreateCompositeType { .. }
-        | Change::CreateFunction { .. }
-        | Change::CreateTrigger { .. }
-        | Change::CreatePolicy { .. } => "added outside graft".to_string(),
-        Change::DropNamespace { .. }
-        | Change::DropExtension { .. }
-        | Change::DropEnum { .. }
-        | Change::DropTable { .. }
-        | Change::DropColumn { .. }
-        | Change::DropPrimaryKey { .. }
-        | Change::DropUnique { .. }
-        | Change::DropCheck { .. }
-        | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. }
-        | Change::DropView { .. }
-        | Change::DropSequence { .. }
-        | Change::DropDomain { .. }
-        | Change::DropCompositeType { .. }
-        | Change::DropFunction { .. }
-        | Change::DropTrigger { .. }
-        | Change::DropPolicy { .. } => "dropped outside graft".to_string(),
-        Change::AlterPolicy { .. } => "changed outside graft".to_string(),
-        Change::GrantPrivileges {
+        Change::Namespace(NamespaceChange::Create { .. })
+        | Change::Extension(ExtensionChange::Create { .. })
+        | Change::Enum(EnumChange::Create { .. })
+        | Change::Table(TableChange::Create { .. })
+        | Change::Column(ColumnChange::Add { .. })
+        | Change::Constraint(ConstraintChange::AddPrimaryKey { .. })
+        | Change::Constraint(ConstraintChange::AddUnique { .. })
+        | Change::Constraint(ConstraintChange::AddCheck { .. })
+        | Change::Constraint(ConstraintChange::AddForeignKey { .. })
+        | Change::Index(IndexChange::Create { .. })
+        | Change::View(ViewChange::Create { .. })
+        | Change::Sequence(SequenceChange::Create { .. })
+        | Change::Domain(DomainChange::Create { .. })
+        | Change::Composite(CompositeChange::Create { .. })
+        | Change::Function(FunctionChange::Create { .. })
+        | Change::Trigger(TriggerChange::Create { .. })
+        | Change::Policy(PolicyChange::Create { .. }) => "added outside graft".to_string(),
+        Change::Namespace(NamespaceChange::Drop { .. })
+        | Change::Extension(ExtensionChange::Drop { .. })
+        | Change::Enum(EnumChange::Drop { .. })
+        | Change::Table(TableChange::Drop { .. })
+        | Change::Column(ColumnChange::Drop { .. })
+        | Change::Constraint(ConstraintChange::DropPrimaryKey { .. })
+        | Change::Constraint(ConstraintChange::DropUnique { .. })
+        | Change::Constraint(ConstraintChange::DropCheck { .. })
+        | Change::Constraint(ConstraintChange::DropForeignKey { .. })
+        | Change::Index(IndexChange::Drop { .. })
+        | Change::View(ViewChange::Drop { .. })
+        | Change::Sequence(SequenceChange::Drop { .. })
+        | Change::Domain(DomainChange::Drop { .. })
+        | Change::Composite(CompositeChange::Drop { .. })
+        | Change::Function(FunctionChange::Drop { .. })
+        | Change::Trigger(TriggerChange::Drop { .. })
+        | Change::Policy(PolicyChange::Drop { .. }) => "dropped outside graft".to_string(),
+        Change::Policy(PolicyChange::Alter { .. }) => "changed outside graft".to_string(),
+        Change::Grant(GrantChange::Grant {
             grantee,
             privileges,
             with_grant_option,
             ..
-        } => format!(
+        }) => format!(
             "{}{} granted to `{grantee}` outside graft",
             privilege_list(privileges),
             if *with_grant_option {
@@ -775,12 +813,12 @@ pub fn describe_drift(change: &Change) -> String {
                 ""
             }
         ),
-        Change::RevokePrivileges {
+        Change::Grant(GrantChange::Revoke {
             grantee,
             privileges,
             grant_option_only,
             ..
-        } => format!(
+        }) => format!(
             "{}{} revoked from `{grantee}` outside graft",
             if *grant_option_only {
                 "grant option for "
@@ -789,42 +827,59 @@ pub fn describe_drift(change: &Change) -> String {
             },
             privilege_list(privileges)
         ),
-        Change::AlterRowSecurity { new, .. } => format!("changed outside graft (now {new:?})"),
-        Change::ReplaceFunction { .. } | Change::RecreateFunction { .. } => {
+        Change::Policy(PolicyChange::AlterRowSecurity { new, .. }) => {
+            format!("changed outside graft (now {new:?})")
+        }
+        Change::Function(FunctionChange::Replace { .. })
+        | Change::Function(FunctionChange::Recreate { .. }) => {
             "definition changed outside graft".to_string()
         }
-        Change::ReplaceTrigger { .. } => "definition changed outside graft".to_string(),
-        Change::SetTriggerEnabled { enabled, .. } => {
+        Change::Trigger(TriggerChange::Replace { .. }) => {
+            "definition changed outside graft".to_string()
+        }
+        Change::Trigger(TriggerChange::SetEnabled { enabled, .. }) => {
             format!("enabled changed outside graft (now {enabled:?})")
         }
-        Change::RecreateDomain { .. } => "base type or collation changed outside graft".into(),
-        Change::SetDomainDefault { default, .. } => format!(
+        Change::Domain(DomainChange::Recreate { .. }) => {
+            "base type or collation changed outside graft".into()
+        }
+        Change::Domain(DomainChange::SetDefault { default, .. }) => format!(
             "default changed outside graft (now {})",
             default.as_deref().unwrap_or("none")
         ),
-        Change::SetDomainNotNull { not_null, .. } => if *not_null {
+        Change::Domain(DomainChange::SetNotNull { not_null, .. }) => if *not_null {
             "NOT NULL added outside graft"
         } else {
             "NOT NULL dropped outside graft"
         }
         .to_string(),
-        Change::AddDomainCheck { check, .. } => {
+        Change::Domain(DomainChange::AddCheck { check, .. }) => {
             format!("check `{}` added outside graft", check.name)
         }
-        Change::DropDomainCheck { name, .. } => format!("check `{name}` dropped outside graft"),
-        Change::AddAttribute { attribute, .. } => {
+        Change::Domain(DomainChange::DropCheck { name, .. }) => {
+            format!("check `{name}` dropped outside graft")
+        }
+        Change::Composite(CompositeChange::AddAttribute { attribute, .. }) => {
             format!("attribute `{}` added outside graft", attribute.name)
         }
-        Change::DropAttribute { name, .. } => format!("attribute `{name}` dropped outside graft"),
-        Change::AlterAttribute { new, .. } => {
+        Change::Composite(CompositeChange::DropAttribute { name, .. }) => {
+            format!("attribute `{name}` dropped outside graft")
+        }
+        Change::Composite(CompositeChange::AlterAttribute { new, .. }) => {
             format!("attribute `{}` changed outside graft", new.name)
         }
-        Change::AlterSequence { .. } => "options changed outside graft".to_string(),
-        Change::SetSequenceOwner { .. } => "owner changed outside graft".to_string(),
-        Change::ReplaceView { .. } => "definition or options changed outside graft".to_string(),
-        Change::AlterExtension {
+        Change::Sequence(SequenceChange::Alter { .. }) => {
+            "options changed outside graft".to_string()
+        }
+        Change::Sequence(SequenceChange::SetOwner { .. }) => {
+            "owner changed outside graft".to_string()
+        }
+        Change::View(ViewChange::Replace { .. }) => {
+            "definition or options changed outside graft".to_string()
+        }
+        Change::Extension(ExtensionChange::Alter {
             version, schema, ..
-        } => {
+        }) => {
             let mut parts = Vec::new();
             if let Some(v) = version {
                 parts.push(format!("version now {v}"));
@@ -834,19 +889,21 @@ pub fn describe_drift(change: &Change) -> String {
             }
             format!("changed outside graft ({})", parts.join(", "))
         }
-        Change::AddEnumValue { value, .. } => format!("value `{value}` added outside graft"),
-        Change::RecreateEnum { old, new, .. } => format!(
+        Change::Enum(EnumChange::AddValue { value, .. }) => {
+            format!("value `{value}` added outside graft")
+        }
+        Change::Enum(EnumChange::Recreate { old, new, .. }) => format!(
             "values changed outside graft ({:?} -> {:?})",
             old.values, new.values
         ),
-        Change::RenameTable { .. }
-        | Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. } => "renamed outside graft".to_string(),
-        Change::SetTableComment { .. }
-        | Change::SetColumnComment { .. }
-        | Change::SetObjectComment { .. } => "comment changed outside graft".to_string(),
-        Change::AlterColumn { old, new, .. } => {
+        Change::Table(TableChange::Rename { .. })
+        | Change::Column(ColumnChange::Rename { .. })
+        | Change::Constraint(ConstraintChange::Rename { .. })
+        | Change::Index(IndexChange::Rename { .. }) => "renamed outside graft".to_string(),
+        Change::Table(TableChange::SetComment { .. })
+        | Change::Column(ColumnChange::SetComment { .. })
+        | Change::Comment(CommentChange::Set { .. }) => "comment changed outside graft".to_string(),
+        Change::Column(ColumnChange::Alter { old, new, .. }) => {
             let mut parts = Vec::new();
             if old.ty != new.ty {
                 parts.push(format!("type {} -> {}", old.ty, new.ty));
@@ -877,17 +934,21 @@ pub fn describe_drift(change: &Change) -> String {
             }
             format!("changed outside graft ({})", parts.join(", "))
         }
-        Change::DropExpression { .. } => "generation expression dropped outside graft".into(),
+        Change::Column(ColumnChange::DropExpression { .. }) => {
+            "generation expression dropped outside graft".into()
+        }
     };
     let keys = change_keys(change);
     let subject = match change {
         // the renamed-to object is what is live now
-        Change::RenameTable { from, to } => format!("table {from} -> {}", to.name),
-        Change::RenameColumn { table, from, to } => format!("column {table}.{from} -> {to}"),
-        Change::RenameConstraint { table, from, to } => {
+        Change::Table(TableChange::Rename { from, to }) => format!("table {from} -> {}", to.name),
+        Change::Column(ColumnChange::Rename { table, from, to }) => {
+            format!("column {table}.{from} -> {to}")
+        }
+        Change::Constraint(ConstraintChange::Rename { table, from, to }) => {
             format!("constraint {table}.{from} -> {to}")
         }
-        Change::RenameIndex { table, from, to } => {
+        Change::Index(IndexChange::Rename { table, from, to }) => {
             format!("index {}.{from} -> {to} on {table}", table.schema)
         }
         _ => keys
@@ -910,6 +971,7 @@ fn privilege_list(privileges: &[crate::model::Privilege]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ColumnChange, IndexChange, TableChange};
     use crate::model::{Check, Column, ColumnType, Index, IndexKey, IndexTarget};
 
     fn table(name: &str, cols: &[&str]) -> Table {
@@ -1028,25 +1090,25 @@ mod tests {
         new.default = Some("1".into());
         new.nullable = false;
         assert_eq!(
-            describe_drift(&Change::AlterColumn {
+            describe_drift(&Change::Column(ColumnChange::Alter {
                 table: t.clone(),
                 old,
                 new
-            }),
+            })),
             "column app.t.a: changed outside graft (NOT NULL added, default 0 -> 1)"
         );
         assert_eq!(
-            describe_drift(&Change::DropIndex {
+            describe_drift(&Change::Index(IndexChange::Drop {
                 table: t.clone(),
                 name: "i".into()
-            }),
+            })),
             "index app.i on app.t: dropped outside graft"
         );
         assert_eq!(
-            describe_drift(&Change::RenameTable {
+            describe_drift(&Change::Table(TableChange::Rename {
                 from: t.clone(),
                 to: QualName::new("app", "u")
-            }),
+            })),
             "table app.t -> u: renamed outside graft"
         );
     }

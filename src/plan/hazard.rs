@@ -7,6 +7,11 @@
 
 use super::step::{Hazard, Step};
 use crate::diff::Change;
+use crate::diff::{
+    ColumnChange, CommentChange, CompositeChange, ConstraintChange, DomainChange, EnumChange,
+    ExtensionChange, FunctionChange, GrantChange, IndexChange, NamespaceChange, PolicyChange,
+    SequenceChange, TableChange, TriggerChange, ViewChange,
+};
 use crate::model::{BaseType, Column, ColumnType, QualName};
 use std::collections::HashSet;
 
@@ -261,19 +266,19 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
 pub fn hazards(change: &Change) -> Vec<Hazard> {
     let mut out = Vec::new();
     match change {
-        Change::DropTable { .. }
-        | Change::DropColumn { .. }
-        | Change::DropEnum { .. }
+        Change::Table(TableChange::Drop { .. })
+        | Change::Column(ColumnChange::Drop { .. })
+        | Change::Enum(EnumChange::Drop { .. })
         // the sequence's current value is lost
-        | Change::DropSequence { .. } => out.push(Hazard::DataLoss),
+        | Change::Sequence(SequenceChange::Drop { .. }) => out.push(Hazard::DataLoss),
         // a narrower range restarts the sequence
-        Change::AlterSequence { old, new } if !new.keeps_values_of(old) => {
+        Change::Sequence(SequenceChange::Alter { old, new }) if !new.keeps_values_of(old) => {
             out.push(Hazard::DataLoss)
         }
-        Change::DropDomain { .. }
-        | Change::DropCompositeType { .. }
-        | Change::DropAttribute { .. } => out.push(Hazard::DataLoss),
-        Change::RecreateDomain { old, new, columns } => {
+        Change::Domain(DomainChange::Drop { .. })
+        | Change::Composite(CompositeChange::Drop { .. })
+        | Change::Composite(CompositeChange::DropAttribute { .. }) => out.push(Hazard::DataLoss),
+        Change::Domain(DomainChange::Recreate { old, new, columns }) => {
             if !columns.is_empty() {
                 out.push(Hazard::TableRewrite);
                 if cast_kind(&old.base, &new.base) == CastKind::Risky {
@@ -282,10 +287,10 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
             }
         }
         // Existing values are checked under lock.
-        Change::SetDomainNotNull { not_null: true, .. } | Change::AddDomainCheck { .. } => {
+        Change::Domain(DomainChange::SetNotNull { not_null: true, .. }) | Change::Domain(DomainChange::AddCheck { .. }) => {
             out.push(Hazard::LongLock)
         }
-        Change::RecreateEnum { old, new, columns } => {
+        Change::Enum(EnumChange::Recreate { old, new, columns }) => {
             let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
             if old.values.iter().any(|v| !kept.contains(v.as_str())) {
                 out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
@@ -294,7 +299,7 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
                 out.push(Hazard::TableRewrite);
             }
         }
-        Change::AlterColumn { old, new, .. } => match generated_change(old, new) {
+        Change::Column(ColumnChange::Alter { old, new, .. }) => match generated_change(old, new) {
             GeneratedChange::Recreate => {
                 out.push(Hazard::TableRewrite);
                 if old.generated.is_none() {
@@ -318,68 +323,68 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
                 }
             }
         },
-        Change::AddColumn { column, .. } => {
+        Change::Column(ColumnChange::Add { column, .. }) => {
             if column.identity.is_some() || column.generated.is_some() || column.serial {
                 out.push(Hazard::TableRewrite);
             } else if !column.nullable && column.default.is_none() {
                 out.push(Hazard::NeedsEmptyTable);
             }
         }
-        Change::AddPrimaryKey { .. }
-        | Change::AddUnique { .. }
-        | Change::AddCheck { .. }
-        | Change::AddForeignKey { .. }
-        | Change::CreateIndex { .. } => out.push(Hazard::LongLock),
-        Change::CreateNamespace { .. }
-        | Change::DropNamespace { .. }
-        | Change::CreateExtension { .. }
-        | Change::AlterExtension { .. }
-        | Change::DropExtension { .. }
-        | Change::CreateEnum { .. }
-        | Change::AddEnumValue { .. }
-        | Change::CreateTable { .. }
-        | Change::RenameTable { .. }
-        | Change::SetTableComment { .. }
-        | Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. }
-        | Change::SetColumnComment { .. }
-        | Change::DropExpression { .. }
-        | Change::DropPrimaryKey { .. }
-        | Change::DropUnique { .. }
-        | Change::DropCheck { .. }
-        | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. }
+        Change::Constraint(ConstraintChange::AddPrimaryKey { .. })
+        | Change::Constraint(ConstraintChange::AddUnique { .. })
+        | Change::Constraint(ConstraintChange::AddCheck { .. })
+        | Change::Constraint(ConstraintChange::AddForeignKey { .. })
+        | Change::Index(IndexChange::Create { .. }) => out.push(Hazard::LongLock),
+        Change::Namespace(NamespaceChange::Create { .. })
+        | Change::Namespace(NamespaceChange::Drop { .. })
+        | Change::Extension(ExtensionChange::Create { .. })
+        | Change::Extension(ExtensionChange::Alter { .. })
+        | Change::Extension(ExtensionChange::Drop { .. })
+        | Change::Enum(EnumChange::Create { .. })
+        | Change::Enum(EnumChange::AddValue { .. })
+        | Change::Table(TableChange::Create { .. })
+        | Change::Table(TableChange::Rename { .. })
+        | Change::Table(TableChange::SetComment { .. })
+        | Change::Column(ColumnChange::Rename { .. })
+        | Change::Constraint(ConstraintChange::Rename { .. })
+        | Change::Index(IndexChange::Rename { .. })
+        | Change::Column(ColumnChange::SetComment { .. })
+        | Change::Column(ColumnChange::DropExpression { .. })
+        | Change::Constraint(ConstraintChange::DropPrimaryKey { .. })
+        | Change::Constraint(ConstraintChange::DropUnique { .. })
+        | Change::Constraint(ConstraintChange::DropCheck { .. })
+        | Change::Constraint(ConstraintChange::DropForeignKey { .. })
+        | Change::Index(IndexChange::Drop { .. })
         // Views hold no data: their definitions are in the snapshots.
-        | Change::CreateView { .. }
-        | Change::DropView { .. }
-        | Change::ReplaceView { .. }
-        | Change::SetObjectComment { .. }
-        | Change::CreateSequence { .. }
-        | Change::AlterSequence { .. }
-        | Change::SetSequenceOwner { .. }
-        | Change::CreateFunction { .. }
-        | Change::ReplaceFunction { .. }
-        | Change::RecreateFunction { .. }
-        | Change::DropFunction { .. }
-        | Change::CreateTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::DropTrigger { .. }
-        | Change::SetTriggerEnabled { .. }
-        | Change::CreateDomain { .. }
-        | Change::SetDomainDefault { .. }
-        | Change::SetDomainNotNull { .. }
-        | Change::DropDomainCheck { .. }
-        | Change::CreateCompositeType { .. }
-        | Change::AddAttribute { .. }
-        | Change::AlterAttribute { .. }
+        | Change::View(ViewChange::Create { .. })
+        | Change::View(ViewChange::Drop { .. })
+        | Change::View(ViewChange::Replace { .. })
+        | Change::Comment(CommentChange::Set { .. })
+        | Change::Sequence(SequenceChange::Create { .. })
+        | Change::Sequence(SequenceChange::Alter { .. })
+        | Change::Sequence(SequenceChange::SetOwner { .. })
+        | Change::Function(FunctionChange::Create { .. })
+        | Change::Function(FunctionChange::Replace { .. })
+        | Change::Function(FunctionChange::Recreate { .. })
+        | Change::Function(FunctionChange::Drop { .. })
+        | Change::Trigger(TriggerChange::Create { .. })
+        | Change::Trigger(TriggerChange::Replace { .. })
+        | Change::Trigger(TriggerChange::Drop { .. })
+        | Change::Trigger(TriggerChange::SetEnabled { .. })
+        | Change::Domain(DomainChange::Create { .. })
+        | Change::Domain(DomainChange::SetDefault { .. })
+        | Change::Domain(DomainChange::SetNotNull { .. })
+        | Change::Domain(DomainChange::DropCheck { .. })
+        | Change::Composite(CompositeChange::Create { .. })
+        | Change::Composite(CompositeChange::AddAttribute { .. })
+        | Change::Composite(CompositeChange::AlterAttribute { .. })
         // Policies and the row-level security flags hold no data.
-        | Change::AlterRowSecurity { .. }
-        | Change::CreatePolicy { .. }
-        | Change::DropPolicy { .. }
-        | Change::AlterPolicy { .. }
-        | Change::GrantPrivileges { .. }
-        | Change::RevokePrivileges { .. } => {}
+        | Change::Policy(PolicyChange::AlterRowSecurity { .. })
+        | Change::Policy(PolicyChange::Create { .. })
+        | Change::Policy(PolicyChange::Drop { .. })
+        | Change::Policy(PolicyChange::Alter { .. })
+        | Change::Grant(GrantChange::Grant { .. })
+        | Change::Grant(GrantChange::Revoke { .. }) => {}
     }
     out.sort();
     out.dedup();
@@ -389,13 +394,13 @@ pub fn hazards(change: &Change) -> Vec<Hazard> {
 /// The table whose rows a change scans, rewrites or needs to be absent.
 fn scanned_table(change: &Change) -> Option<&QualName> {
     match change {
-        Change::AddColumn { table, .. }
-        | Change::AlterColumn { table, .. }
-        | Change::AddPrimaryKey { table, .. }
-        | Change::AddUnique { table, .. }
-        | Change::AddCheck { table, .. }
-        | Change::AddForeignKey { table, .. }
-        | Change::CreateIndex { table, .. } => Some(table),
+        Change::Column(ColumnChange::Add { table, .. })
+        | Change::Column(ColumnChange::Alter { table, .. })
+        | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
+        | Change::Constraint(ConstraintChange::AddUnique { table, .. })
+        | Change::Constraint(ConstraintChange::AddCheck { table, .. })
+        | Change::Constraint(ConstraintChange::AddForeignKey { table, .. })
+        | Change::Index(IndexChange::Create { table, .. }) => Some(table),
         _ => None,
     }
 }
@@ -420,6 +425,7 @@ pub fn relax_for_new_tables(steps: &mut [Step], created: &HashSet<&QualName>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ColumnChange, ConstraintChange, EnumChange, TableChange};
     use crate::model::{EnumType, QualName};
     use CastKind::*;
 
@@ -533,13 +539,15 @@ mod tests {
     #[test]
     fn hazard_classes() {
         let tq = QualName::new("s", "t");
-        let alter = |old: Column, new: Column| Change::AlterColumn {
-            table: tq.clone(),
-            old,
-            new,
+        let alter = |old: Column, new: Column| {
+            Change::Column(ColumnChange::Alter {
+                table: tq.clone(),
+                old,
+                new,
+            })
         };
         assert_eq!(
-            hazards(&Change::DropTable { name: tq.clone() }),
+            hazards(&Change::Table(TableChange::Drop { name: tq.clone() })),
             vec![Hazard::DataLoss]
         );
         assert_eq!(
@@ -576,29 +584,29 @@ mod tests {
         };
         let cols = vec![crate::diff::EnumColumn::new(tq.clone(), "c", false)];
         assert_eq!(
-            hazards(&Change::RecreateEnum {
+            hazards(&Change::Enum(EnumChange::Recreate {
                 old: e(&["a", "b"]),
                 new: e(&["b", "a"]),
                 columns: cols.clone()
-            }),
+            })),
             vec![Hazard::TableRewrite]
         );
         assert_eq!(
-            hazards(&Change::RecreateEnum {
+            hazards(&Change::Enum(EnumChange::Recreate {
                 old: e(&["a", "b"]),
                 new: e(&["b"]),
                 columns: cols
-            }),
+            })),
             vec![Hazard::DataLoss, Hazard::RiskyCast, Hazard::TableRewrite]
         );
         assert_eq!(
-            hazards(&Change::AddCheck {
+            hazards(&Change::Constraint(ConstraintChange::AddCheck {
                 table: tq,
                 check: crate::model::Check {
                     name: "k".into(),
                     expr: "c > 0".into()
                 }
-            }),
+            })),
             vec![Hazard::LongLock]
         );
     }
@@ -607,10 +615,10 @@ mod tests {
     fn a_new_not_null_column_needs_an_empty_table_unless_it_fills_itself() {
         let tq = QualName::new("s", "t");
         let add = |c: Column| {
-            hazards(&Change::AddColumn {
+            hazards(&Change::Column(ColumnChange::Add {
                 table: tq.clone(),
                 column: c,
-            })
+            }))
         };
         let mut c = col("integer");
         c.nullable = false;
@@ -629,22 +637,24 @@ mod tests {
         use crate::model::{ForeignKey, Table};
         let new_t = QualName::new("s", "new");
         let old_t = QualName::new("s", "old");
-        let fk = |table: &QualName, to: &QualName| Change::AddForeignKey {
-            table: table.clone(),
-            fk: ForeignKey {
-                name: "f".into(),
-                columns: vec!["a".into()],
-                ref_table: to.clone(),
-                ref_columns: vec!["id".into()],
-                on_delete: Default::default(),
-                on_update: Default::default(),
-                deferrable: Default::default(),
-            },
+        let fk = |table: &QualName, to: &QualName| {
+            Change::Constraint(ConstraintChange::AddForeignKey {
+                table: table.clone(),
+                fk: ForeignKey {
+                    name: "f".into(),
+                    columns: vec!["a".into()],
+                    ref_table: to.clone(),
+                    ref_columns: vec!["id".into()],
+                    on_delete: Default::default(),
+                    on_update: Default::default(),
+                    deferrable: Default::default(),
+                },
+            })
         };
         let plan = crate::plan::build_plan(vec![
-            Change::CreateTable {
+            Change::Table(TableChange::Create {
                 table: Table::new(new_t.clone()),
-            },
+            }),
             fk(&new_t, &old_t),
             fk(&old_t, &new_t),
         ])

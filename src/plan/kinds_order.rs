@@ -4,6 +4,7 @@
 //! as what others are built on.
 
 use crate::diff::Change;
+use crate::diff::{CompositeChange, DomainChange, EnumChange};
 use crate::model::usertypes::named;
 use crate::model::QualName;
 use std::collections::BTreeSet;
@@ -12,23 +13,23 @@ use std::collections::BTreeSet;
 pub(super) fn ordered(c: &Change) -> bool {
     matches!(
         c,
-        Change::CreateEnum { .. }
-            | Change::CreateDomain { .. }
-            | Change::CreateCompositeType { .. }
-            | Change::AddAttribute { .. }
-            | Change::AlterAttribute { .. }
-            | Change::DropEnum { .. }
-            | Change::DropDomain { .. }
-            | Change::DropCompositeType { .. }
+        Change::Enum(EnumChange::Create { .. })
+            | Change::Domain(DomainChange::Create { .. })
+            | Change::Composite(CompositeChange::Create { .. })
+            | Change::Composite(CompositeChange::AddAttribute { .. })
+            | Change::Composite(CompositeChange::AlterAttribute { .. })
+            | Change::Enum(EnumChange::Drop { .. })
+            | Change::Domain(DomainChange::Drop { .. })
+            | Change::Composite(CompositeChange::Drop { .. })
     )
 }
 
 /// The type a create brings into being.
 pub(super) fn provides(c: &Change) -> Option<&QualName> {
     match c {
-        Change::CreateEnum { r#enum } => Some(&r#enum.name),
-        Change::CreateDomain { domain } => Some(&domain.name),
-        Change::CreateCompositeType { composite } => Some(&composite.name),
+        Change::Enum(EnumChange::Create { r#enum }) => Some(&r#enum.name),
+        Change::Domain(DomainChange::Create { domain }) => Some(&domain.name),
+        Change::Composite(CompositeChange::Create { composite }) => Some(&composite.name),
         _ => None,
     }
 }
@@ -36,9 +37,10 @@ pub(super) fn provides(c: &Change) -> Option<&QualName> {
 /// The types a create (or a new attribute type) needs first.
 pub(super) fn needs(c: &Change) -> BTreeSet<QualName> {
     match c {
-        Change::CreateDomain { domain } => domain.uses(),
-        Change::CreateCompositeType { composite } => composite.uses(),
-        Change::AddAttribute { attribute, .. } | Change::AlterAttribute { new: attribute, .. } => {
+        Change::Domain(DomainChange::Create { domain }) => domain.uses(),
+        Change::Composite(CompositeChange::Create { composite }) => composite.uses(),
+        Change::Composite(CompositeChange::AddAttribute { attribute, .. })
+        | Change::Composite(CompositeChange::AlterAttribute { new: attribute, .. }) => {
             named(&attribute.ty).into_iter().cloned().collect()
         }
         _ => BTreeSet::new(),
@@ -49,9 +51,11 @@ pub(super) fn needs(c: &Change) -> BTreeSet<QualName> {
 /// after it).
 pub(super) fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
     match c {
-        Change::DropEnum { name } => Some((name, BTreeSet::new())),
-        Change::DropDomain { domain } => Some((&domain.name, domain.uses())),
-        Change::DropCompositeType { composite } => Some((&composite.name, composite.uses())),
+        Change::Enum(EnumChange::Drop { name }) => Some((name, BTreeSet::new())),
+        Change::Domain(DomainChange::Drop { domain }) => Some((&domain.name, domain.uses())),
+        Change::Composite(CompositeChange::Drop { composite }) => {
+            Some((&composite.name, composite.uses()))
+        }
         _ => None,
     }
 }
@@ -59,6 +63,7 @@ pub(super) fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> 
 #[cfg(test)]
 mod tests {
     use crate::diff::Change;
+    use crate::diff::{CompositeChange, DomainChange, EnumChange};
     use crate::model::{Attribute, ColumnType, CompositeType, Domain, EnumType, QualName};
 
     fn q(n: &str) -> QualName {
@@ -90,14 +95,14 @@ mod tests {
         };
         let d2 = Domain::new(q("c_dom"), ColumnType::builtin("integer"));
         let creates = vec![
-            Change::CreateDomain { domain: d.clone() },
-            Change::CreateDomain { domain: d2.clone() },
-            Change::CreateCompositeType {
+            Change::Domain(DomainChange::Create { domain: d.clone() }),
+            Change::Domain(DomainChange::Create { domain: d2.clone() }),
+            Change::Composite(CompositeChange::Create {
                 composite: c.clone(),
-            },
-            Change::CreateEnum {
+            }),
+            Change::Enum(EnumChange::Create {
                 r#enum: mood.clone(),
-            },
+            }),
         ];
         assert_eq!(
             subjects(&crate::plan::order::order(creates)),
@@ -109,10 +114,10 @@ mod tests {
             ]
         );
         let drops = vec![
-            Change::DropEnum { name: q("mood") },
-            Change::DropDomain { domain: d2 },
-            Change::DropCompositeType { composite: c },
-            Change::DropDomain { domain: d },
+            Change::Enum(EnumChange::Drop { name: q("mood") }),
+            Change::Domain(DomainChange::Drop { domain: d2 }),
+            Change::Composite(CompositeChange::Drop { composite: c }),
+            Change::Domain(DomainChange::Drop { domain: d }),
         ];
         assert_eq!(
             subjects(&crate::plan::order::order(drops)),

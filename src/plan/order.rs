@@ -12,6 +12,11 @@
 //! layer is then sorted by its own edges ([`super::topo`]).
 
 use crate::diff::Change;
+use crate::diff::{
+    ColumnChange, CommentChange, CompositeChange, ConstraintChange, DomainChange, EnumChange,
+    ExtensionChange, FunctionChange, GrantChange, IndexChange, NamespaceChange, PolicyChange,
+    SequenceChange, TableChange, TriggerChange, ViewChange,
+};
 use crate::model::QualName;
 use crate::plan::hazard::{generated_change, GeneratedChange};
 use std::collections::HashMap;
@@ -27,61 +32,70 @@ pub(crate) const LATE_CREATES: u8 = 18;
 /// The layer of a change; lower runs first.
 pub fn rank(change: &Change) -> u8 {
     match change {
-        Change::CreateNamespace { .. } => 0,
-        Change::CreateExtension { .. } | Change::AlterExtension { .. } => 1,
-        Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
-        Change::DropForeignKey { .. } => 3,
-        Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
+        Change::Namespace(NamespaceChange::Create { .. }) => 0,
+        Change::Extension(ExtensionChange::Create { .. })
+        | Change::Extension(ExtensionChange::Alter { .. }) => 1,
+        Change::Enum(EnumChange::Create { .. }) | Change::Enum(EnumChange::AddValue { .. }) => 2,
+        Change::Constraint(ConstraintChange::DropForeignKey { .. }) => 3,
+        Change::Index(IndexChange::Drop { .. })
+        | Change::Constraint(ConstraintChange::DropCheck { .. })
+        | Change::Constraint(ConstraintChange::DropUnique { .. }) => 4,
         // After the checks and indexes naming the type are dropped, before
         // renames (it names columns as they were).
-        Change::DropPrimaryKey { .. } | Change::RecreateEnum { .. } => 5,
+        Change::Constraint(ConstraintChange::DropPrimaryKey { .. })
+        | Change::Enum(EnumChange::Recreate { .. }) => 5,
         // Dropping tables and columns early frees their names for renames.
-        Change::DropTable { .. } | Change::DropExpression { .. } => 6,
-        Change::DropColumn { .. } => 7,
-        Change::RenameTable { .. } => 8,
+        Change::Table(TableChange::Drop { .. })
+        | Change::Column(ColumnChange::DropExpression { .. }) => 6,
+        Change::Column(ColumnChange::Drop { .. }) => 7,
+        Change::Table(TableChange::Rename { .. }) => 8,
         // Constraint and index renames after the column renames of their
         // table (stable order), before new tables and indexes may take
         // the names they free.
-        Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. } => 9,
-        Change::CreateTable { .. } => 10,
+        Change::Column(ColumnChange::Rename { .. })
+        | Change::Constraint(ConstraintChange::Rename { .. })
+        | Change::Index(IndexChange::Rename { .. }) => 9,
+        Change::Table(TableChange::Create { .. }) => 10,
         // Column changes before new columns: PostgreSQL refuses to change
         // the type of a column that a (new) generated column reads. New
         // columns keep their declared order.
-        Change::AlterColumn { old, new, .. }
+        Change::Column(ColumnChange::Alter { old, new, .. })
             if generated_change(old, new) != GeneratedChange::Recreate =>
         {
             11
         }
         // New generated columns, and recreated ones, last: they may read a
         // new column, which PostgreSQL needs to exist first.
-        Change::AddColumn { column, .. } if column.generated.is_some() => 13,
-        Change::AddColumn { .. } => 12,
-        Change::AlterColumn { .. } => 13,
-        Change::AddPrimaryKey { .. } => 14,
-        Change::AddUnique { .. } => 15,
-        Change::AddCheck { .. } => 16,
-        Change::CreateIndex { .. } => 17,
-        Change::AddForeignKey { .. } => 18,
-        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => 19,
-        Change::DropEnum { .. } => 20,
-        Change::DropExtension { .. } => 21,
-        Change::DropNamespace { .. } => 22,
+        Change::Column(ColumnChange::Add { column, .. }) if column.generated.is_some() => 13,
+        Change::Column(ColumnChange::Add { .. }) => 12,
+        Change::Column(ColumnChange::Alter { .. }) => 13,
+        Change::Constraint(ConstraintChange::AddPrimaryKey { .. }) => 14,
+        Change::Constraint(ConstraintChange::AddUnique { .. }) => 15,
+        Change::Constraint(ConstraintChange::AddCheck { .. }) => 16,
+        Change::Index(IndexChange::Create { .. }) => 17,
+        Change::Constraint(ConstraintChange::AddForeignKey { .. }) => 18,
+        Change::Table(TableChange::SetComment { .. })
+        | Change::Column(ColumnChange::SetComment { .. }) => 19,
+        Change::Enum(EnumChange::Drop { .. }) => 20,
+        Change::Extension(ExtensionChange::Drop { .. }) => 21,
+        Change::Namespace(NamespaceChange::Drop { .. }) => 22,
         // Views: dropped before anything they read changes (their order
         // among themselves: `plan::topo`), created once every table and
         // column they may read is in place, before comments.
-        Change::DropView { .. } => EARLY_DROPS,
-        Change::CreateView { .. } | Change::ReplaceView { .. } => LATE_CREATES,
-        Change::SetObjectComment { .. } => 19,
+        Change::View(ViewChange::Drop { .. }) => EARLY_DROPS,
+        Change::View(ViewChange::Create { .. }) | Change::View(ViewChange::Replace { .. }) => {
+            LATE_CREATES
+        }
+        Change::Comment(CommentChange::Set { .. }) => 19,
         // Sequences: before the tables whose defaults draw from them,
         // detached from an old owner before drops (which would take them
         // along), attached to a new one once it exists, dropped once no
         // default uses them.
-        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
-        Change::SetSequenceOwner { owned_by: None, .. } => 3,
-        Change::SetSequenceOwner { .. } => 18,
-        Change::DropSequence { .. } => 20,
+        Change::Sequence(SequenceChange::Create { .. })
+        | Change::Sequence(SequenceChange::Alter { .. }) => 2,
+        Change::Sequence(SequenceChange::SetOwner { owned_by: None, .. }) => 3,
+        Change::Sequence(SequenceChange::SetOwner { .. }) => 18,
+        Change::Sequence(SequenceChange::Drop { .. }) => 20,
         // Functions: created early, before the tables whose defaults call
         // them (later, among the views, when they read what the plan
         // changes: `plan::topo`); a recreated one after the column changes
@@ -89,44 +103,47 @@ pub fn rank(change: &Change) -> u8 {
         // that call it are created again; dropped late, once no default,
         // view or trigger uses it (early when its result is the row type of
         // a relation that goes).
-        Change::CreateFunction { .. } | Change::ReplaceFunction { .. } => 2,
-        Change::RecreateFunction { .. } => 14,
-        Change::DropFunction { .. } => 19,
+        Change::Function(FunctionChange::Create { .. })
+        | Change::Function(FunctionChange::Replace { .. }) => 2,
+        Change::Function(FunctionChange::Recreate { .. }) => 14,
+        Change::Function(FunctionChange::Drop { .. }) => 19,
         // Triggers: dropped before their table, view or function, created
         // after all of them.
-        Change::DropTrigger { .. } => 3,
-        Change::CreateTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::SetTriggerEnabled { .. } => 19,
+        Change::Trigger(TriggerChange::Drop { .. }) => 3,
+        Change::Trigger(TriggerChange::Create { .. })
+        | Change::Trigger(TriggerChange::Replace { .. })
+        | Change::Trigger(TriggerChange::SetEnabled { .. }) => 19,
         // Domains and composite types: with the enums, in the order of what
         // they are built on (`plan::topo`); recreated like enums; dropped
         // with them, users first. Domain constraints go with the tables'
         // checks: dropped early, added once columns are dropped, altered
         // and added (PostgreSQL validates them on every column of the
         // type, and refuses while a composite column holds the type).
-        Change::DropDomainCheck { .. }
-        | Change::SetDomainNotNull {
+        Change::Domain(DomainChange::DropCheck { .. })
+        | Change::Domain(DomainChange::SetNotNull {
             not_null: false, ..
-        } => 4,
-        Change::AddDomainCheck { .. } | Change::SetDomainNotNull { .. } => 16,
-        Change::CreateDomain { .. }
-        | Change::SetDomainDefault { .. }
-        | Change::CreateCompositeType { .. }
-        | Change::AddAttribute { .. }
-        | Change::AlterAttribute { .. }
-        | Change::DropAttribute { .. } => 2,
-        Change::RecreateDomain { .. } => 5,
-        Change::DropDomain { .. } | Change::DropCompositeType { .. } => 20,
+        }) => 4,
+        Change::Domain(DomainChange::AddCheck { .. })
+        | Change::Domain(DomainChange::SetNotNull { .. }) => 16,
+        Change::Domain(DomainChange::Create { .. })
+        | Change::Domain(DomainChange::SetDefault { .. })
+        | Change::Composite(CompositeChange::Create { .. })
+        | Change::Composite(CompositeChange::AddAttribute { .. })
+        | Change::Composite(CompositeChange::AlterAttribute { .. })
+        | Change::Composite(CompositeChange::DropAttribute { .. }) => 2,
+        Change::Domain(DomainChange::Recreate { .. }) => 5,
+        Change::Domain(DomainChange::Drop { .. })
+        | Change::Composite(CompositeChange::Drop { .. }) => 20,
         // Policies: dropped with the checks (before the columns they name
         // change), created and altered once every table, column and view
         // exists, with the row-level security flags.
-        Change::DropPolicy { .. } => 4,
-        Change::AlterRowSecurity { .. }
-        | Change::CreatePolicy { .. }
-        | Change::AlterPolicy { .. } => 19,
+        Change::Policy(PolicyChange::Drop { .. }) => 4,
+        Change::Policy(PolicyChange::AlterRowSecurity { .. })
+        | Change::Policy(PolicyChange::Create { .. })
+        | Change::Policy(PolicyChange::Alter { .. }) => 19,
         // Privileges: once every object exists, under its new name;
         // revokes before grants (see `plan::topo` for their run).
-        Change::RevokePrivileges { .. } | Change::GrantPrivileges { .. } => 19,
+        Change::Grant(GrantChange::Revoke { .. }) | Change::Grant(GrantChange::Grant { .. }) => 19,
     }
 }
 
@@ -141,16 +158,15 @@ pub fn order(changes: Vec<Change>) -> Vec<Change> {
     ranked.sort_by_key(|(r, _)| *r);
     let (ranks, mut changes): (Vec<u8>, Vec<Change>) = ranked.into_iter().unzip();
     order_chains(&mut changes, |c| match c {
-        Change::RenameTable { from, to } => Some((from.clone(), to.clone())),
+        Change::Table(TableChange::Rename { from, to }) => Some((from.clone(), to.clone())),
         _ => None,
     });
     order_chains(&mut changes, |c| match c {
-        Change::RenameConstraint { table, from, to } | Change::RenameIndex { table, from, to } => {
-            Some((
-                QualName::new(table.schema.clone(), from.clone()),
-                QualName::new(table.schema.clone(), to.clone()),
-            ))
-        }
+        Change::Constraint(ConstraintChange::Rename { table, from, to })
+        | Change::Index(IndexChange::Rename { table, from, to }) => Some((
+            QualName::new(table.schema.clone(), from.clone()),
+            QualName::new(table.schema.clone(), to.clone()),
+        )),
         _ => None,
     });
     super::topo::order_runs(&mut changes, &ranks);
@@ -207,6 +223,7 @@ fn order_chains<K: Hash + Eq>(changes: &mut [Change], key: impl Fn(&Change) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ColumnChange, ConstraintChange, IndexChange};
     use crate::model::{Column, ColumnType, QualName};
 
     #[test]
@@ -214,44 +231,48 @@ mod tests {
         let t = QualName::new("app", "t");
         let mut g = Column::new("g", ColumnType::builtin("boolean"));
         g.generated = Some("(a IS NOT NULL)".into());
-        let add = Change::AddColumn {
+        let add = Change::Column(ColumnChange::Add {
             table: t.clone(),
             column: g,
-        };
-        let alter = Change::AlterColumn {
+        });
+        let alter = Change::Column(ColumnChange::Alter {
             table: t,
             old: Column::new("a", ColumnType::builtin("integer")),
             new: Column::new("a", ColumnType::builtin("bigint")),
-        };
+        });
         assert_eq!(
             order(vec![add.clone(), alter.clone()]),
             [alter, add.clone()]
         );
-        let plain = Change::AddColumn {
+        let plain = Change::Column(ColumnChange::Add {
             table: QualName::new("app", "t"),
             column: Column::new("a", ColumnType::builtin("integer")),
-        };
+        });
         assert_eq!(order(vec![add.clone(), plain.clone()]), [plain, add]);
     }
 
     #[test]
     fn renames_into_freed_names_run_after_the_renames_freeing_them() {
         let t = QualName::new("app", "t");
-        let ri = |from: &str, to: &str| Change::RenameIndex {
-            table: t.clone(),
-            from: from.into(),
-            to: to.into(),
+        let ri = |from: &str, to: &str| {
+            Change::Index(IndexChange::Rename {
+                table: t.clone(),
+                from: from.into(),
+                to: to.into(),
+            })
         };
-        let rc = |from: &str, to: &str| Change::RenameConstraint {
-            table: t.clone(),
-            from: from.into(),
-            to: to.into(),
+        let rc = |from: &str, to: &str| {
+            Change::Constraint(ConstraintChange::Rename {
+                table: t.clone(),
+                from: from.into(),
+                to: to.into(),
+            })
         };
-        let col = Change::RenameColumn {
+        let col = Change::Column(ColumnChange::Rename {
             table: t.clone(),
             from: "x".into(),
             to: "y".into(),
-        };
+        });
         // a -> b -> c -> d as index and key names, given backwards
         let plan = order(vec![
             ri("a", "b"),

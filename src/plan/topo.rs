@@ -16,6 +16,10 @@
 //! [`View::calls`]: crate::model::View::calls
 
 use crate::diff::Change;
+use crate::diff::{
+    ColumnChange, CommentChange, FunctionChange, GrantChange, SequenceChange, TableChange,
+    TriggerChange, ViewChange,
+};
 use crate::model::{BaseType, Function, QualName};
 use crate::plan::order::{rank, EARLY_DROPS, LATE_CREATES};
 use std::cmp::Reverse;
@@ -24,21 +28,23 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 /// Order of kinds that share a rank, when no edge decides.
 pub(crate) fn kind_rank(c: &Change) -> u8 {
     match c {
-        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 1,
-        Change::DropTrigger { .. } => 1,
-        Change::CreateFunction { .. } | Change::ReplaceFunction { .. } => 2,
-        Change::DropView { .. } => 2,
-        Change::CreateView { .. } | Change::ReplaceView { .. } => 3,
-        Change::CreateTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::SetTriggerEnabled { .. } => 4,
-        Change::SetObjectComment { .. } => 5,
+        Change::Sequence(SequenceChange::Create { .. })
+        | Change::Sequence(SequenceChange::Alter { .. }) => 1,
+        Change::Trigger(TriggerChange::Drop { .. }) => 1,
+        Change::Function(FunctionChange::Create { .. })
+        | Change::Function(FunctionChange::Replace { .. }) => 2,
+        Change::View(ViewChange::Drop { .. }) => 2,
+        Change::View(ViewChange::Create { .. }) | Change::View(ViewChange::Replace { .. }) => 3,
+        Change::Trigger(TriggerChange::Create { .. })
+        | Change::Trigger(TriggerChange::Replace { .. })
+        | Change::Trigger(TriggerChange::SetEnabled { .. }) => 4,
+        Change::Comment(CommentChange::Set { .. }) => 5,
         // late: after the triggers and views that stop using it; early:
         // its edges put it before the views whose row type it returns
-        Change::DropFunction { .. } => 6,
+        Change::Function(FunctionChange::Drop { .. }) => 6,
         // last of all: the objects they are on exist by then
-        Change::RevokePrivileges { .. } => 7,
-        Change::GrantPrivileges { .. } => 8,
+        Change::Grant(GrantChange::Revoke { .. }) => 7,
+        Change::Grant(GrantChange::Grant { .. }) => 8,
         _ => 0,
     }
 }
@@ -47,25 +53,25 @@ pub(crate) fn kind_rank(c: &Change) -> u8 {
 fn ordered(c: &Change) -> bool {
     matches!(
         c,
-        Change::CreateView { .. }
-            | Change::ReplaceView { .. }
-            | Change::DropView { .. }
-            | Change::CreateFunction { .. }
-            | Change::ReplaceFunction { .. }
-            | Change::DropFunction { .. }
-            | Change::DropTrigger { .. }
-            | Change::CreateTrigger { .. }
-            | Change::SetObjectComment { .. }
+        Change::View(ViewChange::Create { .. })
+            | Change::View(ViewChange::Replace { .. })
+            | Change::View(ViewChange::Drop { .. })
+            | Change::Function(FunctionChange::Create { .. })
+            | Change::Function(FunctionChange::Replace { .. })
+            | Change::Function(FunctionChange::Drop { .. })
+            | Change::Trigger(TriggerChange::Drop { .. })
+            | Change::Trigger(TriggerChange::Create { .. })
+            | Change::Comment(CommentChange::Set { .. })
     ) || super::kinds_order::ordered(c)
 }
 
 /// The object a create brings into being, for the edges of the others.
 fn provides(c: &Change) -> Option<&QualName> {
     match c {
-        Change::CreateView { view } | Change::ReplaceView { new: view, .. } => Some(&view.name),
-        Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
-            Some(&function.name)
-        }
+        Change::View(ViewChange::Create { view })
+        | Change::View(ViewChange::Replace { new: view, .. }) => Some(&view.name),
+        Change::Function(FunctionChange::Create { function })
+        | Change::Function(FunctionChange::Replace { new: function, .. }) => Some(&function.name),
         _ => super::kinds_order::provides(c),
     }
 }
@@ -73,14 +79,14 @@ fn provides(c: &Change) -> Option<&QualName> {
 /// What a create needs to exist first.
 fn needs(c: &Change) -> BTreeSet<QualName> {
     match c {
-        Change::CreateView { view } | Change::ReplaceView { new: view, .. } => {
+        Change::View(ViewChange::Create { view })
+        | Change::View(ViewChange::Replace { new: view, .. }) => {
             let mut n = view.reads();
             n.extend(view.calls());
             n
         }
-        Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
-            function.reads()
-        }
+        Change::Function(FunctionChange::Create { function })
+        | Change::Function(FunctionChange::Replace { new: function, .. }) => function.reads(),
         _ => super::kinds_order::needs(c),
     }
 }
@@ -91,12 +97,14 @@ fn needs(c: &Change) -> BTreeSet<QualName> {
 /// function uses).
 fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
     match c {
-        Change::DropView { view } => {
+        Change::View(ViewChange::Drop { view }) => {
             let mut after = view.reads();
             after.extend(view.calls());
             Some((&view.name, after))
         }
-        Change::DropFunction { function } => Some((&function.name, named_types(function))),
+        Change::Function(FunctionChange::Drop { function }) => {
+            Some((&function.name, named_types(function)))
+        }
         _ => super::kinds_order::drop_edges(c),
     }
 }
@@ -123,22 +131,23 @@ pub(crate) fn effective_ranks(changes: &[Change]) -> Vec<u8> {
     let mut dropped: HashSet<&QualName> = HashSet::new();
     for c in changes {
         match c {
-            Change::CreateTable { table } => {
+            Change::Table(TableChange::Create { table }) => {
                 touched.insert(&table.name);
             }
-            Change::AddColumn { table, .. }
-            | Change::AlterColumn { table, .. }
-            | Change::RenameColumn { table, .. }
-            | Change::RenameTable { to: table, .. } => {
+            Change::Column(ColumnChange::Add { table, .. })
+            | Change::Column(ColumnChange::Alter { table, .. })
+            | Change::Column(ColumnChange::Rename { table, .. })
+            | Change::Table(TableChange::Rename { to: table, .. }) => {
                 touched.insert(table);
             }
-            Change::CreateView { view } | Change::ReplaceView { new: view, .. } => {
+            Change::View(ViewChange::Create { view })
+            | Change::View(ViewChange::Replace { new: view, .. }) => {
                 touched.insert(&view.name);
             }
-            Change::DropTable { name } => {
+            Change::Table(TableChange::Drop { name }) => {
                 dropped.insert(name);
             }
-            Change::DropView { view } => {
+            Change::View(ViewChange::Drop { view }) => {
                 dropped.insert(&view.name);
             }
             _ => {}
@@ -147,12 +156,13 @@ pub(crate) fn effective_ranks(changes: &[Change]) -> Vec<u8> {
     changes
         .iter()
         .map(|c| match c {
-            Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. }
+            Change::Function(FunctionChange::Create { function })
+            | Change::Function(FunctionChange::Replace { new: function, .. })
                 if function.reads().iter().any(|r| touched.contains(r)) =>
             {
                 LATE_CREATES
             }
-            Change::DropFunction { function }
+            Change::Function(FunctionChange::Drop { function })
                 if named_types(function).iter().any(|r| dropped.contains(r)) =>
             {
                 EARLY_DROPS
@@ -258,12 +268,13 @@ fn kahn(run: Vec<Change>) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{FunctionChange, TableChange, ViewChange};
     use crate::model::View;
 
     fn create(name: &str, def: &str) -> Change {
-        Change::CreateView {
+        Change::View(ViewChange::Create {
             view: View::new(QualName::new("app", name), def),
-        }
+        })
     }
 
     fn names(changes: &[Change]) -> Vec<String> {
@@ -291,8 +302,10 @@ mod tests {
                 "CreateView app.d"
             ]
         );
-        let drop = |name: &str, def: &str| Change::DropView {
-            view: View::new(QualName::new("app", name), def),
+        let drop = |name: &str, def: &str| {
+            Change::View(ViewChange::Drop {
+                view: View::new(QualName::new("app", name), def),
+            })
         };
         let mut changes = vec![
             drop("c", "SELECT t.x FROM app.t"),
@@ -330,12 +343,12 @@ mod tests {
         );
         let view = View::new(QualName::new("app", "v"), "SELECT app.count_t() AS n");
         let changes = vec![
-            Change::CreateView { view },
-            Change::CreateFunction { function: reads_t },
-            Change::CreateTable {
+            Change::View(ViewChange::Create { view }),
+            Change::Function(FunctionChange::Create { function: reads_t }),
+            Change::Table(TableChange::Create {
                 table: Table::new(t),
-            },
-            Change::CreateFunction { function: plain },
+            }),
+            Change::Function(FunctionChange::Create { function: plain }),
         ];
         assert_eq!(
             names(&crate::plan::order::order(changes)),

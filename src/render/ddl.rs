@@ -5,6 +5,11 @@
 use super::ident::{is_safe_builtin, render_type};
 use super::{kinds, RenderError};
 use crate::diff::{Change, EnumColumn};
+use crate::diff::{
+    ColumnChange, CommentChange, CompositeChange, ConstraintChange, DomainChange, EnumChange,
+    ExtensionChange, FunctionChange, GrantChange, IndexChange, NamespaceChange, PolicyChange,
+    SequenceChange, TableChange, TriggerChange, ViewChange,
+};
 use crate::model::{
     BaseType, Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity,
     Index, IndexTarget, PrimaryKey, QualName, Table, Unique, MAX_IDENT_BYTES,
@@ -73,37 +78,47 @@ impl Renderer<'_> {
             _ => Ok(()),
         };
         match self.change {
-            Change::CreateTable { table } => table.columns.iter().try_for_each(|c| check(&c.ty)),
-            Change::AddColumn { column, .. } => check(&column.ty),
-            Change::AlterColumn { old, new, .. } => check(&old.ty).and(check(&new.ty)),
+            Change::Table(TableChange::Create { table }) => {
+                table.columns.iter().try_for_each(|c| check(&c.ty))
+            }
+            Change::Column(ColumnChange::Add { column, .. }) => check(&column.ty),
+            Change::Column(ColumnChange::Alter { old, new, .. }) => {
+                check(&old.ty).and(check(&new.ty))
+            }
             _ => Ok(()),
         }
     }
 
     fn render(&self) -> Result<Vec<String>, RenderError> {
         Ok(match self.change {
-            Change::CreateNamespace { name } => {
+            Change::Namespace(NamespaceChange::Create { name }) => {
                 vec![format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(name))]
             }
-            Change::DropNamespace { name } => vec![format!("DROP SCHEMA {}", quote_ident(name))],
-            Change::CreateExtension {
+            Change::Namespace(NamespaceChange::Drop { name }) => {
+                vec![format!("DROP SCHEMA {}", quote_ident(name))]
+            }
+            Change::Extension(ExtensionChange::Create {
                 name,
                 version,
                 schema,
-            } => kinds::create_extension(name, version.as_deref(), schema.as_deref()),
-            Change::AlterExtension {
+            }) => kinds::create_extension(name, version.as_deref(), schema.as_deref()),
+            Change::Extension(ExtensionChange::Alter {
                 name,
                 version,
                 schema,
-            } => kinds::alter_extension(name, version.as_deref(), schema.as_deref()),
-            Change::DropExtension { name } => vec![format!("DROP EXTENSION {}", quote_ident(name))],
-            Change::CreateEnum { r#enum } => vec![create_enum(r#enum)],
-            Change::DropEnum { name } => vec![format!("DROP TYPE {}", qualified(name))],
-            Change::AddEnumValue {
+            }) => kinds::alter_extension(name, version.as_deref(), schema.as_deref()),
+            Change::Extension(ExtensionChange::Drop { name }) => {
+                vec![format!("DROP EXTENSION {}", quote_ident(name))]
+            }
+            Change::Enum(EnumChange::Create { r#enum }) => vec![create_enum(r#enum)],
+            Change::Enum(EnumChange::Drop { name }) => {
+                vec![format!("DROP TYPE {}", qualified(name))]
+            }
+            Change::Enum(EnumChange::AddValue {
                 r#enum,
                 value,
                 before,
-            } => {
+            }) => {
                 let mut s = format!(
                     "ALTER TYPE {} ADD VALUE {}",
                     qualified(r#enum),
@@ -115,20 +130,22 @@ impl Renderer<'_> {
                 }
                 vec![s]
             }
-            Change::RecreateEnum { old, new, columns } => recreate_enum(old, new, columns),
-            Change::CreateTable { table } => self.create_table(table)?,
-            Change::DropTable { name } => {
+            Change::Enum(EnumChange::Recreate { old, new, columns }) => {
+                recreate_enum(old, new, columns)
+            }
+            Change::Table(TableChange::Create { table }) => self.create_table(table)?,
+            Change::Table(TableChange::Drop { name }) => {
                 vec![self.build(|| {
                     SqTable::drop()
                         .table(table_ref(name))
                         .to_string(PostgresQueryBuilder)
                 })?]
             }
-            Change::RenameTable { from, to } => self.rename_table(from, to)?,
-            Change::SetTableComment { table, comment } => {
+            Change::Table(TableChange::Rename { from, to }) => self.rename_table(from, to)?,
+            Change::Table(TableChange::SetComment { table, comment }) => {
                 vec![comment_on("TABLE", &qualified(table), comment)]
             }
-            Change::AddColumn { table, column } => {
+            Change::Column(ColumnChange::Add { table, column }) => {
                 self.check_column(column)?;
                 let mut out = vec![self.add_column(table, column)?];
                 if column.comment.is_some() {
@@ -136,104 +153,113 @@ impl Renderer<'_> {
                 }
                 out
             }
-            Change::DropColumn { table, column } => vec![self.build(|| {
+            Change::Column(ColumnChange::Drop { table, column }) => vec![self.build(|| {
                 SqTable::alter()
                     .table(table_ref(table))
                     .drop_column(Alias::new(column.clone()))
                     .to_string(PostgresQueryBuilder)
             })?],
-            Change::RenameColumn { table, from, to } => vec![self.build(|| {
+            Change::Column(ColumnChange::Rename { table, from, to }) => vec![self.build(|| {
                 SqTable::alter()
                     .table(table_ref(table))
                     .rename_column(Alias::new(from.clone()), Alias::new(to.clone()))
                     .to_string(PostgresQueryBuilder)
             })?],
-            Change::AlterColumn { table, old, new } => self.alter_column(table, old, new)?,
-            Change::DropExpression { table, column } => vec![format!(
+            Change::Column(ColumnChange::Alter { table, old, new }) => {
+                self.alter_column(table, old, new)?
+            }
+            Change::Column(ColumnChange::DropExpression { table, column }) => vec![format!(
                 "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
                 qualified(table),
                 quote_ident(column)
             )],
-            Change::SetColumnComment {
+            Change::Column(ColumnChange::SetComment {
                 table,
                 column,
                 comment,
-            } => vec![column_comment(table, column, comment)],
-            Change::AddPrimaryKey { table, pk } => {
+            }) => vec![column_comment(table, column, comment)],
+            Change::Constraint(ConstraintChange::AddPrimaryKey { table, pk }) => {
                 vec![add_constraint(table, &self.primary_key(pk)?)]
             }
-            Change::AddUnique { table, unique } => {
+            Change::Constraint(ConstraintChange::AddUnique { table, unique }) => {
                 vec![add_constraint(table, &self.unique(unique)?)]
             }
-            Change::AddCheck { table, check } => {
+            Change::Constraint(ConstraintChange::AddCheck { table, check }) => {
                 vec![add_constraint(table, &check_constraint(check))]
             }
-            Change::AddForeignKey { table, fk } => {
+            Change::Constraint(ConstraintChange::AddForeignKey { table, fk }) => {
                 vec![add_constraint(table, &self.foreign_key(fk)?)]
             }
-            Change::DropPrimaryKey { table, name }
-            | Change::DropUnique { table, name }
-            | Change::DropCheck { table, name }
-            | Change::DropForeignKey { table, name } => vec![self.build(|| {
-                SqTable::alter()
-                    .table(table_ref(table))
-                    .drop_constraint(Alias::new(name.clone()))
-                    .to_string(PostgresQueryBuilder)
-            })?],
-            Change::CreateIndex { table, index } => vec![self.create_index(table, index)?],
-            Change::DropIndex { table, name } => {
+            Change::Constraint(ConstraintChange::DropPrimaryKey { table, name })
+            | Change::Constraint(ConstraintChange::DropUnique { table, name })
+            | Change::Constraint(ConstraintChange::DropCheck { table, name })
+            | Change::Constraint(ConstraintChange::DropForeignKey { table, name }) => vec![self
+                .build(|| {
+                    SqTable::alter()
+                        .table(table_ref(table))
+                        .drop_constraint(Alias::new(name.clone()))
+                        .to_string(PostgresQueryBuilder)
+                })?],
+            Change::Index(IndexChange::Create { table, index }) => {
+                vec![self.create_index(table, index)?]
+            }
+            Change::Index(IndexChange::Drop { table, name }) => {
                 vec![format!(
                     "DROP INDEX {}.{}",
                     quote_ident(&table.schema),
                     quote_ident(name)
                 )]
             }
-            Change::RenameConstraint { table, from, to } => vec![format!(
+            Change::Constraint(ConstraintChange::Rename { table, from, to }) => vec![format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
                 qualified(table),
                 quote_ident(from),
                 quote_ident(to)
             )],
-            Change::RenameIndex { table, from, to } => vec![format!(
+            Change::Index(IndexChange::Rename { table, from, to }) => vec![format!(
                 "ALTER INDEX {}.{} RENAME TO {}",
                 quote_ident(&table.schema),
                 quote_ident(from),
                 quote_ident(to)
             )],
-            Change::CreateView { .. }
-            | Change::DropView { .. }
-            | Change::ReplaceView { .. }
-            | Change::SetObjectComment { .. }
-            | Change::CreateSequence { .. }
-            | Change::AlterSequence { .. }
-            | Change::SetSequenceOwner { .. }
-            | Change::DropSequence { .. }
-            | Change::CreateFunction { .. }
-            | Change::ReplaceFunction { .. }
-            | Change::RecreateFunction { .. }
-            | Change::DropFunction { .. }
-            | Change::CreateTrigger { .. }
-            | Change::ReplaceTrigger { .. }
-            | Change::DropTrigger { .. }
-            | Change::SetTriggerEnabled { .. } => super::objects::render(self.change)?,
-            Change::CreateDomain { .. }
-            | Change::DropDomain { .. }
-            | Change::RecreateDomain { .. }
-            | Change::SetDomainDefault { .. }
-            | Change::SetDomainNotNull { .. }
-            | Change::AddDomainCheck { .. }
-            | Change::DropDomainCheck { .. }
-            | Change::CreateCompositeType { .. }
-            | Change::DropCompositeType { .. }
-            | Change::AddAttribute { .. }
-            | Change::DropAttribute { .. }
-            | Change::AlterAttribute { .. } => kinds::render_types(self.change)?,
-            Change::AlterRowSecurity { .. }
-            | Change::CreatePolicy { .. }
-            | Change::DropPolicy { .. }
-            | Change::AlterPolicy { .. }
-            | Change::GrantPrivileges { .. }
-            | Change::RevokePrivileges { .. } => kinds::render_security(self.change)?,
+            Change::View(ViewChange::Create { .. })
+            | Change::View(ViewChange::Drop { .. })
+            | Change::View(ViewChange::Replace { .. })
+            | Change::Comment(CommentChange::Set { .. })
+            | Change::Sequence(SequenceChange::Create { .. })
+            | Change::Sequence(SequenceChange::Alter { .. })
+            | Change::Sequence(SequenceChange::SetOwner { .. })
+            | Change::Sequence(SequenceChange::Drop { .. })
+            | Change::Function(FunctionChange::Create { .. })
+            | Change::Function(FunctionChange::Replace { .. })
+            | Change::Function(FunctionChange::Recreate { .. })
+            | Change::Function(FunctionChange::Drop { .. })
+            | Change::Trigger(TriggerChange::Create { .. })
+            | Change::Trigger(TriggerChange::Replace { .. })
+            | Change::Trigger(TriggerChange::Drop { .. })
+            | Change::Trigger(TriggerChange::SetEnabled { .. }) => {
+                super::objects::render(self.change)?
+            }
+            Change::Domain(DomainChange::Create { .. })
+            | Change::Domain(DomainChange::Drop { .. })
+            | Change::Domain(DomainChange::Recreate { .. })
+            | Change::Domain(DomainChange::SetDefault { .. })
+            | Change::Domain(DomainChange::SetNotNull { .. })
+            | Change::Domain(DomainChange::AddCheck { .. })
+            | Change::Domain(DomainChange::DropCheck { .. })
+            | Change::Composite(CompositeChange::Create { .. })
+            | Change::Composite(CompositeChange::Drop { .. })
+            | Change::Composite(CompositeChange::AddAttribute { .. })
+            | Change::Composite(CompositeChange::DropAttribute { .. })
+            | Change::Composite(CompositeChange::AlterAttribute { .. }) => {
+                kinds::render_types(self.change)?
+            }
+            Change::Policy(PolicyChange::AlterRowSecurity { .. })
+            | Change::Policy(PolicyChange::Create { .. })
+            | Change::Policy(PolicyChange::Drop { .. })
+            | Change::Policy(PolicyChange::Alter { .. })
+            | Change::Grant(GrantChange::Grant { .. })
+            | Change::Grant(GrantChange::Revoke { .. }) => kinds::render_security(self.change)?,
         })
     }
 

@@ -6,6 +6,7 @@ use super::ddl::parked_name;
 use super::ident::{is_safe_builtin, render_type};
 use super::RenderError;
 use crate::diff::Change;
+use crate::diff::{CompositeChange, DomainChange, GrantChange, PolicyChange};
 use crate::model::security::PUBLIC;
 use crate::model::{BaseType, ColumnType, Domain, GrantObject, Privilege, QualName};
 use crate::sql::{qualified, quote_ident, quote_literal};
@@ -81,9 +82,13 @@ pub(super) fn render_types(change: &Change) -> Result<Vec<String>, RenderError> 
             .unwrap_or_default()
     };
     Ok(match change {
-        Change::CreateDomain { domain } => vec![create_domain(domain, ty(&domain.base)?)],
-        Change::DropDomain { domain } => vec![format!("DROP DOMAIN {}", qualified(&domain.name))],
-        Change::RecreateDomain { old, new, columns } => {
+        Change::Domain(DomainChange::Create { domain }) => {
+            vec![create_domain(domain, ty(&domain.base)?)]
+        }
+        Change::Domain(DomainChange::Drop { domain }) => {
+            vec![format!("DROP DOMAIN {}", qualified(&domain.name))]
+        }
+        Change::Domain(DomainChange::Recreate { old, new, columns }) => {
             let parked = QualName::new(old.name.schema.clone(), parked_name(&old.name.name));
             let mut out = vec![
                 format!(
@@ -125,27 +130,27 @@ pub(super) fn render_types(change: &Change) -> Result<Vec<String>, RenderError> 
             out.push(format!("DROP DOMAIN {}", qualified(&parked)));
             out
         }
-        Change::SetDomainDefault { name, default } => vec![match default {
+        Change::Domain(DomainChange::SetDefault { name, default }) => vec![match default {
             Some(d) => format!("ALTER DOMAIN {} SET DEFAULT {d}", qualified(name)),
             None => format!("ALTER DOMAIN {} DROP DEFAULT", qualified(name)),
         }],
-        Change::SetDomainNotNull { name, not_null } => vec![format!(
+        Change::Domain(DomainChange::SetNotNull { name, not_null }) => vec![format!(
             "ALTER DOMAIN {} {} NOT NULL",
             qualified(name),
             if *not_null { "SET" } else { "DROP" }
         )],
-        Change::AddDomainCheck { domain, check } => vec![format!(
+        Change::Domain(DomainChange::AddCheck { domain, check }) => vec![format!(
             "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({})",
             qualified(domain),
             quote_ident(&check.name),
             check.expr
         )],
-        Change::DropDomainCheck { domain, name } => vec![format!(
+        Change::Domain(DomainChange::DropCheck { domain, name }) => vec![format!(
             "ALTER DOMAIN {} DROP CONSTRAINT {}",
             qualified(domain),
             quote_ident(name)
         )],
-        Change::CreateCompositeType { composite } => {
+        Change::Composite(CompositeChange::Create { composite }) => {
             let attrs = composite
                 .attributes
                 .iter()
@@ -164,22 +169,22 @@ pub(super) fn render_types(change: &Change) -> Result<Vec<String>, RenderError> 
                 attrs.join(", ")
             )]
         }
-        Change::DropCompositeType { composite } => {
+        Change::Composite(CompositeChange::Drop { composite }) => {
             vec![format!("DROP TYPE {}", qualified(&composite.name))]
         }
-        Change::AddAttribute { r#type, attribute } => vec![format!(
+        Change::Composite(CompositeChange::AddAttribute { r#type, attribute }) => vec![format!(
             "ALTER TYPE {} ADD ATTRIBUTE {} {}{}",
             qualified(r#type),
             quote_ident(&attribute.name),
             ty(&attribute.ty)?,
             collate(&attribute.collation)
         )],
-        Change::DropAttribute { r#type, name } => vec![format!(
+        Change::Composite(CompositeChange::DropAttribute { r#type, name }) => vec![format!(
             "ALTER TYPE {} DROP ATTRIBUTE {}",
             qualified(r#type),
             quote_ident(name)
         )],
-        Change::AlterAttribute { r#type, new, .. } => vec![format!(
+        Change::Composite(CompositeChange::AlterAttribute { r#type, new, .. }) => vec![format!(
             "ALTER TYPE {} ALTER ATTRIBUTE {} SET DATA TYPE {}{}",
             qualified(r#type),
             quote_ident(&new.name),
@@ -241,7 +246,7 @@ fn privileges_on(on: &GrantObject, privileges: &[Privilege]) -> String {
 /// The statements of a change to row-level security.
 pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderError> {
     Ok(match change {
-        Change::AlterRowSecurity { table, old, new } => {
+        Change::Policy(PolicyChange::AlterRowSecurity { table, old, new }) => {
             let mut out = Vec::new();
             let t = qualified(table);
             if old.enabled != new.enabled {
@@ -254,7 +259,7 @@ pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderErro
             }
             out
         }
-        Change::CreatePolicy { table, policy } => {
+        Change::Policy(PolicyChange::Create { table, policy }) => {
             let mut s = format!(
                 "CREATE POLICY {} ON {}",
                 quote_ident(&policy.name),
@@ -277,18 +282,18 @@ pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderErro
             }
             vec![s]
         }
-        Change::DropPolicy { table, name } => vec![format!(
+        Change::Policy(PolicyChange::Drop { table, name }) => vec![format!(
             "DROP POLICY {} ON {}",
             quote_ident(name),
             qualified(table)
         )],
-        Change::AlterPolicy {
+        Change::Policy(PolicyChange::Alter {
             table,
             name,
             roles,
             using,
             with_check,
-        } => {
+        }) => {
             let mut s = format!("ALTER POLICY {} ON {}", quote_ident(name), qualified(table));
             if let Some(r) = roles {
                 s.push_str(&format!(" TO {}", role_list(r)));
@@ -301,12 +306,12 @@ pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderErro
             }
             vec![s]
         }
-        Change::GrantPrivileges {
+        Change::Grant(GrantChange::Grant {
             on,
             grantee,
             privileges,
             with_grant_option,
-        } => {
+        }) => {
             let mut s = format!(
                 "GRANT {} TO {}",
                 privileges_on(on, privileges),
@@ -317,12 +322,12 @@ pub(super) fn render_security(change: &Change) -> Result<Vec<String>, RenderErro
             }
             vec![s]
         }
-        Change::RevokePrivileges {
+        Change::Grant(GrantChange::Revoke {
             on,
             grantee,
             privileges,
             grant_option_only,
-        } => vec![format!(
+        }) => vec![format!(
             "REVOKE {}{} FROM {}",
             if *grant_option_only {
                 "GRANT OPTION FOR "
@@ -367,6 +372,7 @@ fn create_domain(d: &Domain, base: String) -> String {
 #[cfg(test)]
 mod tests {
     use crate::diff::Change;
+    use crate::diff::{CompositeChange, DomainChange, ExtensionChange};
 
     fn sql(c: Change) -> Vec<String> {
         crate::render::render_step(c).unwrap().sql
@@ -375,30 +381,30 @@ mod tests {
     #[test]
     fn extensions_with_versions_and_schemas() {
         assert_eq!(
-            sql(Change::CreateExtension {
+            sql(Change::Extension(ExtensionChange::Create {
                 name: "h\"store".into(),
                 version: Some("1.8'".into()),
                 schema: Some("my ns".into()),
-            }),
+            })),
             [
                 r#"CREATE EXTENSION IF NOT EXISTS "h""store" WITH SCHEMA "my ns" VERSION '1.8'''"#,
                 r#"ALTER EXTENSION "h""store" UPDATE TO '1.8'''"#
             ]
         );
         assert_eq!(
-            sql(Change::AlterExtension {
+            sql(Change::Extension(ExtensionChange::Alter {
                 name: "hstore".into(),
                 version: None,
                 schema: Some("public".into()),
-            }),
+            })),
             [r#"ALTER EXTENSION "hstore" SET SCHEMA "public""#]
         );
         assert_eq!(
-            sql(Change::AlterExtension {
+            sql(Change::Extension(ExtensionChange::Alter {
                 name: "hstore".into(),
                 version: Some("1.8".into()),
                 schema: None,
-            }),
+            })),
             [r#"ALTER EXTENSION "hstore" UPDATE TO '1.8'"#]
         );
     }
@@ -414,34 +420,37 @@ mod tests {
             expr: "(VALUE IS NOT NULL)".into(),
         });
         assert_eq!(
-            sql(Change::CreateDomain { domain: d.clone() }),
+            sql(Change::Domain(DomainChange::Create { domain: d.clone() })),
             [
                 r#"CREATE DOMAIN "my ns"."we""ird" AS "my ns"."b""ase"[] COLLATE "pg_catalog"."C" CONSTRAINT "c;k" CHECK ((VALUE IS NOT NULL))"#
             ]
         );
         let mut bad = d.clone();
         bad.base = ColumnType::builtin("text; DROP TABLE x");
-        assert!(crate::render::render_step(Change::CreateDomain { domain: bad }).is_err());
+        assert!(
+            crate::render::render_step(Change::Domain(DomainChange::Create { domain: bad }))
+                .is_err()
+        );
         let c = CompositeType {
             name: q("t y"),
             attributes: vec![Attribute::new("a\"b", ColumnType::builtin("integer"))],
         };
         assert_eq!(
-            sql(Change::CreateCompositeType { composite: c }),
+            sql(Change::Composite(CompositeChange::Create { composite: c })),
             [r#"CREATE TYPE "my ns"."t y" AS ("a""b" integer)"#]
         );
         assert_eq!(
-            sql(Change::DropAttribute {
+            sql(Change::Composite(CompositeChange::DropAttribute {
                 r#type: q("t y"),
                 name: "x\"".into()
-            }),
+            })),
             [r#"ALTER TYPE "my ns"."t y" DROP ATTRIBUTE "x""""#]
         );
         assert_eq!(
-            sql(Change::SetDomainDefault {
+            sql(Change::Domain(DomainChange::SetDefault {
                 name: q("we\"ird"),
                 default: None
-            }),
+            })),
             [r#"ALTER DOMAIN "my ns"."we""ird" DROP DEFAULT"#]
         );
     }

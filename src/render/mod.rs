@@ -70,6 +70,10 @@ mod objects;
 mod text;
 
 use crate::diff::Change;
+use crate::diff::{
+    ColumnChange, ConstraintChange, DomainChange, EnumChange, FunctionChange, IndexChange,
+    PolicyChange, TableChange, TriggerChange, ViewChange,
+};
 use crate::plan::{hazard, Step};
 
 pub use crate::sql::{qualified, quote_ident, quote_literal};
@@ -111,9 +115,9 @@ pub enum RenderError {
 /// use graft::diff::Change;
 /// use graft::model::QualName;
 ///
-/// let step = graft::render::render_step(Change::DropTable {
+/// let step = graft::render::render_step(Change::Table(TableChange::Drop {
 ///     name: QualName::new("billing", "old invoices"),
-/// })
+/// }))
 /// .unwrap();
 /// assert_eq!(step.sql, [r#"DROP TABLE "billing"."old invoices""#]);
 /// assert!(step.is_destructive());
@@ -164,37 +168,38 @@ fn check_expressions(change: &Change) -> Result<(), RenderError> {
         }
     }
     match change {
-        Change::CreateTable { table } => {
+        Change::Table(TableChange::Create { table }) => {
             for c in &table.columns {
                 column(c, &mut exprs);
             }
             checks(&table.checks, &mut exprs);
         }
-        Change::AddColumn { column: c, .. } | Change::AlterColumn { new: c, .. } => {
-            column(c, &mut exprs)
-        }
-        Change::AddCheck { check, .. } | Change::AddDomainCheck { check, .. } => {
+        Change::Column(ColumnChange::Add { column: c, .. })
+        | Change::Column(ColumnChange::Alter { new: c, .. }) => column(c, &mut exprs),
+        Change::Constraint(ConstraintChange::AddCheck { check, .. })
+        | Change::Domain(DomainChange::AddCheck { check, .. }) => {
             checks(std::slice::from_ref(check), &mut exprs)
         }
-        Change::CreateIndex { index: i, .. } => index(i, &mut exprs),
-        Change::CreateView { view } => {
+        Change::Index(IndexChange::Create { index: i, .. }) => index(i, &mut exprs),
+        Change::View(ViewChange::Create { view }) => {
             for i in &view.indexes {
                 index(i, &mut exprs);
             }
         }
-        Change::RecreateEnum { columns, .. } => {
+        Change::Enum(EnumChange::Recreate { columns, .. }) => {
             for c in columns {
                 if let Some(d) = &c.default {
                     exprs.push((format!("default of column `{}`", c.column), d));
                 }
             }
         }
-        Change::CreateDomain { domain: d } | Change::RecreateDomain { new: d, .. } => {
+        Change::Domain(DomainChange::Create { domain: d })
+        | Change::Domain(DomainChange::Recreate { new: d, .. }) => {
             if let Some(e) = &d.default {
                 exprs.push(("default".into(), e));
             }
             checks(&d.checks, &mut exprs);
-            if let Change::RecreateDomain { columns, .. } = change {
+            if let Change::Domain(DomainChange::Recreate { columns, .. }) = change {
                 for c in columns {
                     if let Some(d) = &c.default {
                         exprs.push((format!("default of column `{}`", c.column), d));
@@ -202,29 +207,30 @@ fn check_expressions(change: &Change) -> Result<(), RenderError> {
                 }
             }
         }
-        Change::SetDomainDefault {
+        Change::Domain(DomainChange::SetDefault {
             default: Some(e), ..
-        } => exprs.push(("default".into(), e)),
-        Change::CreateFunction { function: f }
-        | Change::ReplaceFunction { new: f, .. }
-        | Change::RecreateFunction { new: f, .. } => {
+        }) => exprs.push(("default".into(), e)),
+        Change::Function(FunctionChange::Create { function: f })
+        | Change::Function(FunctionChange::Replace { new: f, .. })
+        | Change::Function(FunctionChange::Recreate { new: f, .. }) => {
             for a in &f.args {
                 if let Some(d) = &a.default {
                     exprs.push(("default of an argument".into(), d));
                 }
             }
-            if let Change::RecreateFunction { defaults, .. } = change {
+            if let Change::Function(FunctionChange::Recreate { defaults, .. }) = change {
                 for d in defaults {
                     exprs.push((format!("default of column `{}`", d.column), &d.default));
                 }
             }
         }
-        Change::CreateTrigger { trigger: t } | Change::ReplaceTrigger { new: t, .. } => {
+        Change::Trigger(TriggerChange::Create { trigger: t })
+        | Change::Trigger(TriggerChange::Replace { new: t, .. }) => {
             if let Some(w) = &t.when {
                 exprs.push(("`when`".into(), w));
             }
         }
-        Change::CreatePolicy { policy, .. } => {
+        Change::Policy(PolicyChange::Create { policy, .. }) => {
             for (key, e) in [
                 ("`using`", &policy.using),
                 ("`with_check`", &policy.with_check),
@@ -234,9 +240,9 @@ fn check_expressions(change: &Change) -> Result<(), RenderError> {
                 }
             }
         }
-        Change::AlterPolicy {
+        Change::Policy(PolicyChange::Alter {
             using, with_check, ..
-        } => {
+        }) => {
             for (key, e) in [("`using`", using), ("`with_check`", with_check)] {
                 if let Some(e) = e {
                     exprs.push((key.into(), e));

@@ -7,6 +7,10 @@
 use super::ddl::{comment_on, index_statement};
 use super::RenderError;
 use crate::diff::{Change, CommentTarget};
+use crate::diff::{
+    ColumnChange, CommentChange, FunctionChange, SequenceChange, TableChange, TriggerChange,
+    ViewChange,
+};
 use crate::model::functions::is_name_list_setting;
 use crate::model::sequences::serial_sequence;
 use crate::model::{
@@ -23,7 +27,7 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
         reason,
     };
     Ok(match change {
-        Change::CreateView { view } => {
+        Change::View(ViewChange::Create { view }) => {
             check_sql(&view.definition).map_err(invalid)?;
             let mut out = vec![create_view(view, false)];
             for index in &view.indexes {
@@ -38,7 +42,7 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             out
         }
-        Change::ReplaceView { new, .. } => {
+        Change::View(ViewChange::Replace { new, .. }) => {
             check_sql(&new.definition).map_err(invalid)?;
             if new.materialized {
                 return Err(invalid(
@@ -47,14 +51,14 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             vec![create_view(new, true)]
         }
-        Change::DropView { view } => {
+        Change::View(ViewChange::Drop { view }) => {
             vec![format!(
                 "DROP {} {}",
                 view_keyword(view),
                 qualified(&view.name)
             )]
         }
-        Change::SetObjectComment { target, comment } => {
+        Change::Comment(CommentChange::Set { target, comment }) => {
             let (what, name) = match target {
                 CommentTarget::View { name } => ("VIEW", qualified(name)),
                 CommentTarget::MaterializedView { name } => ("MATERIALIZED VIEW", qualified(name)),
@@ -74,7 +78,7 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             };
             vec![comment_on(what, &name, comment)]
         }
-        Change::CreateSequence { sequence } => {
+        Change::Sequence(SequenceChange::Create { sequence }) => {
             let mut out = vec![create_sequence(sequence)];
             if sequence.comment.is_some() {
                 out.push(comment_on(
@@ -85,8 +89,8 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             out
         }
-        Change::AlterSequence { old, new } => vec![alter_sequence(old, new)],
-        Change::SetSequenceOwner { name, owned_by } => vec![format!(
+        Change::Sequence(SequenceChange::Alter { old, new }) => vec![alter_sequence(old, new)],
+        Change::Sequence(SequenceChange::SetOwner { name, owned_by }) => vec![format!(
             "ALTER SEQUENCE {} OWNED BY {}",
             qualified(name),
             match owned_by {
@@ -94,16 +98,20 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
                 Some(o) => format!("{}.{}", qualified(&o.table), quote_ident(&o.column)),
             }
         )],
-        Change::DropSequence { name } => vec![format!("DROP SEQUENCE {}", qualified(name))],
-        Change::CreateFunction { function } => {
+        Change::Sequence(SequenceChange::Drop { name }) => {
+            vec![format!("DROP SEQUENCE {}", qualified(name))]
+        }
+        Change::Function(FunctionChange::Create { function }) => {
             let mut out = vec![create_function(function, false).map_err(invalid)?];
             if function.comment.is_some() {
                 out.push(function_comment(function));
             }
             out
         }
-        Change::ReplaceFunction { new, .. } => vec![create_function(new, true).map_err(invalid)?],
-        Change::RecreateFunction { old, new, defaults } => {
+        Change::Function(FunctionChange::Replace { new, .. }) => {
+            vec![create_function(new, true).map_err(invalid)?]
+        }
+        Change::Function(FunctionChange::Recreate { old, new, defaults }) => {
             let mut out = Vec::new();
             for d in defaults {
                 out.push(format!(
@@ -127,8 +135,8 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             out
         }
-        Change::DropFunction { function } => vec![drop_function(function)],
-        Change::CreateTrigger { trigger } => {
+        Change::Function(FunctionChange::Drop { function }) => vec![drop_function(function)],
+        Change::Trigger(TriggerChange::Create { trigger }) => {
             let mut out = vec![create_trigger(trigger, false).map_err(invalid)?];
             if !trigger.enabled.is_default() {
                 out.push(trigger_enabled(
@@ -150,7 +158,7 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             out
         }
-        Change::ReplaceTrigger { new, .. } => {
+        Change::Trigger(TriggerChange::Replace { new, .. }) => {
             // CREATE OR REPLACE TRIGGER enables the trigger again
             let mut out = vec![create_trigger(new, true).map_err(invalid)?];
             if !new.enabled.is_default() {
@@ -158,16 +166,16 @@ pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
             }
             out
         }
-        Change::DropTrigger { trigger } => vec![format!(
+        Change::Trigger(TriggerChange::Drop { trigger }) => vec![format!(
             "DROP TRIGGER {} ON {}",
             quote_ident(&trigger.name),
             qualified(&trigger.table)
         )],
-        Change::SetTriggerEnabled {
+        Change::Trigger(TriggerChange::SetEnabled {
             table,
             name,
             enabled,
-        } => vec![trigger_enabled(table, name, *enabled)],
+        }) => vec![trigger_enabled(table, name, *enabled)],
         other => {
             return Err(RenderError::Invalid {
                 kind: other.kind(),
@@ -475,12 +483,12 @@ fn serial_type(c: &Column) -> String {
 /// type following the column's.
 pub(super) fn with_serial_sequences(change: &Change, sql: Vec<String>) -> Vec<String> {
     let (table, pairs): (&QualName, Vec<(Option<&Column>, &Column)>) = match change {
-        Change::CreateTable { table } => (
+        Change::Table(TableChange::Create { table }) => (
             &table.name,
             table.columns.iter().map(|c| (None, c)).collect(),
         ),
-        Change::AddColumn { table, column } => (table, vec![(None, column)]),
-        Change::AlterColumn { table, old, new } => (table, vec![(Some(old), new)]),
+        Change::Column(ColumnChange::Add { table, column }) => (table, vec![(None, column)]),
+        Change::Column(ColumnChange::Alter { table, old, new }) => (table, vec![(Some(old), new)]),
         _ => return sql,
     };
     let mut before = Vec::new();
@@ -581,6 +589,7 @@ fn create_view(v: &View, or_replace: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{FunctionChange, SequenceChange, ViewChange};
     use crate::model::QualName;
     use crate::render::render_step;
 
@@ -593,7 +602,7 @@ mod tests {
         v.security_barrier = true;
         v.check_option = Some(CheckOption::Local);
         v.comment = Some("it's".into());
-        let step = render_step(Change::CreateView { view: v.clone() }).unwrap();
+        let step = render_step(Change::View(ViewChange::Create { view: v.clone() })).unwrap();
         assert_eq!(
             step.sql,
             [
@@ -602,7 +611,7 @@ mod tests {
             ]
         );
         assert!(step.hazards.is_empty());
-        let step = render_step(Change::DropView { view: v }).unwrap();
+        let step = render_step(Change::View(ViewChange::Drop { view: v })).unwrap();
         assert_eq!(step.sql, [r#"DROP VIEW "a""pp"."open inv""#]);
     }
 
@@ -628,9 +637,9 @@ mod tests {
             name: "search_path".into(),
             value: "\"a\"\"pp\", pg_catalog".into(),
         }];
-        let step = render_step(Change::CreateFunction {
+        let step = render_step(Change::Function(FunctionChange::Create {
             function: f.clone(),
-        })
+        }))
         .unwrap();
         assert_eq!(
             step.sql,
@@ -638,7 +647,7 @@ mod tests {
                 r#"CREATE FUNCTION "a""pp"."f; x"(INOUT "A b" text DEFAULT 'x'::text) RETURNS SETOF integer LANGUAGE "plpgsql" VOLATILE PARALLEL UNSAFE SET search_path TO "a""pp", "pg_catalog" AS $function1$BEGIN RETURN QUERY SELECT 1; END -- $function$$function1$"#
             ]
         );
-        let step = render_step(Change::DropFunction { function: f }).unwrap();
+        let step = render_step(Change::Function(FunctionChange::Drop { function: f })).unwrap();
         assert_eq!(step.sql, [r#"DROP FUNCTION "a""pp"."f; x"(text)"#]);
         assert!(step.hazards.is_empty());
         assert_eq!(dollar_tag("x $function"), "$function1$");
@@ -650,10 +659,10 @@ mod tests {
         let mut new = old.clone();
         new.increment = -1;
         new.normalize();
-        let step = render_step(Change::AlterSequence {
+        let step = render_step(Change::Sequence(SequenceChange::Alter {
             old: old.clone(),
             new,
-        })
+        }))
         .unwrap();
         assert_eq!(
             step.sql,
@@ -664,16 +673,17 @@ mod tests {
         assert!(step.is_destructive());
         let mut wider = old.clone();
         wider.cache = 10;
-        let step = render_step(Change::AlterSequence { old, new: wider }).unwrap();
+        let step =
+            render_step(Change::Sequence(SequenceChange::Alter { old, new: wider })).unwrap();
         assert!(!step.sql[0].contains("RESTART") && !step.is_destructive());
     }
 
     #[test]
     fn a_semicolon_cannot_end_the_statement() {
         let v = View::new(QualName::new("app", "v"), "SELECT 1; DROP TABLE app.t");
-        let e = render_step(Change::CreateView { view: v }).unwrap_err();
+        let e = render_step(Change::View(ViewChange::Create { view: v })).unwrap_err();
         assert!(e.to_string().contains("`;`"), "{e}");
         let ok = View::new(QualName::new("app", "v"), "SELECT ';' AS x");
-        assert!(render_step(Change::CreateView { view: ok }).is_ok());
+        assert!(render_step(Change::View(ViewChange::Create { view: ok })).is_ok());
     }
 }
