@@ -18,7 +18,7 @@ mod views;
 
 pub use change::{
     Change, ColumnChange, CommentChange, CommentTarget, CompositeChange, ConstraintChange,
-    DomainChange, EnumChange, EnumColumn, ExtensionChange, FunctionChange, FunctionDefault,
+    DomainChange, EnumChange, EnumColumn, ExtensionChange, Facts, FunctionChange, FunctionDefault,
     GrantChange, IndexChange, NamespaceChange, PolicyChange, SequenceChange, TableChange,
     TriggerChange, ViewChange,
 };

@@ -7,11 +7,6 @@
 
 use super::step::{Hazard, Step};
 use crate::diff::Change;
-use crate::diff::{
-    ColumnChange, CommentChange, CompositeChange, ConstraintChange, DomainChange, EnumChange,
-    ExtensionChange, FunctionChange, GrantChange, IndexChange, NamespaceChange, PolicyChange,
-    SequenceChange, TableChange, TriggerChange, ViewChange,
-};
 use crate::model::{BaseType, Column, ColumnType, QualName};
 use std::collections::HashSet;
 
@@ -236,173 +231,16 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
     }
 }
 
-/// The risks of one change, sorted and without duplicates.
-///
-/// - `DropTable`, `DropColumn`, `DropEnum`, `DropSequence` (its current
-///   value), and `AlterSequence` to a range that does not hold the old one
-///   (it restarts): [`Hazard::DataLoss`]. Dropping a view, function or trigger is
-///   not: nothing but its definition goes, and that is in the snapshots.
-/// - `RecreateEnum`: with removed values [`Hazard::DataLoss`] and
-///   [`Hazard::RiskyCast`] (rows holding a removed value make the cast fail);
-///   [`Hazard::TableRewrite`] when columns use the type.
-/// - `AlterColumn`: by [`cast_kind`] — [`CastKind::Safe`] rewrites,
-///   [`CastKind::Risky`] also loses data and may fail; `SET NOT NULL` scans
-///   under lock ([`Hazard::LongLock`]); a changed generation expression
-///   recreates the column ([`Hazard::TableRewrite`], plus
-///   [`Hazard::DataLoss`] when a regular column becomes generated).
-/// - `AddColumn` of an identity, generated or serial column: [`Hazard::TableRewrite`];
-///   of a `NOT NULL` column without a default: [`Hazard::NeedsEmptyTable`].
-/// - `AddPrimaryKey`, `AddUnique`, `AddCheck`, `AddForeignKey`,
-///   `CreateIndex`: [`Hazard::LongLock`].
-/// - `DropDomain`, `DropCompositeType`, `DropAttribute`: [`Hazard::DataLoss`].
-/// - `RecreateDomain` with columns: [`Hazard::TableRewrite`], plus
-///   [`Hazard::DataLoss`] and [`Hazard::RiskyCast`] when the base type's
-///   cast is [`CastKind::Risky`].
-/// - `SetDomainNotNull` (to NOT NULL), `AddDomainCheck`: [`Hazard::LongLock`]
-///   (every column of the type is checked).
+/// The risks of one change, sorted and without duplicates: each kind's
+/// [`crate::diff::Facts::hazards`], next to its change type. Dropping a
+/// view, function or trigger loses nothing but its definition, which is in
+/// the snapshots; dropping a table, column, type or sequence, or a cast
+/// that may fail, loses data.
 ///
 /// A step on a table the same plan creates carries none of the table's
 /// hazards (see [`relax_for_new_tables`]).
 pub fn hazards(change: &Change) -> Vec<Hazard> {
-    let mut out = Vec::new();
-    match change {
-        Change::Table(TableChange::Drop { .. })
-        | Change::Column(ColumnChange::Drop { .. })
-        | Change::Enum(EnumChange::Drop { .. })
-        // the sequence's current value is lost
-        | Change::Sequence(SequenceChange::Drop { .. }) => out.push(Hazard::DataLoss),
-        // a narrower range restarts the sequence
-        Change::Sequence(SequenceChange::Alter { old, new }) if !new.keeps_values_of(old) => {
-            out.push(Hazard::DataLoss)
-        }
-        Change::Domain(DomainChange::Drop { .. })
-        | Change::Composite(CompositeChange::Drop { .. })
-        | Change::Composite(CompositeChange::DropAttribute { .. }) => out.push(Hazard::DataLoss),
-        Change::Domain(DomainChange::Recreate { old, new, columns }) => {
-            if !columns.is_empty() {
-                out.push(Hazard::TableRewrite);
-                if cast_kind(&old.base, &new.base) == CastKind::Risky {
-                    out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
-                }
-            }
-        }
-        // Existing values are checked under lock.
-        Change::Domain(DomainChange::SetNotNull { not_null: true, .. }) | Change::Domain(DomainChange::AddCheck { .. }) => {
-            out.push(Hazard::LongLock)
-        }
-        Change::Enum(EnumChange::Recreate { old, new, columns }) => {
-            let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
-            if old.values.iter().any(|v| !kept.contains(v.as_str())) {
-                out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
-            }
-            if !columns.is_empty() {
-                out.push(Hazard::TableRewrite);
-            }
-        }
-        Change::Column(ColumnChange::Alter { old, new, .. }) => match generated_change(old, new) {
-            GeneratedChange::Recreate => {
-                out.push(Hazard::TableRewrite);
-                if old.generated.is_none() {
-                    out.push(Hazard::DataLoss);
-                }
-            }
-            GeneratedChange::Unchanged | GeneratedChange::DropExpression => {
-                match cast_kind(&old.ty, &new.ty) {
-                    CastKind::Same | CastKind::BinaryCoercible => {}
-                    CastKind::Safe => out.push(Hazard::TableRewrite),
-                    CastKind::Risky => {
-                        out.extend([Hazard::DataLoss, Hazard::RiskyCast, Hazard::TableRewrite])
-                    }
-                }
-                if old.nullable && !new.nullable {
-                    out.push(Hazard::LongLock);
-                }
-                // A new collation rebuilds the column's indexes under lock.
-                if old.collation != new.collation {
-                    out.push(Hazard::LongLock);
-                }
-            }
-        },
-        Change::Column(ColumnChange::Add { column, .. }) => {
-            if column.identity.is_some() || column.generated.is_some() || column.serial {
-                out.push(Hazard::TableRewrite);
-            } else if !column.nullable && column.default.is_none() {
-                out.push(Hazard::NeedsEmptyTable);
-            }
-        }
-        Change::Constraint(ConstraintChange::AddPrimaryKey { .. })
-        | Change::Constraint(ConstraintChange::AddUnique { .. })
-        | Change::Constraint(ConstraintChange::AddCheck { .. })
-        | Change::Constraint(ConstraintChange::AddForeignKey { .. })
-        | Change::Index(IndexChange::Create { .. }) => out.push(Hazard::LongLock),
-        Change::Namespace(NamespaceChange::Create { .. })
-        | Change::Namespace(NamespaceChange::Drop { .. })
-        | Change::Extension(ExtensionChange::Create { .. })
-        | Change::Extension(ExtensionChange::Alter { .. })
-        | Change::Extension(ExtensionChange::Drop { .. })
-        | Change::Enum(EnumChange::Create { .. })
-        | Change::Enum(EnumChange::AddValue { .. })
-        | Change::Table(TableChange::Create { .. })
-        | Change::Table(TableChange::Rename { .. })
-        | Change::Table(TableChange::SetComment { .. })
-        | Change::Column(ColumnChange::Rename { .. })
-        | Change::Constraint(ConstraintChange::Rename { .. })
-        | Change::Index(IndexChange::Rename { .. })
-        | Change::Column(ColumnChange::SetComment { .. })
-        | Change::Column(ColumnChange::DropExpression { .. })
-        | Change::Constraint(ConstraintChange::DropPrimaryKey { .. })
-        | Change::Constraint(ConstraintChange::DropUnique { .. })
-        | Change::Constraint(ConstraintChange::DropCheck { .. })
-        | Change::Constraint(ConstraintChange::DropForeignKey { .. })
-        | Change::Index(IndexChange::Drop { .. })
-        // Views hold no data: their definitions are in the snapshots.
-        | Change::View(ViewChange::Create { .. })
-        | Change::View(ViewChange::Drop { .. })
-        | Change::View(ViewChange::Replace { .. })
-        | Change::Comment(CommentChange::Set { .. })
-        | Change::Sequence(SequenceChange::Create { .. })
-        | Change::Sequence(SequenceChange::Alter { .. })
-        | Change::Sequence(SequenceChange::SetOwner { .. })
-        | Change::Function(FunctionChange::Create { .. })
-        | Change::Function(FunctionChange::Replace { .. })
-        | Change::Function(FunctionChange::Recreate { .. })
-        | Change::Function(FunctionChange::Drop { .. })
-        | Change::Trigger(TriggerChange::Create { .. })
-        | Change::Trigger(TriggerChange::Replace { .. })
-        | Change::Trigger(TriggerChange::Drop { .. })
-        | Change::Trigger(TriggerChange::SetEnabled { .. })
-        | Change::Domain(DomainChange::Create { .. })
-        | Change::Domain(DomainChange::SetDefault { .. })
-        | Change::Domain(DomainChange::SetNotNull { .. })
-        | Change::Domain(DomainChange::DropCheck { .. })
-        | Change::Composite(CompositeChange::Create { .. })
-        | Change::Composite(CompositeChange::AddAttribute { .. })
-        | Change::Composite(CompositeChange::AlterAttribute { .. })
-        // Policies and the row-level security flags hold no data.
-        | Change::Policy(PolicyChange::AlterRowSecurity { .. })
-        | Change::Policy(PolicyChange::Create { .. })
-        | Change::Policy(PolicyChange::Drop { .. })
-        | Change::Policy(PolicyChange::Alter { .. })
-        | Change::Grant(GrantChange::Grant { .. })
-        | Change::Grant(GrantChange::Revoke { .. }) => {}
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The table whose rows a change scans, rewrites or needs to be absent.
-fn scanned_table(change: &Change) -> Option<&QualName> {
-    match change {
-        Change::Column(ColumnChange::Add { table, .. })
-        | Change::Column(ColumnChange::Alter { table, .. })
-        | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
-        | Change::Constraint(ConstraintChange::AddUnique { table, .. })
-        | Change::Constraint(ConstraintChange::AddCheck { table, .. })
-        | Change::Constraint(ConstraintChange::AddForeignKey { table, .. })
-        | Change::Index(IndexChange::Create { table, .. }) => Some(table),
-        _ => None,
-    }
+    change.hazards()
 }
 
 /// Drops the hazards of steps on tables the same plan creates: such a table
@@ -411,7 +249,10 @@ fn scanned_table(change: &Change) -> Option<&QualName> {
 /// table locks the referenced table only while it checks the empty one.)
 pub fn relax_for_new_tables(steps: &mut [Step], created: &HashSet<&QualName>) {
     for s in steps {
-        if scanned_table(&s.change).is_some_and(|t| created.contains(t)) {
+        if s.change
+            .scanned_table()
+            .is_some_and(|t| created.contains(t))
+        {
             s.hazards.retain(|h| {
                 !matches!(
                     h,

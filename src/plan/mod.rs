@@ -1,7 +1,6 @@
 //! Orders changes into a [`Plan`] and classifies their hazards.
 
 pub mod hazard;
-mod kinds_order;
 pub mod order;
 mod step;
 pub(crate) mod topo;

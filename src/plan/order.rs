@@ -12,139 +12,78 @@
 //! layer is then sorted by its own edges ([`super::topo`]).
 
 use crate::diff::Change;
-use crate::diff::{
-    ColumnChange, CommentChange, CompositeChange, ConstraintChange, DomainChange, EnumChange,
-    ExtensionChange, FunctionChange, GrantChange, IndexChange, NamespaceChange, PolicyChange,
-    SequenceChange, TableChange, TriggerChange, ViewChange,
-};
+use crate::diff::{ConstraintChange, IndexChange, TableChange};
 use crate::model::QualName;
-use crate::plan::hazard::{generated_change, GeneratedChange};
 use std::collections::HashMap;
 use std::hash::Hash;
 
+/// The layers of a plan, in the order they run: every change has one
+/// ([`crate::diff::Facts::rank`], next to each kind's change type), and
+/// every dependency between kinds goes from a lower layer to a higher one.
+pub mod layer {
+    /// Namespaces created.
+    pub const NAMESPACES: u8 = 0;
+    /// Extensions created and updated.
+    pub const EXTENSIONS: u8 = 1;
+    /// Enums, domains and composite types created and altered; sequences
+    /// and functions created (before the tables whose defaults use them).
+    pub const TYPES: u8 = 2;
+    /// Foreign keys, views and triggers dropped, sequences detached from
+    /// their owners: before anything they use changes.
+    pub const EARLY_DROPS: u8 = 3;
+    /// Indexes, checks, unique constraints, policies and domain
+    /// constraints dropped.
+    pub const DROP_CHECKS: u8 = 4;
+    /// Primary keys dropped; enums and domains recreated.
+    pub const RECREATE_TYPES: u8 = 5;
+    /// Tables dropped (freeing their names for renames), generation
+    /// expressions dropped.
+    pub const DROP_TABLES: u8 = 6;
+    /// Columns dropped.
+    pub const DROP_COLUMNS: u8 = 7;
+    /// Tables renamed.
+    pub const RENAME_TABLES: u8 = 8;
+    /// Columns, constraints and indexes renamed.
+    pub const RENAMES: u8 = 9;
+    /// Tables created.
+    pub const CREATE_TABLES: u8 = 10;
+    /// Columns altered in place.
+    pub const ALTER_COLUMNS: u8 = 11;
+    /// Columns added.
+    pub const ADD_COLUMNS: u8 = 12;
+    /// Generated columns added or recreated.
+    pub const GENERATED_COLUMNS: u8 = 13;
+    /// Primary keys added; functions recreated.
+    pub const PRIMARY_KEYS: u8 = 14;
+    /// Unique constraints added.
+    pub const UNIQUES: u8 = 15;
+    /// Checks and domain constraints added.
+    pub const CHECKS: u8 = 16;
+    /// Indexes created.
+    pub const INDEXES: u8 = 17;
+    /// Foreign keys added, views created, sequences attached to their new
+    /// owners: once every table and column exists.
+    pub const LATE_CREATES: u8 = 18;
+    /// Comments, triggers, policies and privileges; functions dropped.
+    pub const LAST: u8 = 19;
+    /// Types and sequences dropped, once nothing uses them.
+    pub const DROP_TYPES: u8 = 20;
+    /// Extensions dropped.
+    pub const DROP_EXTENSIONS: u8 = 21;
+    /// Namespaces dropped.
+    pub const DROP_NAMESPACES: u8 = 22;
+}
+
 /// The layer where views are dropped (with the functions whose result is
 /// their row type): before anything they read changes.
-pub(crate) const EARLY_DROPS: u8 = 3;
+pub(crate) const EARLY_DROPS: u8 = layer::EARLY_DROPS;
 /// The layer where views are created (with the functions that read what
 /// the plan changes): once every table and column is in place.
-pub(crate) const LATE_CREATES: u8 = 18;
+pub(crate) const LATE_CREATES: u8 = layer::LATE_CREATES;
 
-/// The layer of a change; lower runs first.
+/// The layer of a change ([`Change::rank`]); lower runs first.
 pub fn rank(change: &Change) -> u8 {
-    match change {
-        Change::Namespace(NamespaceChange::Create { .. }) => 0,
-        Change::Extension(ExtensionChange::Create { .. })
-        | Change::Extension(ExtensionChange::Alter { .. }) => 1,
-        Change::Enum(EnumChange::Create { .. }) | Change::Enum(EnumChange::AddValue { .. }) => 2,
-        Change::Constraint(ConstraintChange::DropForeignKey { .. }) => 3,
-        Change::Index(IndexChange::Drop { .. })
-        | Change::Constraint(ConstraintChange::DropCheck { .. })
-        | Change::Constraint(ConstraintChange::DropUnique { .. }) => 4,
-        // After the checks and indexes naming the type are dropped, before
-        // renames (it names columns as they were).
-        Change::Constraint(ConstraintChange::DropPrimaryKey { .. })
-        | Change::Enum(EnumChange::Recreate { .. }) => 5,
-        // Dropping tables and columns early frees their names for renames.
-        Change::Table(TableChange::Drop { .. })
-        | Change::Column(ColumnChange::DropExpression { .. }) => 6,
-        Change::Column(ColumnChange::Drop { .. }) => 7,
-        Change::Table(TableChange::Rename { .. }) => 8,
-        // Constraint and index renames after the column renames of their
-        // table (stable order), before new tables and indexes may take
-        // the names they free.
-        Change::Column(ColumnChange::Rename { .. })
-        | Change::Constraint(ConstraintChange::Rename { .. })
-        | Change::Index(IndexChange::Rename { .. }) => 9,
-        Change::Table(TableChange::Create { .. }) => 10,
-        // Column changes before new columns: PostgreSQL refuses to change
-        // the type of a column that a (new) generated column reads. New
-        // columns keep their declared order.
-        Change::Column(ColumnChange::Alter { old, new, .. })
-            if generated_change(old, new) != GeneratedChange::Recreate =>
-        {
-            11
-        }
-        // New generated columns, and recreated ones, last: they may read a
-        // new column, which PostgreSQL needs to exist first.
-        Change::Column(ColumnChange::Add { column, .. }) if column.generated.is_some() => 13,
-        Change::Column(ColumnChange::Add { .. }) => 12,
-        Change::Column(ColumnChange::Alter { .. }) => 13,
-        Change::Constraint(ConstraintChange::AddPrimaryKey { .. }) => 14,
-        Change::Constraint(ConstraintChange::AddUnique { .. }) => 15,
-        Change::Constraint(ConstraintChange::AddCheck { .. }) => 16,
-        Change::Index(IndexChange::Create { .. }) => 17,
-        Change::Constraint(ConstraintChange::AddForeignKey { .. }) => 18,
-        Change::Table(TableChange::SetComment { .. })
-        | Change::Column(ColumnChange::SetComment { .. }) => 19,
-        Change::Enum(EnumChange::Drop { .. }) => 20,
-        Change::Extension(ExtensionChange::Drop { .. }) => 21,
-        Change::Namespace(NamespaceChange::Drop { .. }) => 22,
-        // Views: dropped before anything they read changes (their order
-        // among themselves: `plan::topo`), created once every table and
-        // column they may read is in place, before comments.
-        Change::View(ViewChange::Drop { .. }) => EARLY_DROPS,
-        Change::View(ViewChange::Create { .. }) | Change::View(ViewChange::Replace { .. }) => {
-            LATE_CREATES
-        }
-        Change::Comment(CommentChange::Set { .. }) => 19,
-        // Sequences: before the tables whose defaults draw from them,
-        // detached from an old owner before drops (which would take them
-        // along), attached to a new one once it exists, dropped once no
-        // default uses them.
-        Change::Sequence(SequenceChange::Create { .. })
-        | Change::Sequence(SequenceChange::Alter { .. }) => 2,
-        Change::Sequence(SequenceChange::SetOwner { owned_by: None, .. }) => 3,
-        Change::Sequence(SequenceChange::SetOwner { .. }) => 18,
-        Change::Sequence(SequenceChange::Drop { .. }) => 20,
-        // Functions: created early, before the tables whose defaults call
-        // them (later, among the views, when they read what the plan
-        // changes: `plan::topo`); a recreated one after the column changes
-        // (it sets the defaults that call it again) and before the views
-        // that call it are created again; dropped late, once no default,
-        // view or trigger uses it (early when its result is the row type of
-        // a relation that goes).
-        Change::Function(FunctionChange::Create { .. })
-        | Change::Function(FunctionChange::Replace { .. }) => 2,
-        Change::Function(FunctionChange::Recreate { .. }) => 14,
-        Change::Function(FunctionChange::Drop { .. }) => 19,
-        // Triggers: dropped before their table, view or function, created
-        // after all of them.
-        Change::Trigger(TriggerChange::Drop { .. }) => 3,
-        Change::Trigger(TriggerChange::Create { .. })
-        | Change::Trigger(TriggerChange::Replace { .. })
-        | Change::Trigger(TriggerChange::SetEnabled { .. }) => 19,
-        // Domains and composite types: with the enums, in the order of what
-        // they are built on (`plan::topo`); recreated like enums; dropped
-        // with them, users first. Domain constraints go with the tables'
-        // checks: dropped early, added once columns are dropped, altered
-        // and added (PostgreSQL validates them on every column of the
-        // type, and refuses while a composite column holds the type).
-        Change::Domain(DomainChange::DropCheck { .. })
-        | Change::Domain(DomainChange::SetNotNull {
-            not_null: false, ..
-        }) => 4,
-        Change::Domain(DomainChange::AddCheck { .. })
-        | Change::Domain(DomainChange::SetNotNull { .. }) => 16,
-        Change::Domain(DomainChange::Create { .. })
-        | Change::Domain(DomainChange::SetDefault { .. })
-        | Change::Composite(CompositeChange::Create { .. })
-        | Change::Composite(CompositeChange::AddAttribute { .. })
-        | Change::Composite(CompositeChange::AlterAttribute { .. })
-        | Change::Composite(CompositeChange::DropAttribute { .. }) => 2,
-        Change::Domain(DomainChange::Recreate { .. }) => 5,
-        Change::Domain(DomainChange::Drop { .. })
-        | Change::Composite(CompositeChange::Drop { .. }) => 20,
-        // Policies: dropped with the checks (before the columns they name
-        // change), created and altered once every table, column and view
-        // exists, with the row-level security flags.
-        Change::Policy(PolicyChange::Drop { .. }) => 4,
-        Change::Policy(PolicyChange::AlterRowSecurity { .. })
-        | Change::Policy(PolicyChange::Create { .. })
-        | Change::Policy(PolicyChange::Alter { .. }) => 19,
-        // Privileges: once every object exists, under its new name;
-        // revokes before grants (see `plan::topo` for their run).
-        Change::Grant(GrantChange::Revoke { .. }) | Change::Grant(GrantChange::Grant { .. }) => 19,
-    }
+    change.rank()
 }
 
 /// Orders changes for execution (stable: ties keep their input order), and

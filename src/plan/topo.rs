@@ -16,108 +16,16 @@
 //! [`View::calls`]: crate::model::View::calls
 
 use crate::diff::Change;
-use crate::diff::{
-    ColumnChange, CommentChange, FunctionChange, GrantChange, SequenceChange, TableChange,
-    TriggerChange, ViewChange,
-};
-use crate::model::{BaseType, Function, QualName};
+use crate::diff::{ColumnChange, FunctionChange, TableChange, ViewChange};
+use crate::model::QualName;
 use crate::plan::order::{rank, EARLY_DROPS, LATE_CREATES};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
-/// Order of kinds that share a rank, when no edge decides.
+/// Order of kinds that share a rank, when no edge decides
+/// ([`Change::tie_break`]).
 pub(crate) fn kind_rank(c: &Change) -> u8 {
-    match c {
-        Change::Sequence(SequenceChange::Create { .. })
-        | Change::Sequence(SequenceChange::Alter { .. }) => 1,
-        Change::Trigger(TriggerChange::Drop { .. }) => 1,
-        Change::Function(FunctionChange::Create { .. })
-        | Change::Function(FunctionChange::Replace { .. }) => 2,
-        Change::View(ViewChange::Drop { .. }) => 2,
-        Change::View(ViewChange::Create { .. }) | Change::View(ViewChange::Replace { .. }) => 3,
-        Change::Trigger(TriggerChange::Create { .. })
-        | Change::Trigger(TriggerChange::Replace { .. })
-        | Change::Trigger(TriggerChange::SetEnabled { .. }) => 4,
-        Change::Comment(CommentChange::Set { .. }) => 5,
-        // late: after the triggers and views that stop using it; early:
-        // its edges put it before the views whose row type it returns
-        Change::Function(FunctionChange::Drop { .. }) => 6,
-        // last of all: the objects they are on exist by then
-        Change::Grant(GrantChange::Revoke { .. }) => 7,
-        Change::Grant(GrantChange::Grant { .. }) => 8,
-        _ => 0,
-    }
-}
-
-/// Whether a change takes part in the dependency order of its run.
-fn ordered(c: &Change) -> bool {
-    matches!(
-        c,
-        Change::View(ViewChange::Create { .. })
-            | Change::View(ViewChange::Replace { .. })
-            | Change::View(ViewChange::Drop { .. })
-            | Change::Function(FunctionChange::Create { .. })
-            | Change::Function(FunctionChange::Replace { .. })
-            | Change::Function(FunctionChange::Drop { .. })
-            | Change::Trigger(TriggerChange::Drop { .. })
-            | Change::Trigger(TriggerChange::Create { .. })
-            | Change::Comment(CommentChange::Set { .. })
-    ) || super::kinds_order::ordered(c)
-}
-
-/// The object a create brings into being, for the edges of the others.
-fn provides(c: &Change) -> Option<&QualName> {
-    match c {
-        Change::View(ViewChange::Create { view })
-        | Change::View(ViewChange::Replace { new: view, .. }) => Some(&view.name),
-        Change::Function(FunctionChange::Create { function })
-        | Change::Function(FunctionChange::Replace { new: function, .. }) => Some(&function.name),
-        _ => super::kinds_order::provides(c),
-    }
-}
-
-/// What a create needs to exist first.
-fn needs(c: &Change) -> BTreeSet<QualName> {
-    match c {
-        Change::View(ViewChange::Create { view })
-        | Change::View(ViewChange::Replace { new: view, .. }) => {
-            let mut n = view.reads();
-            n.extend(view.calls());
-            n
-        }
-        Change::Function(FunctionChange::Create { function })
-        | Change::Function(FunctionChange::Replace { new: function, .. }) => function.reads(),
-        _ => super::kinds_order::needs(c),
-    }
-}
-
-/// For a drop: the object it drops, and the dropped objects that must go
-/// after it (what it read or called; for a function, the row types of its
-/// signature: PostgreSQL refuses to drop a relation whose row type a
-/// function uses).
-fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
-    match c {
-        Change::View(ViewChange::Drop { view }) => {
-            let mut after = view.reads();
-            after.extend(view.calls());
-            Some((&view.name, after))
-        }
-        Change::Function(FunctionChange::Drop { function }) => {
-            Some((&function.name, named_types(function)))
-        }
-        _ => super::kinds_order::drop_edges(c),
-    }
-}
-
-/// The named types (row types, enums) of a function's signature and result.
-fn named_types(f: &Function) -> BTreeSet<QualName> {
-    f.types()
-        .into_iter()
-        .filter_map(|t| match &t.base {
-            BaseType::Named(q) => Some(q.clone()),
-            BaseType::Builtin(_) => None,
-        })
-        .collect()
+    c.tie_break()
 }
 
 /// The rank of each change ([`crate::plan::order::rank`]), moved where the
@@ -163,7 +71,7 @@ pub(crate) fn effective_ranks(changes: &[Change]) -> Vec<u8> {
                 LATE_CREATES
             }
             Change::Function(FunctionChange::Drop { function })
-                if named_types(function).iter().any(|r| dropped.contains(r)) =>
+                if function.named_types().iter().any(|r| dropped.contains(r)) =>
             {
                 EARLY_DROPS
             }
@@ -186,7 +94,7 @@ pub(crate) fn order_runs(changes: &mut Vec<Change>, ranks: &[u8]) {
                 .take_while(|r| **r == ranks[start])
                 .count();
         let run: Vec<Change> = rest.by_ref().take(end - start).collect();
-        if run.iter().any(ordered) {
+        if run.iter().any(Change::ordered) {
             out.extend(kahn(run));
         } else {
             out.extend(run);
@@ -210,12 +118,12 @@ fn kahn(run: Vec<Change>) -> Vec<Change> {
     // creates: provider before needer
     let mut by_name: HashMap<&QualName, Vec<usize>> = HashMap::new();
     for (i, c) in run.iter().enumerate() {
-        if let Some(p) = provides(c) {
+        if let Some(p) = c.provides() {
             by_name.entry(p).or_default().push(i);
         }
     }
     for (i, c) in run.iter().enumerate() {
-        for need in needs(c) {
+        for need in c.needs() {
             for &p in by_name.get(&need).into_iter().flatten() {
                 edge(p, i, &mut succ);
             }
@@ -224,12 +132,12 @@ fn kahn(run: Vec<Change>) -> Vec<Change> {
     // drops: a reader before what it read
     let mut dropped: HashMap<&QualName, Vec<usize>> = HashMap::new();
     for (i, c) in run.iter().enumerate() {
-        if let Some((name, _)) = drop_edges(c) {
+        if let Some((name, _)) = c.drop_edges() {
             dropped.entry(name).or_default().push(i);
         }
     }
     for (i, c) in run.iter().enumerate() {
-        if let Some((_, reads)) = drop_edges(c) {
+        if let Some((_, reads)) = c.drop_edges() {
             for r in reads {
                 for &j in dropped.get(&r).into_iter().flatten() {
                     edge(i, j, &mut succ);
@@ -369,5 +277,61 @@ mod tests {
         ];
         order_runs(&mut changes, &[18, 18]);
         assert_eq!(names(&changes), ["CreateView app.a", "CreateView app.b"]);
+    }
+
+    #[test]
+    fn types_are_created_after_and_dropped_before_what_they_are_built_on() {
+        use crate::diff::{CompositeChange, DomainChange, EnumChange};
+        use crate::model::{Attribute, ColumnType, CompositeType, Domain, EnumType};
+        let q = |n: &str| QualName::new("app", n);
+        let mood = EnumType {
+            name: q("mood"),
+            values: vec!["ok".into()],
+        };
+        // a domain over a composite type with an enum attribute, declared
+        // (and so diffed) in the wrong order
+        let d = Domain::new(q("a_dom"), ColumnType::named(q("b_pair"), false));
+        let c = CompositeType {
+            name: q("b_pair"),
+            attributes: vec![
+                Attribute::new("m", ColumnType::named(q("mood"), true)),
+                Attribute::new("n", ColumnType::named(q("c_dom"), false)),
+            ],
+        };
+        let d2 = Domain::new(q("c_dom"), ColumnType::builtin("integer"));
+        let creates = vec![
+            Change::Domain(DomainChange::Create { domain: d.clone() }),
+            Change::Domain(DomainChange::Create { domain: d2.clone() }),
+            Change::Composite(CompositeChange::Create {
+                composite: c.clone(),
+            }),
+            Change::Enum(EnumChange::Create {
+                r#enum: mood.clone(),
+            }),
+        ];
+        assert_eq!(
+            names(&crate::plan::order::order(creates)),
+            [
+                "CreateDomain app.c_dom",
+                "CreateEnum app.mood",
+                "CreateCompositeType app.b_pair",
+                "CreateDomain app.a_dom"
+            ]
+        );
+        let drops = vec![
+            Change::Enum(EnumChange::Drop { name: q("mood") }),
+            Change::Domain(DomainChange::Drop { domain: d2 }),
+            Change::Composite(CompositeChange::Drop { composite: c }),
+            Change::Domain(DomainChange::Drop { domain: d }),
+        ];
+        assert_eq!(
+            names(&crate::plan::order::order(drops)),
+            [
+                "DropDomain app.a_dom",
+                "DropCompositeType app.b_pair",
+                "DropEnum app.mood",
+                "DropDomain app.c_dom"
+            ]
+        );
     }
 }

@@ -70,10 +70,6 @@ mod objects;
 mod text;
 
 use crate::diff::Change;
-use crate::diff::{
-    ColumnChange, ConstraintChange, DomainChange, EnumChange, FunctionChange, IndexChange,
-    PolicyChange, TableChange, TriggerChange, ViewChange,
-};
 use crate::plan::{hazard, Step};
 
 pub use crate::sql::{qualified, quote_ident, quote_literal};
@@ -112,7 +108,7 @@ pub enum RenderError {
 /// transactionality.
 ///
 /// ```
-/// use graft::diff::Change;
+/// use graft::diff::{Change, TableChange};
 /// use graft::model::QualName;
 ///
 /// let step = graft::render::render_step(Change::Table(TableChange::Drop {
@@ -142,116 +138,8 @@ pub fn render_step(change: Change) -> Result<Step, RenderError> {
 /// ones are refused earlier, with their file and key; this holds for a
 /// schema built by hand or read from a tampered snapshot too.
 fn check_expressions(change: &Change) -> Result<(), RenderError> {
-    use crate::model::{Column, IndexTarget};
     use crate::sql::expr::{one_expression, Place};
-    let mut exprs: Vec<(String, &str)> = Vec::new();
-    fn column<'a>(c: &'a Column, exprs: &mut Vec<(String, &'a str)>) {
-        for (key, e) in [("default", &c.default), ("generated", &c.generated)] {
-            if let Some(e) = e {
-                exprs.push((format!("{key} of column `{}`", c.name), e));
-            }
-        }
-    }
-    fn index<'a>(i: &'a crate::model::Index, exprs: &mut Vec<(String, &'a str)>) {
-        for k in &i.keys {
-            if let IndexTarget::Expr(e) = &k.target {
-                exprs.push((format!("expression of index `{}`", i.name), e));
-            }
-        }
-        if let Some(p) = &i.predicate {
-            exprs.push((format!("`where` of index `{}`", i.name), p));
-        }
-    }
-    fn checks<'a>(cs: &'a [crate::model::Check], exprs: &mut Vec<(String, &'a str)>) {
-        for c in cs {
-            exprs.push((format!("check `{}`", c.name), &c.expr));
-        }
-    }
-    match change {
-        Change::Table(TableChange::Create { table }) => {
-            for c in &table.columns {
-                column(c, &mut exprs);
-            }
-            checks(&table.checks, &mut exprs);
-        }
-        Change::Column(ColumnChange::Add { column: c, .. })
-        | Change::Column(ColumnChange::Alter { new: c, .. }) => column(c, &mut exprs),
-        Change::Constraint(ConstraintChange::AddCheck { check, .. })
-        | Change::Domain(DomainChange::AddCheck { check, .. }) => {
-            checks(std::slice::from_ref(check), &mut exprs)
-        }
-        Change::Index(IndexChange::Create { index: i, .. }) => index(i, &mut exprs),
-        Change::View(ViewChange::Create { view }) => {
-            for i in &view.indexes {
-                index(i, &mut exprs);
-            }
-        }
-        Change::Enum(EnumChange::Recreate { columns, .. }) => {
-            for c in columns {
-                if let Some(d) = &c.default {
-                    exprs.push((format!("default of column `{}`", c.column), d));
-                }
-            }
-        }
-        Change::Domain(DomainChange::Create { domain: d })
-        | Change::Domain(DomainChange::Recreate { new: d, .. }) => {
-            if let Some(e) = &d.default {
-                exprs.push(("default".into(), e));
-            }
-            checks(&d.checks, &mut exprs);
-            if let Change::Domain(DomainChange::Recreate { columns, .. }) = change {
-                for c in columns {
-                    if let Some(d) = &c.default {
-                        exprs.push((format!("default of column `{}`", c.column), d));
-                    }
-                }
-            }
-        }
-        Change::Domain(DomainChange::SetDefault {
-            default: Some(e), ..
-        }) => exprs.push(("default".into(), e)),
-        Change::Function(FunctionChange::Create { function: f })
-        | Change::Function(FunctionChange::Replace { new: f, .. })
-        | Change::Function(FunctionChange::Recreate { new: f, .. }) => {
-            for a in &f.args {
-                if let Some(d) = &a.default {
-                    exprs.push(("default of an argument".into(), d));
-                }
-            }
-            if let Change::Function(FunctionChange::Recreate { defaults, .. }) = change {
-                for d in defaults {
-                    exprs.push((format!("default of column `{}`", d.column), &d.default));
-                }
-            }
-        }
-        Change::Trigger(TriggerChange::Create { trigger: t })
-        | Change::Trigger(TriggerChange::Replace { new: t, .. }) => {
-            if let Some(w) = &t.when {
-                exprs.push(("`when`".into(), w));
-            }
-        }
-        Change::Policy(PolicyChange::Create { policy, .. }) => {
-            for (key, e) in [
-                ("`using`", &policy.using),
-                ("`with_check`", &policy.with_check),
-            ] {
-                if let Some(e) = e {
-                    exprs.push((key.into(), e));
-                }
-            }
-        }
-        Change::Policy(PolicyChange::Alter {
-            using, with_check, ..
-        }) => {
-            for (key, e) in [("`using`", using), ("`with_check`", with_check)] {
-                if let Some(e) = e {
-                    exprs.push((key.into(), e));
-                }
-            }
-        }
-        _ => {}
-    }
-    for (what, e) in exprs {
+    for (what, e) in change.expressions() {
         one_expression(e, Place::Anywhere).map_err(|why| RenderError::Invalid {
             kind: change.kind(),
             subject: change.subject(),

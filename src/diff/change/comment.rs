@@ -1,6 +1,9 @@
 //! Changes to the comment of an object other than a table or column.
 
 use super::CommentTarget;
+use super::Facts;
+use crate::drift::scope::ObjectKey;
+use crate::plan::order::layer;
 use serde::{Deserialize, Serialize};
 
 /// A change to the comment of an object other than a table or column.
@@ -18,18 +21,53 @@ pub enum CommentChange {
     },
 }
 
-impl CommentChange {
+impl Facts for CommentChange {
     /// The step kind, e.g. `SetObjectComment`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             CommentChange::Set { .. } => "SetObjectComment",
         }
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             CommentChange::Set { target, .. } => target.to_string(),
         }
+    }
+
+    /// Once every object exists.
+    fn rank(&self) -> u8 {
+        layer::LAST
+    }
+
+    fn tie_break(&self) -> u8 {
+        5
+    }
+
+    fn ordered(&self) -> bool {
+        true
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        let CommentChange::Set { target, .. } = self;
+        vec![match target {
+            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
+                ObjectKey::View { name: name.clone() }
+            }
+            CommentTarget::Sequence { name } => ObjectKey::Sequence { name: name.clone() },
+            CommentTarget::Function { name, args, .. } => ObjectKey::Function {
+                name: name.clone(),
+                args: args.iter().map(|t| t.canonical()).collect(),
+            },
+            CommentTarget::Trigger { table, name } => ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            },
+        }]
+    }
+
+    fn drift(&self) -> String {
+        "comment changed outside graft".into()
     }
 }

@@ -1,6 +1,10 @@
 //! Changes to a constraint of a table (primary key, unique, check, foreign key).
 
+use super::{check_expression, default_drift_subject, Facts};
+use crate::drift::scope::ObjectKey;
 use crate::model::{Check, ForeignKey, PrimaryKey, QualName, Unique};
+use crate::plan::order::layer;
+use crate::plan::Hazard;
 use serde::{Deserialize, Serialize};
 
 /// A change to a constraint of a table (primary key, unique, check, foreign key).
@@ -87,9 +91,9 @@ pub enum ConstraintChange {
     },
 }
 
-impl ConstraintChange {
+impl Facts for ConstraintChange {
     /// The step kind, e.g. `AddPrimaryKey`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             ConstraintChange::AddPrimaryKey { .. } => "AddPrimaryKey",
             ConstraintChange::DropPrimaryKey { .. } => "DropPrimaryKey",
@@ -104,7 +108,7 @@ impl ConstraintChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             ConstraintChange::AddPrimaryKey { table, pk } => format!("{table}.{}", pk.name),
             ConstraintChange::AddUnique { table, unique } => format!("{table}.{}", unique.name),
@@ -115,6 +119,88 @@ impl ConstraintChange {
             | ConstraintChange::DropCheck { table, name }
             | ConstraintChange::DropForeignKey { table, name } => format!("{table}.{name}"),
             ConstraintChange::Rename { table, from, to } => format!("{table}.{from} -> {to}"),
+        }
+    }
+
+    /// Dropped early, foreign keys first (they depend on the keys they
+    /// reference); primary keys after the checks and indexes; renamed
+    /// after the columns of their table; added after the columns, keys
+    /// before uniques before checks, foreign keys once every table and
+    /// index exists (which also breaks foreign-key cycles).
+    fn rank(&self) -> u8 {
+        match self {
+            ConstraintChange::DropForeignKey { .. } => layer::EARLY_DROPS,
+            ConstraintChange::DropCheck { .. } | ConstraintChange::DropUnique { .. } => {
+                layer::DROP_CHECKS
+            }
+            ConstraintChange::DropPrimaryKey { .. } => layer::RECREATE_TYPES,
+            ConstraintChange::Rename { .. } => layer::RENAMES,
+            ConstraintChange::AddPrimaryKey { .. } => layer::PRIMARY_KEYS,
+            ConstraintChange::AddUnique { .. } => layer::UNIQUES,
+            ConstraintChange::AddCheck { .. } => layer::CHECKS,
+            ConstraintChange::AddForeignKey { .. } => layer::LATE_CREATES,
+        }
+    }
+
+    /// A new constraint is validated while the table is locked.
+    fn hazards(&self) -> Vec<Hazard> {
+        match self.scanned_table() {
+            Some(_) => vec![Hazard::LongLock],
+            None => Vec::new(),
+        }
+    }
+
+    fn scanned_table(&self) -> Option<&QualName> {
+        match self {
+            ConstraintChange::AddPrimaryKey { table, .. }
+            | ConstraintChange::AddUnique { table, .. }
+            | ConstraintChange::AddCheck { table, .. }
+            | ConstraintChange::AddForeignKey { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        let con = |table: &QualName, name: &str| ObjectKey::Constraint {
+            table: table.clone(),
+            name: name.to_string(),
+        };
+        match self {
+            ConstraintChange::AddPrimaryKey { table, pk } => vec![con(table, &pk.name)],
+            ConstraintChange::AddUnique { table, unique } => vec![con(table, &unique.name)],
+            ConstraintChange::AddCheck { table, check } => vec![con(table, &check.name)],
+            ConstraintChange::AddForeignKey { table, fk } => vec![con(table, &fk.name)],
+            ConstraintChange::DropPrimaryKey { table, name }
+            | ConstraintChange::DropUnique { table, name }
+            | ConstraintChange::DropCheck { table, name }
+            | ConstraintChange::DropForeignKey { table, name } => vec![con(table, name)],
+            ConstraintChange::Rename { table, from, to } => {
+                vec![con(table, from), con(table, to)]
+            }
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            ConstraintChange::Rename { .. } => "renamed outside graft".into(),
+            _ if self.scanned_table().is_some() => "added outside graft".into(),
+            _ => "dropped outside graft".into(),
+        }
+    }
+
+    fn drift_subject(&self) -> String {
+        match self {
+            ConstraintChange::Rename { table, from, to } => {
+                format!("constraint {table}.{from} -> {to}")
+            }
+            _ => default_drift_subject(self),
+        }
+    }
+
+    fn expressions(&self) -> Vec<(String, &str)> {
+        match self {
+            ConstraintChange::AddCheck { check, .. } => vec![check_expression(check)],
+            _ => Vec::new(),
         }
     }
 }

@@ -1,5 +1,8 @@
 //! Changes to an extension.
 
+use super::Facts;
+use crate::drift::scope::ObjectKey;
+use crate::plan::order::layer;
 use serde::{Deserialize, Serialize};
 
 /// A change to an extension.
@@ -40,9 +43,9 @@ pub enum ExtensionChange {
     },
 }
 
-impl ExtensionChange {
+impl Facts for ExtensionChange {
     /// The step kind, e.g. `CreateExtension`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             ExtensionChange::Create { .. } => "CreateExtension",
             ExtensionChange::Alter { .. } => "AlterExtension",
@@ -51,11 +54,47 @@ impl ExtensionChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             ExtensionChange::Create { name, .. }
             | ExtensionChange::Alter { name, .. }
             | ExtensionChange::Drop { name } => name.clone(),
+        }
+    }
+
+    /// Created and updated before the types that may come from them,
+    /// dropped after the types.
+    fn rank(&self) -> u8 {
+        match self {
+            ExtensionChange::Create { .. } | ExtensionChange::Alter { .. } => layer::EXTENSIONS,
+            ExtensionChange::Drop { .. } => layer::DROP_EXTENSIONS,
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        match self {
+            ExtensionChange::Create { name, .. }
+            | ExtensionChange::Alter { name, .. }
+            | ExtensionChange::Drop { name } => vec![ObjectKey::Extension { name: name.clone() }],
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            ExtensionChange::Create { .. } => "added outside graft".into(),
+            ExtensionChange::Drop { .. } => "dropped outside graft".into(),
+            ExtensionChange::Alter {
+                version, schema, ..
+            } => {
+                let mut parts = Vec::new();
+                if let Some(v) = version {
+                    parts.push(format!("version now {v}"));
+                }
+                if let Some(s) = schema {
+                    parts.push(format!("namespace now {s}"));
+                }
+                format!("changed outside graft ({})", parts.join(", "))
+            }
         }
     }
 }

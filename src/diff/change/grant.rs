@@ -1,6 +1,9 @@
 //! Changes to privileges on an object.
 
+use super::Facts;
+use crate::drift::scope::ObjectKey;
 use crate::model::{GrantObject, Privilege};
+use crate::plan::order::layer;
 use serde::{Deserialize, Serialize};
 
 /// A change to privileges on an object.
@@ -36,9 +39,9 @@ pub enum GrantChange {
     },
 }
 
-impl GrantChange {
+impl Facts for GrantChange {
     /// The step kind, e.g. `GrantPrivileges`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             GrantChange::Grant { .. } => "GrantPrivileges",
             GrantChange::Revoke { .. } => "RevokePrivileges",
@@ -46,11 +49,75 @@ impl GrantChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             GrantChange::Grant { on, grantee, .. } | GrantChange::Revoke { on, grantee, .. } => {
                 format!("{on} {grantee}")
             }
         }
     }
+
+    /// Once every object exists, under its new name; revokes before
+    /// grants.
+    fn rank(&self) -> u8 {
+        layer::LAST
+    }
+
+    /// Last of their layer: the objects they are on exist by then.
+    fn tie_break(&self) -> u8 {
+        match self {
+            GrantChange::Revoke { .. } => 7,
+            GrantChange::Grant { .. } => 8,
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        match self {
+            GrantChange::Grant { on, .. } | GrantChange::Revoke { on, .. } => {
+                ObjectKey::of_grant(on)
+            }
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            GrantChange::Grant {
+                grantee,
+                privileges,
+                with_grant_option,
+                ..
+            } => format!(
+                "{}{} granted to `{grantee}` outside graft",
+                privilege_list(privileges),
+                if *with_grant_option {
+                    " (with grant option)"
+                } else {
+                    ""
+                }
+            ),
+            GrantChange::Revoke {
+                grantee,
+                privileges,
+                grant_option_only,
+                ..
+            } => format!(
+                "{}{} revoked from `{grantee}` outside graft",
+                if *grant_option_only {
+                    "grant option for "
+                } else {
+                    ""
+                },
+                privilege_list(privileges)
+            ),
+        }
+    }
+}
+
+/// `SELECT, INSERT`.
+fn privilege_list(privileges: &[Privilege]) -> String {
+    privileges
+        .iter()
+        .map(|p| p.keyword())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,6 +1,10 @@
 //! Changes to an index of a table or materialized view.
 
+use super::{default_drift_subject, index_expressions, Facts};
+use crate::drift::scope::ObjectKey;
 use crate::model::{Index, QualName};
+use crate::plan::order::layer;
+use crate::plan::Hazard;
 use serde::{Deserialize, Serialize};
 
 /// A change to an index of a table or materialized view.
@@ -37,9 +41,9 @@ pub enum IndexChange {
     },
 }
 
-impl IndexChange {
+impl Facts for IndexChange {
     /// The step kind, e.g. `CreateIndex`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             IndexChange::Create { .. } => "CreateIndex",
             IndexChange::Drop { .. } => "DropIndex",
@@ -48,11 +52,72 @@ impl IndexChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             IndexChange::Create { table, index } => format!("{}.{}", table.schema, index.name),
             IndexChange::Drop { table, name } => format!("{}.{name}", table.schema),
             IndexChange::Rename { table, from, to } => format!("{}.{from} -> {to}", table.schema),
+        }
+    }
+
+    /// Dropped with the checks, renamed after the columns of their table,
+    /// created after the constraints.
+    fn rank(&self) -> u8 {
+        match self {
+            IndexChange::Drop { .. } => layer::DROP_CHECKS,
+            IndexChange::Rename { .. } => layer::RENAMES,
+            IndexChange::Create { .. } => layer::INDEXES,
+        }
+    }
+
+    /// A new index is built while the table is locked.
+    fn hazards(&self) -> Vec<Hazard> {
+        match self {
+            IndexChange::Create { .. } => vec![Hazard::LongLock],
+            _ => Vec::new(),
+        }
+    }
+
+    fn scanned_table(&self) -> Option<&QualName> {
+        match self {
+            IndexChange::Create { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        let key = |table: &QualName, name: &str| ObjectKey::Index {
+            table: table.clone(),
+            name: name.to_string(),
+        };
+        match self {
+            IndexChange::Create { table, index } => vec![key(table, &index.name)],
+            IndexChange::Drop { table, name } => vec![key(table, name)],
+            IndexChange::Rename { table, from, to } => vec![key(table, from), key(table, to)],
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            IndexChange::Create { .. } => "added outside graft".into(),
+            IndexChange::Drop { .. } => "dropped outside graft".into(),
+            IndexChange::Rename { .. } => "renamed outside graft".into(),
+        }
+    }
+
+    fn drift_subject(&self) -> String {
+        match self {
+            IndexChange::Rename { table, from, to } => {
+                format!("index {}.{from} -> {to} on {table}", table.schema)
+            }
+            _ => default_drift_subject(self),
+        }
+    }
+
+    fn expressions(&self) -> Vec<(String, &str)> {
+        match self {
+            IndexChange::Create { index, .. } => index_expressions(index),
+            _ => Vec::new(),
         }
     }
 }

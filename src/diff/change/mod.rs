@@ -35,8 +35,125 @@ pub use table::TableChange;
 pub use trigger::TriggerChange;
 pub use view::ViewChange;
 
-use crate::model::{ColumnType, QualName};
+use crate::drift::scope::ObjectKey;
+use crate::model::{Check, Column, ColumnType, Index, IndexTarget, QualName};
+use crate::plan::Hazard;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// What each kind of change tells the stages after the diff, implemented
+/// next to the kind's enum (`diff/change/<kind>.rs`) and reached through
+/// [`Change`]'s methods. A new kind implements the required methods; the
+/// others default to "nothing": no dependencies, no hazards, no
+/// expressions.
+pub trait Facts {
+    /// The step kind, e.g. `AddColumn`: the `kind` of its JSON.
+    fn kind(&self) -> &'static str;
+
+    /// The object it is about, for headers and error messages:
+    /// `billing.invoices.note`.
+    fn subject(&self) -> String;
+
+    /// Its layer in a plan ([`crate::plan::order::layer`]): lower runs
+    /// first. Every dependency between kinds goes from a lower layer to a
+    /// higher one.
+    fn rank(&self) -> u8;
+
+    /// Within its layer, when [`Facts::ordered`] and no dependency
+    /// decides: lower first.
+    fn tie_break(&self) -> u8 {
+        0
+    }
+
+    /// Whether it takes part in the dependency order of its layer
+    /// ([`Facts::provides`], [`Facts::needs`], [`Facts::drop_edges`],
+    /// then [`Facts::tie_break`]).
+    fn ordered(&self) -> bool {
+        false
+    }
+
+    /// The object a create brings into being, for the dependencies of the
+    /// others of its layer.
+    fn provides(&self) -> Option<&QualName> {
+        None
+    }
+
+    /// The objects a create needs to exist first.
+    fn needs(&self) -> BTreeSet<QualName> {
+        BTreeSet::new()
+    }
+
+    /// For a drop: the object it drops, and the dropped objects that must
+    /// go after it.
+    fn drop_edges(&self) -> Option<(&QualName, BTreeSet<QualName>)> {
+        None
+    }
+
+    /// Its risks (the dispatch through [`Change::hazards`] sorts them).
+    fn hazards(&self) -> Vec<Hazard> {
+        Vec::new()
+    }
+
+    /// The table whose rows it scans, rewrites or needs to be absent: on a
+    /// table the same plan creates, it carries none of those hazards.
+    fn scanned_table(&self) -> Option<&QualName> {
+        None
+    }
+
+    /// The objects it creates, drops, renames or alters (a rename touches
+    /// both names).
+    fn keys(&self) -> Vec<ObjectKey>;
+
+    /// What it means as drift (a change that turns a recorded schema into
+    /// the live one), in words: `added outside graft`.
+    fn drift(&self) -> String;
+
+    /// The object a drift line names: its first key.
+    fn drift_subject(&self) -> String {
+        default_drift_subject(self)
+    }
+
+    /// The expressions it writes into SQL, each with what it is: each must
+    /// be exactly one expression ([`crate::sql::expr::one_expression`]).
+    fn expressions(&self) -> Vec<(String, &str)> {
+        Vec::new()
+    }
+}
+
+/// The first key of a change, or its subject.
+fn default_drift_subject<F: Facts + ?Sized>(c: &F) -> String {
+    c.keys()
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| c.subject())
+}
+
+/// A column's default and generation expression.
+fn column_expressions(c: &Column) -> Vec<(String, &str)> {
+    [("default", &c.default), ("generated", &c.generated)]
+        .into_iter()
+        .filter_map(|(key, e)| Some((format!("{key} of column `{}`", c.name), e.as_deref()?)))
+        .collect()
+}
+
+/// An index's key expressions and predicate.
+fn index_expressions(i: &Index) -> Vec<(String, &str)> {
+    let mut out: Vec<(String, &str)> = Vec::new();
+    for k in &i.keys {
+        if let IndexTarget::Expr(e) = &k.target {
+            out.push((format!("expression of index `{}`", i.name), e));
+        }
+    }
+    if let Some(p) = &i.predicate {
+        out.push((format!("`where` of index `{}`", i.name), p));
+    }
+    out
+}
+
+/// A check constraint's expression.
+fn check_expression(c: &Check) -> (String, &str) {
+    (format!("check `{}`", c.name), &c.expr)
+}
 
 /// One difference between an old and a new schema, by the kind of object
 /// it changes. Each kind's facts (its step kinds, subject, order rank,
@@ -170,6 +287,27 @@ pub struct EnumColumn {
 }
 
 impl EnumColumn {
+    /// The column's key.
+    fn key(&self) -> ObjectKey {
+        ObjectKey::Column {
+            table: self.table.clone(),
+            name: self.column.clone(),
+        }
+    }
+
+    /// The defaults set again after the cast.
+    fn defaults(columns: &[EnumColumn]) -> Vec<(String, &str)> {
+        columns
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    format!("default of column `{}`", c.column),
+                    c.default.as_deref()?,
+                ))
+            })
+            .collect()
+    }
+
     /// A column without a default.
     pub fn new(table: QualName, column: impl Into<String>, array: bool) -> Self {
         EnumColumn {
@@ -216,6 +354,65 @@ impl Change {
     /// `billing.invoices.note`.
     pub fn subject(&self) -> String {
         each_kind!(self, c => c.subject())
+    }
+
+    /// Its layer in a plan; see [`Facts::rank`].
+    pub fn rank(&self) -> u8 {
+        each_kind!(self, c => c.rank())
+    }
+
+    /// See [`Facts::tie_break`].
+    pub fn tie_break(&self) -> u8 {
+        each_kind!(self, c => c.tie_break())
+    }
+
+    /// See [`Facts::ordered`].
+    pub fn ordered(&self) -> bool {
+        each_kind!(self, c => c.ordered())
+    }
+
+    /// See [`Facts::provides`].
+    pub fn provides(&self) -> Option<&QualName> {
+        each_kind!(self, c => c.provides())
+    }
+
+    /// See [`Facts::needs`].
+    pub fn needs(&self) -> BTreeSet<QualName> {
+        each_kind!(self, c => c.needs())
+    }
+
+    /// See [`Facts::drop_edges`].
+    pub fn drop_edges(&self) -> Option<(&QualName, BTreeSet<QualName>)> {
+        each_kind!(self, c => c.drop_edges())
+    }
+
+    /// Its risks, sorted and without duplicates; see [`Facts::hazards`].
+    pub fn hazards(&self) -> Vec<Hazard> {
+        let mut out = each_kind!(self, c => c.hazards());
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// See [`Facts::scanned_table`].
+    pub fn scanned_table(&self) -> Option<&QualName> {
+        each_kind!(self, c => c.scanned_table())
+    }
+
+    /// See [`Facts::keys`].
+    pub fn keys(&self) -> Vec<ObjectKey> {
+        each_kind!(self, c => c.keys())
+    }
+
+    /// The drift line of the change: `column billing.invoices.note: added
+    /// outside graft`; see [`Facts::drift`].
+    pub fn drift_line(&self) -> String {
+        each_kind!(self, c => format!("{}: {}", c.drift_subject(), c.drift()))
+    }
+
+    /// See [`Facts::expressions`].
+    pub fn expressions(&self) -> Vec<(String, &str)> {
+        each_kind!(self, c => c.expressions())
     }
 }
 

@@ -1,5 +1,8 @@
 //! Changes to a namespace (PostgreSQL schema).
 
+use super::Facts;
+use crate::drift::scope::ObjectKey;
+use crate::plan::order::layer;
 use serde::{Deserialize, Serialize};
 
 /// A change to a namespace (PostgreSQL schema).
@@ -21,9 +24,9 @@ pub enum NamespaceChange {
     },
 }
 
-impl NamespaceChange {
+impl Facts for NamespaceChange {
     /// The step kind, e.g. `CreateNamespace`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             NamespaceChange::Create { .. } => "CreateNamespace",
             NamespaceChange::Drop { .. } => "DropNamespace",
@@ -31,9 +34,32 @@ impl NamespaceChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             NamespaceChange::Create { name } | NamespaceChange::Drop { name } => name.clone(),
+        }
+    }
+
+    /// Created first, dropped last (empty by then).
+    fn rank(&self) -> u8 {
+        match self {
+            NamespaceChange::Create { .. } => layer::NAMESPACES,
+            NamespaceChange::Drop { .. } => layer::DROP_NAMESPACES,
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        match self {
+            NamespaceChange::Create { name } | NamespaceChange::Drop { name } => {
+                vec![ObjectKey::Namespace { name: name.clone() }]
+            }
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            NamespaceChange::Create { .. } => "added outside graft".into(),
+            NamespaceChange::Drop { .. } => "dropped outside graft".into(),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Changes to row-level security: the flags of a table and its policies.
 
+use super::Facts;
+use crate::drift::scope::ObjectKey;
 use crate::model::{Policy, QualName, RowSecurity};
+use crate::plan::order::layer;
 use serde::{Deserialize, Serialize};
 
 /// A change to row-level security: the flags of a table and its policies.
@@ -54,9 +57,9 @@ pub enum PolicyChange {
     },
 }
 
-impl PolicyChange {
+impl Facts for PolicyChange {
     /// The step kind, e.g. `AlterRowSecurity`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             PolicyChange::AlterRowSecurity { .. } => "AlterRowSecurity",
             PolicyChange::Create { .. } => "CreatePolicy",
@@ -66,7 +69,7 @@ impl PolicyChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             PolicyChange::AlterRowSecurity { table, .. } => table.to_string(),
             PolicyChange::Create { table, policy } => format!("{table}.{}", policy.name),
@@ -74,5 +77,58 @@ impl PolicyChange {
                 format!("{table}.{name}")
             }
         }
+    }
+
+    /// Dropped with the checks (before the columns they name change),
+    /// created and altered once every table, column and view exists, with
+    /// the row-level security flags.
+    fn rank(&self) -> u8 {
+        match self {
+            PolicyChange::Drop { .. } => layer::DROP_CHECKS,
+            _ => layer::LAST,
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        match self {
+            PolicyChange::AlterRowSecurity { table, .. } => vec![ObjectKey::RowSecurity {
+                table: table.clone(),
+            }],
+            PolicyChange::Create { table, policy } => vec![ObjectKey::Policy {
+                table: table.clone(),
+                name: policy.name.clone(),
+            }],
+            PolicyChange::Drop { table, name } | PolicyChange::Alter { table, name, .. } => {
+                vec![ObjectKey::Policy {
+                    table: table.clone(),
+                    name: name.clone(),
+                }]
+            }
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            PolicyChange::Create { .. } => "added outside graft".into(),
+            PolicyChange::Drop { .. } => "dropped outside graft".into(),
+            PolicyChange::Alter { .. } => "changed outside graft".into(),
+            PolicyChange::AlterRowSecurity { new, .. } => {
+                format!("changed outside graft (now {new:?})")
+            }
+        }
+    }
+
+    fn expressions(&self) -> Vec<(String, &str)> {
+        let (using, with_check) = match self {
+            PolicyChange::Create { policy, .. } => (&policy.using, &policy.with_check),
+            PolicyChange::Alter {
+                using, with_check, ..
+            } => (using, with_check),
+            _ => return Vec::new(),
+        };
+        [("`using`", using), ("`with_check`", with_check)]
+            .into_iter()
+            .filter_map(|(key, e)| Some((key.to_string(), e.as_deref()?)))
+            .collect()
     }
 }

@@ -1,6 +1,10 @@
 //! Changes to a standalone sequence.
 
+use super::Facts;
+use crate::drift::scope::ObjectKey;
 use crate::model::{QualName, Sequence, SequenceOwner};
+use crate::plan::order::layer;
+use crate::plan::Hazard;
 use serde::{Deserialize, Serialize};
 
 /// A change to a standalone sequence.
@@ -41,9 +45,9 @@ pub enum SequenceChange {
     },
 }
 
-impl SequenceChange {
+impl Facts for SequenceChange {
     /// The step kind, e.g. `CreateSequence`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             SequenceChange::Create { .. } => "CreateSequence",
             SequenceChange::Alter { .. } => "AlterSequence",
@@ -53,13 +57,63 @@ impl SequenceChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             SequenceChange::Create { sequence } => sequence.name.to_string(),
             SequenceChange::Alter { new, .. } => new.name.to_string(),
             SequenceChange::SetOwner { name, .. } | SequenceChange::Drop { name } => {
                 name.to_string()
             }
+        }
+    }
+
+    /// Created and altered before the tables whose defaults draw from
+    /// them; detached from an old owner before drops (which would take
+    /// them along), attached to a new one once it exists; dropped once no
+    /// default uses them.
+    fn rank(&self) -> u8 {
+        match self {
+            SequenceChange::Create { .. } | SequenceChange::Alter { .. } => layer::TYPES,
+            SequenceChange::SetOwner { owned_by: None, .. } => layer::EARLY_DROPS,
+            SequenceChange::SetOwner { .. } => layer::LATE_CREATES,
+            SequenceChange::Drop { .. } => layer::DROP_TYPES,
+        }
+    }
+
+    fn tie_break(&self) -> u8 {
+        match self {
+            SequenceChange::Create { .. } | SequenceChange::Alter { .. } => 1,
+            _ => 0,
+        }
+    }
+
+    /// A drop loses the current value; a narrower range restarts the
+    /// sequence.
+    fn hazards(&self) -> Vec<Hazard> {
+        match self {
+            SequenceChange::Drop { .. } => vec![Hazard::DataLoss],
+            SequenceChange::Alter { old, new } if !new.keeps_values_of(old) => {
+                vec![Hazard::DataLoss]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        let name = match self {
+            SequenceChange::Create { sequence } => &sequence.name,
+            SequenceChange::Alter { new, .. } => &new.name,
+            SequenceChange::SetOwner { name, .. } | SequenceChange::Drop { name } => name,
+        };
+        vec![ObjectKey::Sequence { name: name.clone() }]
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            SequenceChange::Create { .. } => "added outside graft".into(),
+            SequenceChange::Drop { .. } => "dropped outside graft".into(),
+            SequenceChange::Alter { .. } => "options changed outside graft".into(),
+            SequenceChange::SetOwner { .. } => "owner changed outside graft".into(),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Changes to a trigger.
 
+use super::Facts;
+use crate::drift::scope::ObjectKey;
 use crate::model::{QualName, Trigger, TriggerEnabled};
+use crate::plan::order::layer;
 use serde::{Deserialize, Serialize};
 
 /// A change to a trigger.
@@ -40,9 +43,9 @@ pub enum TriggerChange {
     },
 }
 
-impl TriggerChange {
+impl Facts for TriggerChange {
     /// The step kind, e.g. `CreateTrigger`.
-    pub fn kind(&self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             TriggerChange::Create { .. } => "CreateTrigger",
             TriggerChange::Replace { .. } => "ReplaceTrigger",
@@ -52,11 +55,69 @@ impl TriggerChange {
     }
 
     /// The object it is about, for headers and error messages.
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         match self {
             TriggerChange::Create { trigger } | TriggerChange::Drop { trigger } => trigger.label(),
             TriggerChange::Replace { new, .. } => new.label(),
             TriggerChange::SetEnabled { table, name, .. } => format!("{name} on {table}"),
+        }
+    }
+
+    /// Dropped before their table, view or function; created after all
+    /// of them.
+    fn rank(&self) -> u8 {
+        match self {
+            TriggerChange::Drop { .. } => layer::EARLY_DROPS,
+            _ => layer::LAST,
+        }
+    }
+
+    fn tie_break(&self) -> u8 {
+        match self {
+            TriggerChange::Drop { .. } => 1,
+            _ => 4,
+        }
+    }
+
+    fn ordered(&self) -> bool {
+        matches!(
+            self,
+            TriggerChange::Create { .. } | TriggerChange::Drop { .. }
+        )
+    }
+
+    fn keys(&self) -> Vec<ObjectKey> {
+        match self {
+            TriggerChange::Create { trigger } | TriggerChange::Drop { trigger } => {
+                vec![ObjectKey::trigger(trigger)]
+            }
+            TriggerChange::Replace { new, .. } => vec![ObjectKey::trigger(new)],
+            TriggerChange::SetEnabled { table, name, .. } => vec![ObjectKey::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            }],
+        }
+    }
+
+    fn drift(&self) -> String {
+        match self {
+            TriggerChange::Create { .. } => "added outside graft".into(),
+            TriggerChange::Drop { .. } => "dropped outside graft".into(),
+            TriggerChange::Replace { .. } => "definition changed outside graft".into(),
+            TriggerChange::SetEnabled { enabled, .. } => {
+                format!("enabled changed outside graft (now {enabled:?})")
+            }
+        }
+    }
+
+    fn expressions(&self) -> Vec<(String, &str)> {
+        match self {
+            TriggerChange::Create { trigger: t } | TriggerChange::Replace { new: t, .. } => t
+                .when
+                .iter()
+                .map(|w| ("`when`".to_string(), w.as_str()))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }
