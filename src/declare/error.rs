@@ -295,6 +295,16 @@ pub enum DeclareErrorKind {
         /// Which expression, e.g. `default`.
         what: String,
     },
+    /// An expression that is not exactly one SQL expression: it would end
+    /// the statement, add to it or escape the parentheses around it.
+    #[error("{what} is not one SQL expression: {why}")]
+    NotOneExpression {
+        /// Which expression, e.g. `default`.
+        what: String,
+        /// What makes it more (or less) than one.
+        #[source]
+        why: crate::sql::expr::NotOneExpression,
+    },
     /// Identity on a type that is not `smallint`, `integer` or `bigint`.
     #[error("identity columns must be smallint, integer or bigint, not `{ty}`")]
     IdentityType {

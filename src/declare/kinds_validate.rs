@@ -215,7 +215,7 @@ impl<'a> super::validate::Lowering<'a> {
             d.default = decl
                 .default
                 .as_deref()
-                .map(|e| at.expr("default", e))
+                .map(|e| at.default_expr("default", e))
                 .transpose()?;
             let mut taken: HashSet<String> = HashSet::new();
             for c in &decl.checks {

@@ -30,7 +30,7 @@ pub(super) struct Objects {
 
 /// The text, normalised, unless it is empty or holds a `;` outside literals.
 fn one_query(at: &Loc, what: &str, text: &str) -> Result<String, DeclareError> {
-    let q = at.expr(what, text)?;
+    let q = at.text(what, text)?;
     let q = crate::model::views::normalize_definition(&q);
     if q.is_empty() {
         return Err(at.err(K::EmptyExpr { what: what.into() }));
@@ -461,7 +461,7 @@ impl Lowering<'_> {
                 Some(_) if !a.mode.is_input() => {
                     return Err(bad(&at, format!("{what}: an OUT argument has no default")))
                 }
-                Some(text) => Some(one_query(&at, &format!("default of {what}"), text)?),
+                Some(text) => Some(at.expr(&format!("default of {what}"), text)?),
             };
             args.push(FunctionArg {
                 mode: a.mode,
@@ -760,7 +760,7 @@ impl Lowering<'_> {
                 if !row {
                     return Err(bad("a statement-level trigger has no `when`"));
                 }
-                Some(one_query(&at, "`when`", w)?)
+                Some(at.expr("`when`", w)?)
             }
         };
         for (name, what, ok) in [

@@ -12,6 +12,7 @@ use crate::model::{
     check_ident, BaseType, Check, Column, ColumnType, EnumType, ForeignKey, IdentError, Index,
     IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
+use crate::sql::expr::{one_expression, Place};
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -99,14 +100,36 @@ impl Loc {
         })
     }
 
-    /// Normalises an expression, rejecting an empty one.
-    pub(super) fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
+    /// Normalises SQL text (a query, a body), rejecting an empty one.
+    pub(super) fn text(&self, what: &str, text: &str) -> Result<String, DeclareError> {
         let e = crate::sql::normalize_expr(text);
         if e.is_empty() {
             return Err(self.err(K::EmptyExpr {
                 what: what.to_string(),
             }));
         }
+        Ok(e)
+    }
+
+    /// Normalises an expression, rejecting one that is empty or not
+    /// exactly one expression ([`crate::sql::expr::one_expression`]).
+    pub(super) fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
+        self.expr_at(what, text, Place::Anywhere)
+    }
+
+    /// [`Loc::expr`] for a column or domain default.
+    pub(super) fn default_expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
+        self.expr_at(what, text, Place::Default)
+    }
+
+    fn expr_at(&self, what: &str, text: &str, place: Place) -> Result<String, DeclareError> {
+        let e = self.text(what, text)?;
+        one_expression(&e, place).map_err(|why| {
+            self.err(K::NotOneExpression {
+                what: what.to_string(),
+                why,
+            })
+        })?;
         Ok(e)
     }
 }
@@ -434,7 +457,7 @@ impl<'a> Lowering<'a> {
         let default = c
             .default
             .as_deref()
-            .map(|d| cl.expr("default", d))
+            .map(|d| cl.default_expr("default", d))
             .transpose()?;
         let generated = c
             .generated

@@ -12,6 +12,7 @@
 
 use super::change::{CommentTarget, FunctionDefault};
 use super::Change;
+use crate::diff::{CommentChange, FunctionChange};
 use crate::model::{Function, FunctionKind, QualName, Schema};
 use crate::sql::scan::function_candidates;
 use std::collections::{BTreeMap, HashSet};
@@ -31,16 +32,16 @@ pub(super) fn function_changes(old: &Schema, new: &Schema) -> (Vec<Change>, Hash
     for (k, o) in &olds {
         if !news.contains_key(k) {
             gone.insert(o.name.clone());
-            out.push(Change::DropFunction {
+            out.push(Change::Function(FunctionChange::Drop {
                 function: (*o).clone(),
-            });
+            }));
         }
     }
     for (k, n) in &news {
         let Some(o) = olds.get(k) else {
-            out.push(Change::CreateFunction {
+            out.push(Change::Function(FunctionChange::Create {
                 function: (*n).clone(),
-            });
+            }));
             continue;
         };
         let without_comment = |f: &Function| Function {
@@ -49,26 +50,26 @@ pub(super) fn function_changes(old: &Schema, new: &Schema) -> (Vec<Change>, Hash
         };
         if without_comment(o) != without_comment(n) {
             if replaceable(o, n) {
-                out.push(Change::ReplaceFunction {
+                out.push(Change::Function(FunctionChange::Replace {
                     old: (*o).clone(),
                     new: (*n).clone(),
-                });
+                }));
             } else {
                 gone.insert(n.name.clone());
-                out.push(Change::RecreateFunction {
+                out.push(Change::Function(FunctionChange::Recreate {
                     old: (*o).clone(),
                     new: (*n).clone(),
                     defaults: defaults_calling(new, &n.name),
-                });
+                }));
                 // its comment goes with it; the create sets the new one
                 continue;
             }
         }
         if o.comment != n.comment {
-            out.push(Change::SetObjectComment {
+            out.push(Change::Comment(CommentChange::Set {
                 target: comment_target(n),
                 comment: n.comment.clone(),
-            });
+            }));
         }
     }
     (out, gone)

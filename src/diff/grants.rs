@@ -13,6 +13,10 @@
 //! left after the table's revokes.
 
 use super::Change;
+use crate::diff::{
+    ColumnChange, FunctionChange, GrantChange, NamespaceChange, SequenceChange, TableChange,
+    ViewChange,
+};
 use crate::model::security::PUBLIC;
 use crate::model::{Grant, GrantObject, Privilege, QualName, Schema};
 use crate::plan::hazard::{generated_change, GeneratedChange};
@@ -28,14 +32,16 @@ pub(super) fn push_grants(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let table_to: HashMap<&QualName, &QualName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::RenameTable { from, to } => Some((from, to)),
+            Change::Table(TableChange::Rename { from, to }) => Some((from, to)),
             _ => None,
         })
         .collect();
     let column_to: HashMap<(&QualName, &str), &str> = out
         .iter()
         .filter_map(|c| match c {
-            Change::RenameColumn { table, from, to } => Some(((table, from.as_str()), to.as_str())),
+            Change::Column(ColumnChange::Rename { table, from, to }) => {
+                Some(((table, from.as_str()), to.as_str()))
+            }
             _ => None,
         })
         .collect();
@@ -139,18 +145,21 @@ pub(super) fn push_grants(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
                     .or_insert(false);
             }
         }
-        let revoke =
-            |privileges: Vec<Privilege>, grant_option_only: bool| Change::RevokePrivileges {
+        let revoke = |privileges: Vec<Privilege>, grant_option_only: bool| {
+            Change::Grant(GrantChange::Revoke {
                 on: on.clone(),
                 grantee: grantee.to_string(),
                 privileges,
                 grant_option_only,
-            };
-        let grant = |privileges: Vec<Privilege>, with_grant_option: bool| Change::GrantPrivileges {
-            on: on.clone(),
-            grantee: grantee.to_string(),
-            privileges,
-            with_grant_option,
+            })
+        };
+        let grant = |privileges: Vec<Privilege>, with_grant_option: bool| {
+            Change::Grant(GrantChange::Grant {
+                on: on.clone(),
+                grantee: grantee.to_string(),
+                privileges,
+                with_grant_option,
+            })
         };
         if !gone.is_empty() {
             revokes.push(revoke(gone, false));
@@ -185,10 +194,10 @@ fn fresh_objects(changes: &[Change]) -> HashSet<GrantObject> {
     let function = |f: &crate::model::Function| GrantObject::function(f);
     for c in changes {
         match c {
-            Change::CreateNamespace { name } => {
+            Change::Namespace(NamespaceChange::Create { name }) => {
                 out.insert(GrantObject::Namespace { name: name.clone() });
             }
-            Change::CreateTable { table } => {
+            Change::Table(TableChange::Create { table }) => {
                 out.insert(GrantObject::Table {
                     name: table.name.clone(),
                 });
@@ -199,13 +208,13 @@ fn fresh_objects(changes: &[Change]) -> HashSet<GrantObject> {
                     });
                 }
             }
-            Change::AddColumn { table, column } => {
+            Change::Column(ColumnChange::Add { table, column }) => {
                 out.insert(GrantObject::Column {
                     table: table.clone(),
                     column: column.name.clone(),
                 });
             }
-            Change::AlterColumn { table, old, new }
+            Change::Column(ColumnChange::Alter { table, old, new })
                 if generated_change(old, new) == GeneratedChange::Recreate =>
             {
                 out.insert(GrantObject::Column {
@@ -213,17 +222,18 @@ fn fresh_objects(changes: &[Change]) -> HashSet<GrantObject> {
                     column: new.name.clone(),
                 });
             }
-            Change::CreateView { view } => {
+            Change::View(ViewChange::Create { view }) => {
                 out.insert(GrantObject::Table {
                     name: view.name.clone(),
                 });
             }
-            Change::CreateSequence { sequence } => {
+            Change::Sequence(SequenceChange::Create { sequence }) => {
                 out.insert(GrantObject::Sequence {
                     name: sequence.name.clone(),
                 });
             }
-            Change::CreateFunction { function: f } | Change::RecreateFunction { new: f, .. } => {
+            Change::Function(FunctionChange::Create { function: f })
+            | Change::Function(FunctionChange::Recreate { new: f, .. }) => {
                 out.insert(function(f));
             }
             _ => {}

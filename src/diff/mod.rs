@@ -16,7 +16,12 @@ mod triggers;
 mod usertypes;
 mod views;
 
-pub use change::{Change, CommentTarget, EnumColumn, FunctionDefault};
+pub use change::{
+    Change, ColumnChange, CommentChange, CommentTarget, CompositeChange, ConstraintChange,
+    DomainChange, EnumChange, EnumColumn, ExtensionChange, Facts, FunctionChange, FunctionDefault,
+    GrantChange, IndexChange, NamespaceChange, PolicyChange, SequenceChange, TableChange,
+    TriggerChange, ViewChange,
+};
 pub use pair::Pair;
 
 use crate::model::{Column, EnumType, Extension, QualName, Schema};
@@ -35,8 +40,8 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
     let recreated: HashSet<&QualName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::RecreateEnum { new, .. } => Some(&new.name),
-            Change::RecreateDomain { new, .. } => Some(&new.name),
+            Change::Enum(EnumChange::Recreate { new, .. }) => Some(&new.name),
+            Change::Domain(DomainChange::Recreate { new, .. }) => Some(&new.name),
             _ => None,
         })
         .collect();
@@ -59,15 +64,15 @@ fn push_namespaces(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let o: BTreeSet<&String> = old.namespaces.iter().collect();
     let n: BTreeSet<&String> = new.namespaces.iter().collect();
     for name in n.difference(&o) {
-        out.push(Change::CreateNamespace {
+        out.push(Change::Namespace(NamespaceChange::Create {
             name: (*name).clone(),
-        });
+        }));
     }
     for name in o.difference(&n) {
         if name.as_str() != "public" {
-            out.push(Change::DropNamespace {
+            out.push(Change::Namespace(NamespaceChange::Drop {
                 name: (*name).clone(),
-            });
+            }));
         }
     }
 }
@@ -85,11 +90,11 @@ fn push_extensions(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         .collect();
     for (name, e) in &n {
         match o.get(name) {
-            None => out.push(Change::CreateExtension {
+            None => out.push(Change::Extension(ExtensionChange::Create {
                 name: name.to_string(),
                 version: e.version.clone(),
                 schema: e.schema.clone(),
-            }),
+            })),
             // An undeclared version or namespace accepts whatever is there.
             Some(old) => {
                 let version = e
@@ -98,20 +103,20 @@ fn push_extensions(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
                     .filter(|v| old.version.as_ref() != Some(v));
                 let schema = e.schema.clone().filter(|s| old.schema.as_ref() != Some(s));
                 if version.is_some() || schema.is_some() {
-                    out.push(Change::AlterExtension {
+                    out.push(Change::Extension(ExtensionChange::Alter {
                         name: name.to_string(),
                         version,
                         schema,
-                    });
+                    }));
                 }
             }
         }
     }
     for name in o.keys() {
         if !n.contains_key(name) {
-            out.push(Change::DropExtension {
+            out.push(Change::Extension(ExtensionChange::Drop {
                 name: name.to_string(),
-            });
+            }));
         }
     }
 }
@@ -121,16 +126,16 @@ fn push_enums(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let news: HashMap<&QualName, &EnumType> = new.enums.iter().map(|e| (&e.name, e)).collect();
     for n in &new.enums {
         match olds.get(&n.name) {
-            None => out.push(Change::CreateEnum { r#enum: n.clone() }),
+            None => out.push(Change::Enum(EnumChange::Create { r#enum: n.clone() })),
             Some(o) if o.values == n.values => {}
             Some(o) => push_enum_values(old, new, o, n, out),
         }
     }
     for o in &old.enums {
         if !news.contains_key(&o.name) {
-            out.push(Change::DropEnum {
+            out.push(Change::Enum(EnumChange::Drop {
                 name: o.name.clone(),
-            });
+            }));
         }
     }
 }
@@ -182,11 +187,11 @@ fn push_enum_values(
                 .iter()
                 .find(|x| old_set.contains(x))
                 .cloned();
-            out.push(Change::AddEnumValue {
+            out.push(Change::Enum(EnumChange::AddValue {
                 r#enum: n.name.clone(),
                 value: v.clone(),
                 before,
-            });
+            }));
         }
         return;
     }
@@ -205,11 +210,11 @@ fn push_enum_values(
             }
         }
     }
-    out.push(Change::RecreateEnum {
+    out.push(Change::Enum(EnumChange::Recreate {
         old: o.clone(),
         new: n.clone(),
         columns,
-    });
+    }));
 }
 
 /// Whether an expression of `schema` (a default, generation expression,
@@ -236,6 +241,7 @@ fn uses_label(schema: &Schema, label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::EnumChange;
     use crate::model::{ColumnType, Table};
 
     #[test]
@@ -313,9 +319,9 @@ mod tests {
         };
         let old = schema(&["a", "b"], "'a'::app.e", "c");
         let new = schema(&["b", "a"], "'b'::app.e", "d");
-        let Some(Change::RecreateEnum { columns, .. }) = diff(&old, &new)
+        let Some(Change::Enum(EnumChange::Recreate { columns, .. })) = diff(&old, &new)
             .into_iter()
-            .find(|c| matches!(c, Change::RecreateEnum { .. }))
+            .find(|c| matches!(c, Change::Enum(EnumChange::Recreate { .. })))
         else {
             panic!("no RecreateEnum");
         };

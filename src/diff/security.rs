@@ -10,6 +10,7 @@
 //! early and created again late.
 
 use super::Change;
+use crate::diff::{ColumnChange, DomainChange, EnumChange, PolicyChange, TableChange};
 use crate::model::{Policy, QualName, Schema, Table};
 use crate::plan::hazard::{generated_change, GeneratedChange};
 use crate::sql::mentions;
@@ -20,7 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub(super) fn push_row_security(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let mut created: HashSet<QualName> = HashSet::new();
     for c in out.iter_mut() {
-        if let Change::CreateTable { table } = c {
+        if let Change::Table(TableChange::Create { table }) = c {
             created.insert(table.name.clone());
             table.policies.clear();
             table.row_security = Default::default();
@@ -29,7 +30,7 @@ pub(super) fn push_row_security(old: &Schema, new: &Schema, out: &mut Vec<Change
     let renamed_from: HashMap<&QualName, &QualName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::RenameTable { from, to } => Some((to, from)),
+            Change::Table(TableChange::Rename { from, to }) => Some((to, from)),
             _ => None,
         })
         .collect();
@@ -38,17 +39,17 @@ pub(super) fn push_row_security(old: &Schema, new: &Schema, out: &mut Vec<Change
     for n in &new.tables {
         if created.contains(&n.name) {
             if !n.row_security.is_default() {
-                more.push(Change::AlterRowSecurity {
+                more.push(Change::Policy(PolicyChange::AlterRowSecurity {
                     table: n.name.clone(),
                     old: Default::default(),
                     new: n.row_security,
-                });
+                }));
             }
             for p in &n.policies {
-                more.push(Change::CreatePolicy {
+                more.push(Change::Policy(PolicyChange::Create {
                     table: n.name.clone(),
                     policy: p.clone(),
-                });
+                }));
             }
             continue;
         }
@@ -57,11 +58,11 @@ pub(super) fn push_row_security(old: &Schema, new: &Schema, out: &mut Vec<Change
             continue;
         };
         if o.row_security != n.row_security {
-            more.push(Change::AlterRowSecurity {
+            more.push(Change::Policy(PolicyChange::AlterRowSecurity {
                 table: n.name.clone(),
                 old: o.row_security,
                 new: n.row_security,
-            });
+            }));
         }
         push_policies(o, n, &touched, &mut more);
     }
@@ -83,7 +84,7 @@ impl Touched {
         let col_from: HashMap<(&QualName, &str), &str> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::RenameColumn { table, from, to } => {
+                Change::Column(ColumnChange::Rename { table, from, to }) => {
                     Some(((table, to.as_str()), from.as_str()))
                 }
                 _ => None,
@@ -92,7 +93,7 @@ impl Touched {
         let table_from: HashMap<&QualName, &QualName> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::RenameTable { from, to } => Some((to, from)),
+                Change::Table(TableChange::Rename { from, to }) => Some((to, from)),
                 _ => None,
             })
             .collect();
@@ -102,10 +103,10 @@ impl Touched {
         };
         for c in changes {
             match c {
-                Change::DropColumn { table, column } => {
+                Change::Column(ColumnChange::Drop { table, column }) => {
                     t.columns.insert((table.clone(), column.clone()));
                 }
-                Change::AlterColumn { table, old, new }
+                Change::Column(ColumnChange::Alter { table, old, new })
                     if old.ty != new.ty
                         || old.collation != new.collation
                         || generated_change(old, new) == GeneratedChange::Recreate =>
@@ -117,10 +118,10 @@ impl Touched {
                         .unwrap_or(&new.name);
                     t.columns.insert((ot.clone(), oc.to_string()));
                 }
-                Change::RecreateEnum { new, .. } => {
+                Change::Enum(EnumChange::Recreate { new, .. }) => {
                     t.types.insert(new.name.name.clone());
                 }
-                Change::RecreateDomain { new, .. } => {
+                Change::Domain(DomainChange::Recreate { new, .. }) => {
                     t.types.insert(new.name.name.clone());
                 }
                 _ => {}
@@ -143,13 +144,17 @@ impl Touched {
 fn push_policies(o: &Table, n: &Table, touched: &Touched, out: &mut Vec<Change>) {
     let olds: BTreeMap<&str, &Policy> = o.policies.iter().map(|p| (p.name.as_str(), p)).collect();
     let news: BTreeMap<&str, &Policy> = n.policies.iter().map(|p| (p.name.as_str(), p)).collect();
-    let drop = |name: &str| Change::DropPolicy {
-        table: o.name.clone(),
-        name: name.to_string(),
+    let drop = |name: &str| {
+        Change::Policy(PolicyChange::Drop {
+            table: o.name.clone(),
+            name: name.to_string(),
+        })
     };
-    let create = |p: &Policy| Change::CreatePolicy {
-        table: n.name.clone(),
-        policy: p.clone(),
+    let create = |p: &Policy| {
+        Change::Policy(PolicyChange::Create {
+            table: n.name.clone(),
+            policy: p.clone(),
+        })
     };
     for (name, op) in &olds {
         let Some(np) = news.get(name) else {
@@ -166,7 +171,7 @@ fn push_policies(o: &Table, n: &Table, touched: &Touched, out: &mut Vec<Change>)
             out.push(drop(name));
             out.push(create(np));
         } else if op != np {
-            out.push(Change::AlterPolicy {
+            out.push(Change::Policy(PolicyChange::Alter {
                 table: n.name.clone(),
                 name: name.to_string(),
                 roles: (op.roles != np.roles).then(|| np.roles.clone()),
@@ -175,7 +180,7 @@ fn push_policies(o: &Table, n: &Table, touched: &Touched, out: &mut Vec<Change>)
                     .with_check
                     .clone()
                     .filter(|w| op.with_check.as_ref() != Some(w)),
-            });
+            }));
         }
     }
     for (name, np) in &news {

@@ -1,11 +1,12 @@
 //! Standalone sequences, paired by name. Options change in place (`ALTER
 //! SEQUENCE` keeps the current value); the owner is detached early and
-//! attached late (see [`Change::SetSequenceOwner`]); a dropped sequence that
+//! attached late (see [`SequenceChange::SetOwner`](crate::diff::SequenceChange::SetOwner)); a dropped sequence that
 //! has an owner is detached first, so that dropping its table or column in
 //! the same plan does not drop it before its own step.
 
 use super::change::CommentTarget;
 use super::Change;
+use crate::diff::{CommentChange, SequenceChange};
 use crate::model::{QualName, Schema, Sequence};
 use std::collections::BTreeMap;
 
@@ -18,25 +19,25 @@ pub(super) fn push_sequences(old: &Schema, new: &Schema, out: &mut Vec<Change>) 
             continue;
         }
         if o.owned_by.is_some() {
-            out.push(Change::SetSequenceOwner {
+            out.push(Change::Sequence(SequenceChange::SetOwner {
                 name: o.name.clone(),
                 owned_by: None,
-            });
+            }));
         }
-        out.push(Change::DropSequence {
+        out.push(Change::Sequence(SequenceChange::Drop {
             name: o.name.clone(),
-        });
+        }));
     }
     for (name, n) in &news {
         let Some(o) = olds.get(name) else {
             let mut bare = (*n).clone();
             bare.owned_by = None;
-            out.push(Change::CreateSequence { sequence: bare });
+            out.push(Change::Sequence(SequenceChange::Create { sequence: bare }));
             if n.owned_by.is_some() {
-                out.push(Change::SetSequenceOwner {
+                out.push(Change::Sequence(SequenceChange::SetOwner {
                     name: n.name.clone(),
                     owned_by: n.owned_by.clone(),
-                });
+                }));
             }
             continue;
         };
@@ -46,32 +47,32 @@ pub(super) fn push_sequences(old: &Schema, new: &Schema, out: &mut Vec<Change>) 
             ..s.clone()
         };
         if options(o) != options(n) {
-            out.push(Change::AlterSequence {
+            out.push(Change::Sequence(SequenceChange::Alter {
                 old: options(o),
                 new: options(n),
-            });
+            }));
         }
         if o.owned_by != n.owned_by {
             if o.owned_by.is_some() {
-                out.push(Change::SetSequenceOwner {
+                out.push(Change::Sequence(SequenceChange::SetOwner {
                     name: n.name.clone(),
                     owned_by: None,
-                });
+                }));
             }
             if n.owned_by.is_some() {
-                out.push(Change::SetSequenceOwner {
+                out.push(Change::Sequence(SequenceChange::SetOwner {
                     name: n.name.clone(),
                     owned_by: n.owned_by.clone(),
-                });
+                }));
             }
         }
         if o.comment != n.comment {
-            out.push(Change::SetObjectComment {
+            out.push(Change::Comment(CommentChange::Set {
                 target: CommentTarget::Sequence {
                     name: n.name.clone(),
                 },
                 comment: n.comment.clone(),
-            });
+            }));
         }
     }
 }

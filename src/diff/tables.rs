@@ -1,6 +1,7 @@
 //! Tables, columns, constraints and indexes.
 
 use super::{Change, Pair};
+use crate::diff::{ColumnChange, ConstraintChange, IndexChange, TableChange};
 use crate::model::{
     Check, Column, ForeignKey, Index, IndexTarget, QualName, Schema, Table, Unique,
 };
@@ -41,10 +42,10 @@ pub(super) fn push_tables(
     for (n, source) in new.tables.iter().zip(hinted) {
         if let Some(o) = source {
             table_renames.insert(o.name.clone(), n.name.clone());
-            out.push(Change::RenameTable {
+            out.push(Change::Table(TableChange::Rename {
                 from: o.name.clone(),
                 to: n.name.clone(),
-            });
+            }));
             pairs.push(Pair::new(o, n));
         } else if let Some(o) = olds
             .get(&n.name)
@@ -72,17 +73,17 @@ pub(super) fn push_tables(
     for t in &dropped {
         for fk in &t.foreign_keys {
             if fk.ref_table != t.name {
-                out.push(Change::DropForeignKey {
+                out.push(Change::Constraint(ConstraintChange::DropForeignKey {
                     table: t.name.clone(),
                     name: fk.name.clone(),
-                });
+                }));
             }
         }
     }
     for t in &dropped {
-        out.push(Change::DropTable {
+        out.push(Change::Table(TableChange::Drop {
             name: t.name.clone(),
-        });
+        }));
     }
 
     let dropped_names: HashSet<&QualName> = dropped.iter().map(|t| &t.name).collect();
@@ -104,14 +105,14 @@ fn push_foreign_keys_of_dropped_keys(pairs: &[Pair<&Table>], start: usize, out: 
     let mut dropped_fks: HashSet<(QualName, String)> = HashSet::new();
     for c in &out[start..] {
         let (table, columns): (_, Option<Vec<&str>>) = match c {
-            Change::DropPrimaryKey { table, .. } => (
+            Change::Constraint(ConstraintChange::DropPrimaryKey { table, .. }) => (
                 table,
                 by_old
                     .get(table)
                     .and_then(|t| t.primary_key.as_ref())
                     .map(|k| k.columns.iter().map(String::as_str).collect()),
             ),
-            Change::DropUnique { table, name } => (
+            Change::Constraint(ConstraintChange::DropUnique { table, name }) => (
                 table,
                 by_old
                     .get(table)
@@ -119,7 +120,7 @@ fn push_foreign_keys_of_dropped_keys(pairs: &[Pair<&Table>], start: usize, out: 
                     .map(|u| u.columns.iter().map(String::as_str).collect()),
             ),
             // a plain unique index can back a foreign key too
-            Change::DropIndex { table, name } => (
+            Change::Index(IndexChange::Drop { table, name }) => (
                 table,
                 by_old
                     .get(table)
@@ -135,7 +136,7 @@ fn push_foreign_keys_of_dropped_keys(pairs: &[Pair<&Table>], start: usize, out: 
                             .collect()
                     }),
             ),
-            Change::DropForeignKey { table, name } => {
+            Change::Constraint(ConstraintChange::DropForeignKey { table, name }) => {
                 dropped_fks.insert((table.clone(), name.clone()));
                 continue;
             }
@@ -162,14 +163,14 @@ fn push_foreign_keys_of_dropped_keys(pairs: &[Pair<&Table>], start: usize, out: 
             }
             // kept as it is (a changed one is dropped and added already)
             if let Some(n) = p.new.foreign_keys.iter().find(|f| f.name == fk.name) {
-                out.push(Change::DropForeignKey {
+                out.push(Change::Constraint(ConstraintChange::DropForeignKey {
                     table: p.old.name.clone(),
                     name: fk.name.clone(),
-                });
-                out.push(Change::AddForeignKey {
+                }));
+                out.push(Change::Constraint(ConstraintChange::AddForeignKey {
                     table: p.new.name.clone(),
                     fk: n.clone(),
-                });
+                }));
             }
         }
     }
@@ -184,18 +185,18 @@ pub(super) fn push_create_table(t: &Table, out: &mut Vec<Change>) {
     }
     let fks = std::mem::take(&mut bare.foreign_keys);
     let indexes = std::mem::take(&mut bare.indexes);
-    out.push(Change::CreateTable { table: bare });
+    out.push(Change::Table(TableChange::Create { table: bare }));
     for index in indexes {
-        out.push(Change::CreateIndex {
+        out.push(Change::Index(IndexChange::Create {
             table: t.name.clone(),
             index,
-        });
+        }));
     }
     for fk in fks {
-        out.push(Change::AddForeignKey {
+        out.push(Change::Constraint(ConstraintChange::AddForeignKey {
             table: t.name.clone(),
             fk,
-        });
+        }));
     }
 }
 
@@ -211,10 +212,10 @@ fn push_table_changes(
     // table as it was.
     let old_table = &p.old.name;
     if p.old.comment != p.new.comment {
-        out.push(Change::SetTableComment {
+        out.push(Change::Table(TableChange::SetComment {
             table: table.clone(),
             comment: p.new.comment.clone(),
-        });
+        }));
     }
 
     // Columns, with rename hints applied to the old side.
@@ -237,11 +238,11 @@ fn push_table_changes(
             {
                 renamed_away.insert(from);
                 col_renames.insert(from.to_string(), n.name.clone());
-                out.push(Change::RenameColumn {
+                out.push(Change::Column(ColumnChange::Rename {
                     table: table.clone(),
                     from: from.to_string(),
                     to: n.name.clone(),
-                });
+                }));
                 Some(old_cols[from])
             }
             _ => None,
@@ -294,10 +295,10 @@ fn push_table_changes(
             None => {
                 let mut c = n.clone();
                 c.renamed_from = None;
-                out.push(Change::AddColumn {
+                out.push(Change::Column(ColumnChange::Add {
                     table: table.clone(),
                     column: c,
-                });
+                }));
             }
             Some(o) => push_column_changes(Pair::new(old_table, table), o, n, renamed, out),
         }
@@ -308,10 +309,10 @@ fn push_table_changes(
         p.old.columns.iter().partition(|c| c.generated.is_some());
     for o in generated.into_iter().chain(regular) {
         if dropped(&o.name) {
-            out.push(Change::DropColumn {
+            out.push(Change::Column(ColumnChange::Drop {
                 table: old_table.clone(),
                 column: o.name.clone(),
-            });
+            }));
         }
     }
 
@@ -320,10 +321,12 @@ fn push_table_changes(
     let rc = |c: &String| renamed(c).map_or_else(|| c.clone(), str::to_string);
     let rcs = |cs: &[String]| cs.iter().map(rc).collect::<Vec<_>>();
 
-    let rename_constraint = |from, to| Change::RenameConstraint {
-        table: table.clone(),
-        from,
-        to,
+    let rename_constraint = |from, to| {
+        Change::Constraint(ConstraintChange::Rename {
+            table: table.clone(),
+            from,
+            to,
+        })
     };
     let old_pk = p.old.primary_key.as_ref().map(|pk| {
         let mut pk = pk.clone();
@@ -342,24 +345,24 @@ fn push_table_changes(
     if pk_renamed {
         // kept under a new name, e.g. `<table>_pkey` of a renamed table
         if let (Some(o), Some(n)) = (&p.old.primary_key, &p.new.primary_key) {
-            out.push(Change::RenameConstraint {
+            out.push(Change::Constraint(ConstraintChange::Rename {
                 table: table.clone(),
                 from: o.name.clone(),
                 to: n.name.clone(),
-            });
+            }));
         }
     } else if old_pk != p.new.primary_key || pk_recreated {
         if let Some(o) = &p.old.primary_key {
-            out.push(Change::DropPrimaryKey {
+            out.push(Change::Constraint(ConstraintChange::DropPrimaryKey {
                 table: old_table.clone(),
                 name: o.name.clone(),
-            });
+            }));
         }
         if let Some(n) = &p.new.primary_key {
-            out.push(Change::AddPrimaryKey {
+            out.push(Change::Constraint(ConstraintChange::AddPrimaryKey {
                 table: table.clone(),
                 pk: n.clone(),
-            });
+            }));
         }
     }
 
@@ -372,13 +375,17 @@ fn push_table_changes(
             u
         },
         |u| on_recreated(&u.columns),
-        |name| Change::DropUnique {
-            table: old_table.clone(),
-            name,
+        |name| {
+            Change::Constraint(ConstraintChange::DropUnique {
+                table: old_table.clone(),
+                name,
+            })
         },
-        |unique| Change::AddUnique {
-            table: table.clone(),
-            unique,
+        |unique| {
+            Change::Constraint(ConstraintChange::AddUnique {
+                table: table.clone(),
+                unique,
+            })
         },
         rename_constraint,
         out,
@@ -394,13 +401,17 @@ fn push_table_changes(
             c
         },
         |c| reads_recreated(&c.expr),
-        |name| Change::DropCheck {
-            table: old_table.clone(),
-            name,
+        |name| {
+            Change::Constraint(ConstraintChange::DropCheck {
+                table: old_table.clone(),
+                name,
+            })
         },
-        |check| Change::AddCheck {
-            table: table.clone(),
-            check,
+        |check| {
+            Change::Constraint(ConstraintChange::AddCheck {
+                table: table.clone(),
+                check,
+            })
         },
         rename_constraint,
         out,
@@ -438,18 +449,24 @@ fn push_table_changes(
                     IndexTarget::Expr(e) => reads_recreated(e),
                 })
         },
-        |name| Change::DropIndex {
-            table: old_table.clone(),
-            name,
+        |name| {
+            Change::Index(IndexChange::Drop {
+                table: old_table.clone(),
+                name,
+            })
         },
-        |index| Change::CreateIndex {
-            table: table.clone(),
-            index,
+        |index| {
+            Change::Index(IndexChange::Create {
+                table: table.clone(),
+                index,
+            })
         },
-        |from, to| Change::RenameIndex {
-            table: table.clone(),
-            from,
-            to,
+        |from, to| {
+            Change::Index(IndexChange::Rename {
+                table: table.clone(),
+                from,
+                to,
+            })
         },
         out,
     );
@@ -473,13 +490,17 @@ fn push_table_changes(
             f
         },
         |f| on_recreated(&f.columns) || (f.ref_table == *table && on_recreated(&f.ref_columns)),
-        |name| Change::DropForeignKey {
-            table: old_table.clone(),
-            name,
+        |name| {
+            Change::Constraint(ConstraintChange::DropForeignKey {
+                table: old_table.clone(),
+                name,
+            })
         },
-        |fk| Change::AddForeignKey {
-            table: table.clone(),
-            fk,
+        |fk| {
+            Change::Constraint(ConstraintChange::AddForeignKey {
+                table: table.clone(),
+                fk,
+            })
         },
         rename_constraint,
         out,
@@ -504,18 +525,18 @@ fn push_column_changes<'a>(
         }
         // Early, before the columns it reads may be dropped.
         (Some(_), None) => {
-            out.push(Change::DropExpression {
+            out.push(Change::Column(ColumnChange::DropExpression {
                 table: tables.old.clone(),
                 column: o.name.clone(),
-            });
+            }));
             old.generated = None;
         }
         // Recreated (AlterColumn, late): its old expression goes early too,
         // so that the columns it read may be dropped or change type.
-        (Some(_), Some(_)) => out.push(Change::DropExpression {
+        (Some(_), Some(_)) => out.push(Change::Column(ColumnChange::DropExpression {
             table: tables.old.clone(),
             column: o.name.clone(),
-        }),
+        })),
         _ => {}
     }
     let mut new = n.clone();
@@ -524,18 +545,18 @@ fn push_column_changes<'a>(
     let mut old_cmp = old.clone();
     old_cmp.comment = new.comment.clone();
     if old_cmp != new {
-        out.push(Change::AlterColumn {
+        out.push(Change::Column(ColumnChange::Alter {
             table: table.clone(),
             old,
             new: new.clone(),
-        });
+        }));
     }
     if comment_changed {
-        out.push(Change::SetColumnComment {
+        out.push(Change::Column(ColumnChange::SetComment {
             table: table.clone(),
             column: new.name.clone(),
             comment: new.comment,
-        });
+        }));
     }
 }
 
@@ -619,6 +640,7 @@ fn push_named<T: Named>(
 #[cfg(test)]
 mod tests {
     use crate::diff::{diff, Change};
+    use crate::diff::{ColumnChange, ConstraintChange, IndexChange, TableChange};
     use crate::model::{Column, ColumnType, QualName, Schema, Table};
 
     fn schema(columns: Vec<Column>) -> Schema {
@@ -646,10 +668,10 @@ mod tests {
         new.tables[0].columns.pop();
         let changes = diff(&old, &new);
         assert!(
-            changes.contains(&Change::DropColumn {
+            changes.contains(&Change::Column(ColumnChange::Drop {
                 table: QualName::new("app", "t"),
                 column: "b".into()
-            }),
+            })),
             "{changes:?}"
         );
     }
@@ -687,11 +709,11 @@ mod tests {
         let changes = diff(&old, &new);
         assert_eq!(
             changes,
-            [Change::RenameColumn {
+            [Change::Column(ColumnChange::Rename {
                 table: QualName::new("app", "t"),
                 from: "a".into(),
                 to: "A b".into()
-            }]
+            })]
         );
     }
 
@@ -734,7 +756,7 @@ mod tests {
         new.normalize();
         let plan = crate::plan::order::order(diff(&old, &new));
         assert!(
-            matches!(&plan[0], Change::DropForeignKey { name, .. } if name == "b_a_id_fkey"),
+            matches!(&plan[0], Change::Constraint(ConstraintChange::DropForeignKey { name, .. }) if name == "b_a_id_fkey"),
             "{plan:?}"
         );
     }
@@ -772,11 +794,11 @@ mod tests {
         let plan = crate::plan::order::order(diff(&old, &new));
         assert_eq!(
             plan,
-            [Change::RenameConstraint {
+            [Change::Constraint(ConstraintChange::Rename {
                 table: QualName::new("app", "t"),
                 from: "t_pkey".into(),
                 to: "t_key".into()
-            }]
+            })]
         );
         // replaced by a unique constraint on the same column
         let mut new = old.clone();
@@ -856,18 +878,18 @@ mod tests {
         assert_eq!(
             plan[..2],
             [
-                Change::DropExpression {
+                Change::Column(ColumnChange::DropExpression {
                     table: t.clone(),
                     column: "g".into()
-                },
-                Change::DropColumn {
+                }),
+                Change::Column(ColumnChange::Drop {
                     table: t,
                     column: "a".into()
-                },
+                }),
             ],
             "{plan:?}"
         );
-        let Change::AlterColumn { old, .. } = &plan[4] else {
+        let Change::Column(ColumnChange::Alter { old, .. }) = &plan[4] else {
             panic!("{plan:?}")
         };
         assert_eq!(old.generated, None);
@@ -909,28 +931,28 @@ mod tests {
         assert_eq!(
             plan,
             [
-                Change::DropIndex {
+                Change::Index(IndexChange::Drop {
                     table: tq("t"),
                     name: "t_b_idx".into()
-                },
-                Change::DropTable { name: tq("u") },
-                Change::DropColumn {
+                }),
+                Change::Table(TableChange::Drop { name: tq("u") }),
+                Change::Column(ColumnChange::Drop {
                     table: tq("t"),
                     column: "b".into()
-                },
-                Change::RenameTable {
+                }),
+                Change::Table(TableChange::Rename {
                     from: tq("t"),
                     to: tq("u")
-                },
-                Change::RenameColumn {
+                }),
+                Change::Column(ColumnChange::Rename {
                     table: tq("u"),
                     from: "a".into(),
                     to: "b".into()
-                },
-                Change::CreateIndex {
+                }),
+                Change::Index(IndexChange::Create {
                     table: tq("u"),
                     index: new.tables[0].indexes[0].clone()
-                },
+                }),
             ]
         );
     }
@@ -1015,7 +1037,7 @@ mod tests {
         let kinds: Vec<&str> = plan.iter().map(Change::kind).collect();
         assert_eq!(kinds, ["DropExpression", "AlterColumn", "AlterColumn"]);
         assert!(
-            matches!(&plan[2], Change::AlterColumn { old, .. } if old.generated.is_some()),
+            matches!(&plan[2], Change::Column(ColumnChange::Alter { old, .. }) if old.generated.is_some()),
             "{plan:?}"
         );
     }
@@ -1029,7 +1051,7 @@ mod tests {
         let dropped: Vec<&str> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::DropColumn { column, .. } => Some(column.as_str()),
+                Change::Column(ColumnChange::Drop { column, .. }) => Some(column.as_str()),
                 _ => None,
             })
             .collect();

@@ -10,6 +10,7 @@
 use super::change::CommentTarget;
 use super::views::Breaks;
 use super::Change;
+use crate::diff::{CommentChange, TableChange, TriggerChange, ViewChange};
 use crate::model::{QualName, Schema, Trigger, TriggerEnabled};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -26,14 +27,14 @@ pub(super) fn push_triggers(
     let renamed: HashMap<&QualName, &QualName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::RenameTable { from, to } => Some((from, to)),
+            Change::Table(TableChange::Rename { from, to }) => Some((from, to)),
             _ => None,
         })
         .collect();
     let recreated_views: HashSet<&QualName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::DropView { view } => Some(&view.name),
+            Change::View(ViewChange::Drop { view }) => Some(&view.name),
             _ => None,
         })
         .collect();
@@ -55,16 +56,16 @@ pub(super) fn push_triggers(
     let mut changes = Vec::new();
     for (k, o) in &olds {
         if !news.contains_key(k) {
-            changes.push(Change::DropTrigger {
+            changes.push(Change::Trigger(TriggerChange::Drop {
                 trigger: (*o).clone(),
-            });
+            }));
         }
     }
     for (k, n) in &news {
         let Some(o) = olds.get(k) else {
-            changes.push(Change::CreateTrigger {
+            changes.push(Change::Trigger(TriggerChange::Create {
                 trigger: (*n).clone(),
-            });
+            }));
             continue;
         };
         let reads: BTreeSet<QualName> = [o.table.clone()].into();
@@ -73,12 +74,12 @@ pub(super) fn push_triggers(
             || breaks.breaks_columns(&o.table, &o.update_of)
             || o.when.as_deref().is_some_and(|w| breaks.breaks(w, &reads));
         if broken {
-            changes.push(Change::DropTrigger {
+            changes.push(Change::Trigger(TriggerChange::Drop {
                 trigger: (*o).clone(),
-            });
-            changes.push(Change::CreateTrigger {
+            }));
+            changes.push(Change::Trigger(TriggerChange::Create {
                 trigger: (*n).clone(),
-            });
+            }));
             continue;
         }
         let core = |t: &Trigger| Trigger {
@@ -90,25 +91,25 @@ pub(super) fn push_triggers(
         let replaced = core(o) != core(n);
         if replaced {
             // sets the enabled state too
-            changes.push(Change::ReplaceTrigger {
+            changes.push(Change::Trigger(TriggerChange::Replace {
                 old: (*o).clone(),
                 new: (*n).clone(),
-            });
+            }));
         } else if o.enabled != n.enabled {
-            changes.push(Change::SetTriggerEnabled {
+            changes.push(Change::Trigger(TriggerChange::SetEnabled {
                 table: n.table.clone(),
                 name: n.name.clone(),
                 enabled: n.enabled,
-            });
+            }));
         }
         if o.comment != n.comment {
-            changes.push(Change::SetObjectComment {
+            changes.push(Change::Comment(CommentChange::Set {
                 target: CommentTarget::Trigger {
                     table: n.table.clone(),
                     name: n.name.clone(),
                 },
                 comment: n.comment.clone(),
-            });
+            }));
         }
     }
     out.extend(changes);

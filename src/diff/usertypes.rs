@@ -4,6 +4,7 @@
 //! added ones, and a changed order alone is not a change.
 
 use super::{Change, EnumColumn};
+use crate::diff::{CompositeChange, DomainChange};
 use crate::model::{Check, CompositeType, Domain, QualName, Schema};
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,20 +14,20 @@ pub(super) fn push_types(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     let news: HashMap<&QualName, &Domain> = new.domains.iter().map(|d| (&d.name, d)).collect();
     for n in &new.domains {
         match olds.get(&n.name) {
-            None => out.push(Change::CreateDomain { domain: n.clone() }),
+            None => out.push(Change::Domain(DomainChange::Create { domain: n.clone() })),
             Some(o) if o.base != n.base || o.collation != n.collation => {
-                out.push(Change::RecreateDomain {
+                out.push(Change::Domain(DomainChange::Recreate {
                     old: (*o).clone(),
                     new: n.clone(),
                     columns: columns_of(old, new, &o.name),
-                })
+                }))
             }
             Some(o) => push_domain_changes(o, n, out),
         }
     }
     for o in &old.domains {
         if !news.contains_key(&o.name) {
-            out.push(Change::DropDomain { domain: o.clone() });
+            out.push(Change::Domain(DomainChange::Drop { domain: o.clone() }));
         }
     }
 
@@ -36,51 +37,51 @@ pub(super) fn push_types(old: &Schema, new: &Schema, out: &mut Vec<Change>) {
         new.composite_types.iter().map(|c| (&c.name, c)).collect();
     for n in &new.composite_types {
         match olds.get(&n.name) {
-            None => out.push(Change::CreateCompositeType {
+            None => out.push(Change::Composite(CompositeChange::Create {
                 composite: n.clone(),
-            }),
+            })),
             Some(o) => push_attribute_changes(o, n, out),
         }
     }
     for o in &old.composite_types {
         if !news.contains_key(&o.name) {
-            out.push(Change::DropCompositeType {
+            out.push(Change::Composite(CompositeChange::Drop {
                 composite: o.clone(),
-            });
+            }));
         }
     }
 }
 
 fn push_domain_changes(o: &Domain, n: &Domain, out: &mut Vec<Change>) {
     if o.default != n.default {
-        out.push(Change::SetDomainDefault {
+        out.push(Change::Domain(DomainChange::SetDefault {
             name: n.name.clone(),
             default: n.default.clone(),
-        });
+        }));
     }
     if o.not_null != n.not_null {
-        out.push(Change::SetDomainNotNull {
+        out.push(Change::Domain(DomainChange::SetNotNull {
             name: n.name.clone(),
             not_null: n.not_null,
-        });
+        }));
     }
     let olds: BTreeMap<&str, &Check> = o.checks.iter().map(|c| (c.name.as_str(), c)).collect();
     let news: BTreeMap<&str, &Check> = n.checks.iter().map(|c| (c.name.as_str(), c)).collect();
     for (name, oc) in &olds {
         match news.get(name) {
             Some(nc) if nc == oc => {}
-            _ => out.push(Change::DropDomainCheck {
+            _ => out.push(Change::Domain(DomainChange::DropCheck {
                 domain: n.name.clone(),
                 name: name.to_string(),
-            }),
+            })),
         }
     }
     for (name, nc) in &news {
         if olds.get(name) != Some(nc) {
-            out.push(Change::AddDomainCheck {
+            out.push(Change::Domain(DomainChange::AddCheck {
                 domain: n.name.clone(),
                 check: (*nc).clone(),
-            });
+            }));
         }
     }
 }
@@ -88,23 +89,23 @@ fn push_domain_changes(o: &Domain, n: &Domain, out: &mut Vec<Change>) {
 fn push_attribute_changes(o: &CompositeType, n: &CompositeType, out: &mut Vec<Change>) {
     for a in &o.attributes {
         if n.attribute(&a.name).is_none() {
-            out.push(Change::DropAttribute {
+            out.push(Change::Composite(CompositeChange::DropAttribute {
                 r#type: n.name.clone(),
                 name: a.name.clone(),
-            });
+            }));
         }
     }
     for a in &n.attributes {
         match o.attribute(&a.name) {
-            None => out.push(Change::AddAttribute {
+            None => out.push(Change::Composite(CompositeChange::AddAttribute {
                 r#type: n.name.clone(),
                 attribute: a.clone(),
-            }),
-            Some(old) if old != a => out.push(Change::AlterAttribute {
+            })),
+            Some(old) if old != a => out.push(Change::Composite(CompositeChange::AlterAttribute {
                 r#type: n.name.clone(),
                 old: old.clone(),
                 new: a.clone(),
-            }),
+            })),
             Some(_) => {}
         }
     }

@@ -23,6 +23,10 @@
 
 use super::change::CommentTarget;
 use super::Change;
+use crate::diff::{
+    ColumnChange, CommentChange, ConstraintChange, DomainChange, EnumChange, IndexChange,
+    TableChange, ViewChange,
+};
 use crate::model::{Index, QualName, Schema, View};
 use crate::plan::hazard::{generated_change, GeneratedChange};
 use crate::sql::scan;
@@ -105,26 +109,28 @@ pub(super) fn push_views(
 
     for (name, o) in &olds {
         if fate.get(name).map_or(true, |f| *f == Fate::Recreate) {
-            out.push(Change::DropView { view: (*o).clone() });
+            out.push(Change::View(ViewChange::Drop { view: (*o).clone() }));
         }
     }
     for (name, n) in &news {
         match fate.get(name) {
-            None | Some(Fate::Recreate) => out.push(Change::CreateView { view: (*n).clone() }),
-            Some(Fate::Replace) => out.push(Change::ReplaceView {
+            None | Some(Fate::Recreate) => {
+                out.push(Change::View(ViewChange::Create { view: (*n).clone() }))
+            }
+            Some(Fate::Replace) => out.push(Change::View(ViewChange::Replace {
                 old: olds[name].clone(),
                 new: (*n).clone(),
-            }),
+            })),
             Some(Fate::Keep) => {}
         }
         if let Some(Fate::Keep | Fate::Replace) = fate.get(name) {
             let o = olds[name];
             push_indexes(o, n, out);
             if o.comment != n.comment {
-                out.push(Change::SetObjectComment {
+                out.push(Change::Comment(CommentChange::Set {
                     target: comment_target(n),
                     comment: n.comment.clone(),
-                });
+                }));
             }
         }
     }
@@ -176,18 +182,18 @@ fn push_indexes(o: &View, n: &View, out: &mut Vec<Change>) {
     let news: BTreeMap<&str, &Index> = n.indexes.iter().map(|i| (i.name.as_str(), i)).collect();
     for (name, oi) in &olds {
         if news.get(name) != Some(oi) {
-            out.push(Change::DropIndex {
+            out.push(Change::Index(IndexChange::Drop {
                 table: o.name.clone(),
                 name: name.to_string(),
-            });
+            }));
         }
     }
     for (name, ni) in &news {
         if olds.get(name) != Some(ni) {
-            out.push(Change::CreateIndex {
+            out.push(Change::Index(IndexChange::Create {
                 table: n.name.clone(),
                 index: (*ni).clone(),
-            });
+            }));
         }
     }
 }
@@ -207,14 +213,14 @@ impl Breaks {
         let renamed: HashMap<&QualName, &QualName> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::RenameTable { from, to } => Some((to, from)),
+                Change::Table(TableChange::Rename { from, to }) => Some((to, from)),
                 _ => None,
             })
             .collect();
         let column_renames: HashMap<(&QualName, &str), &str> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::RenameColumn { table, from, to } => {
+                Change::Column(ColumnChange::Rename { table, from, to }) => {
                     Some(((table, to.as_str()), from.as_str()))
                 }
                 _ => None,
@@ -222,11 +228,12 @@ impl Breaks {
             .collect();
         for c in changes {
             match c {
-                Change::DropTable { name } | Change::DropPrimaryKey { table: name, .. } => {
+                Change::Table(TableChange::Drop { name })
+                | Change::Constraint(ConstraintChange::DropPrimaryKey { table: name, .. }) => {
                     b.tables.insert(name.clone(), None);
                 }
-                Change::DropColumn { table, column } => b.column(table, column),
-                Change::AlterColumn { table, old, new }
+                Change::Column(ColumnChange::Drop { table, column }) => b.column(table, column),
+                Change::Column(ColumnChange::Alter { table, old, new })
                     if old.ty != new.ty
                         || old.collation != new.collation
                         || generated_change(old, new) == GeneratedChange::Recreate =>
@@ -237,7 +244,8 @@ impl Breaks {
                         b.column(old_table, from);
                     }
                 }
-                Change::RecreateEnum { columns, .. } | Change::RecreateDomain { columns, .. } => {
+                Change::Enum(EnumChange::Recreate { columns, .. })
+                | Change::Domain(DomainChange::Recreate { columns, .. }) => {
                     for col in columns {
                         b.column(&col.table, &col.column);
                     }

@@ -24,6 +24,7 @@
 
 pub mod scope;
 
+use crate::diff::TableChange;
 use crate::diff::{diff, Change};
 use crate::error::Error;
 use crate::introspect::{introspect_in, Unmodeled};
@@ -286,16 +287,23 @@ pub(crate) fn union<'a>(schemas: impl IntoIterator<Item = &'a Schema>) -> Schema
 pub fn drift_lines(changes: &[Change]) -> Vec<String> {
     let whole: BTreeSet<ObjectKey> = changes
         .iter()
-        .filter(|c| matches!(c, Change::CreateTable { .. } | Change::DropTable { .. }))
+        .filter(|c| {
+            matches!(
+                c,
+                Change::Table(TableChange::Create { .. }) | Change::Table(TableChange::Drop { .. })
+            )
+        })
         .flat_map(scope::change_keys)
         .collect();
     let mut lines: Vec<String> = changes
         .iter()
         .filter(|c| {
-            matches!(c, Change::CreateTable { .. } | Change::DropTable { .. })
-                || !scope::change_keys(c)
-                    .iter()
-                    .all(|k| whole.contains(&k.top()) && !k.is_top_level())
+            matches!(
+                c,
+                Change::Table(TableChange::Create { .. }) | Change::Table(TableChange::Drop { .. })
+            ) || !scope::change_keys(c)
+                .iter()
+                .all(|k| whole.contains(&k.top()) && !k.is_top_level())
         })
         .map(describe_drift)
         .collect();

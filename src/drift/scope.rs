@@ -9,11 +9,12 @@
 //! the objects a plan touches with the objects that drifted.
 //!
 //! **When the model learns a kind** (views, sequences, functions, …): add a
-//! variant here, and arms to [`change_keys`], [`top_level`], [`restrict`],
-//! [`patch`] and [`ObjectKey`]'s `Display`. The compiler points at the
-//! exhaustive matches.
+//! variant here, and arms to [`top_level`], [`restrict`], [`patch`] and
+//! [`ObjectKey`]'s `Display`; the keys a change touches are its kind's
+//! [`crate::diff::Facts::keys`]. The compiler points at the exhaustive
+//! matches.
 
-use crate::diff::{Change, CommentTarget};
+use crate::diff::Change;
 use crate::model::{Function, GrantObject, QualName, Schema, Table, Trigger};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -409,176 +410,11 @@ pub fn restrict(schema: &Schema, keep: impl Fn(&ObjectKey) -> bool) -> Schema {
     out
 }
 
-/// The objects a change creates, drops, renames or alters. A rename
-/// touches both names; re-casting the columns of a recreated enum touches
-/// those columns.
+/// The objects a change creates, drops, renames or alters
+/// ([`Change::keys`]). A rename touches both names; re-casting the columns
+/// of a recreated enum touches those columns.
 pub fn change_keys(change: &Change) -> Vec<ObjectKey> {
-    let col = |table: &QualName, name: &str| ObjectKey::Column {
-        table: table.clone(),
-        name: name.to_string(),
-    };
-    let con = |table: &QualName, name: &str| ObjectKey::Constraint {
-        table: table.clone(),
-        name: name.to_string(),
-    };
-    match change {
-        Change::CreateNamespace { name } | Change::DropNamespace { name } => {
-            vec![ObjectKey::Namespace { name: name.clone() }]
-        }
-        Change::CreateExtension { name, .. }
-        | Change::AlterExtension { name, .. }
-        | Change::DropExtension { name } => {
-            vec![ObjectKey::Extension { name: name.clone() }]
-        }
-        Change::CreateView { view } | Change::DropView { view } => vec![ObjectKey::View {
-            name: view.name.clone(),
-        }],
-        Change::ReplaceView { new, .. } => vec![ObjectKey::View {
-            name: new.name.clone(),
-        }],
-        Change::SetObjectComment { target, .. } => match target {
-            CommentTarget::View { name } | CommentTarget::MaterializedView { name } => {
-                vec![ObjectKey::View { name: name.clone() }]
-            }
-            CommentTarget::Sequence { name } => vec![ObjectKey::Sequence { name: name.clone() }],
-            CommentTarget::Function { name, args, .. } => vec![ObjectKey::Function {
-                name: name.clone(),
-                args: args.iter().map(|t| t.canonical()).collect(),
-            }],
-            CommentTarget::Trigger { table, name } => vec![ObjectKey::Trigger {
-                table: table.clone(),
-                name: name.clone(),
-            }],
-        },
-        Change::CreateFunction { function } | Change::DropFunction { function } => {
-            vec![ObjectKey::function(function)]
-        }
-        Change::ReplaceFunction { new, .. } => vec![ObjectKey::function(new)],
-        Change::RecreateFunction { new, defaults, .. } => {
-            let mut out = vec![ObjectKey::function(new)];
-            out.extend(defaults.iter().map(|d| col(&d.table, &d.column)));
-            out
-        }
-        Change::CreateTrigger { trigger } | Change::DropTrigger { trigger } => {
-            vec![ObjectKey::trigger(trigger)]
-        }
-        Change::ReplaceTrigger { new, .. } => vec![ObjectKey::trigger(new)],
-        Change::SetTriggerEnabled { table, name, .. } => vec![ObjectKey::Trigger {
-            table: table.clone(),
-            name: name.clone(),
-        }],
-        Change::CreateSequence { sequence } => vec![ObjectKey::Sequence {
-            name: sequence.name.clone(),
-        }],
-        Change::AlterSequence { new, .. } => vec![ObjectKey::Sequence {
-            name: new.name.clone(),
-        }],
-        Change::SetSequenceOwner { name, .. } | Change::DropSequence { name } => {
-            vec![ObjectKey::Sequence { name: name.clone() }]
-        }
-        Change::RenameConstraint { table, from, to } => vec![con(table, from), con(table, to)],
-        Change::CreateDomain { domain } | Change::DropDomain { domain } => {
-            vec![ObjectKey::Domain {
-                name: domain.name.clone(),
-            }]
-        }
-        Change::RecreateDomain { new, columns, .. } => {
-            let mut out = vec![ObjectKey::Domain {
-                name: new.name.clone(),
-            }];
-            out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
-            out
-        }
-        Change::SetDomainDefault { name, .. }
-        | Change::SetDomainNotNull { name, .. }
-        | Change::AddDomainCheck { domain: name, .. }
-        | Change::DropDomainCheck { domain: name, .. } => {
-            vec![ObjectKey::Domain { name: name.clone() }]
-        }
-        Change::CreateCompositeType { composite } | Change::DropCompositeType { composite } => {
-            vec![ObjectKey::CompositeType {
-                name: composite.name.clone(),
-            }]
-        }
-        Change::AddAttribute { r#type, .. }
-        | Change::DropAttribute { r#type, .. }
-        | Change::AlterAttribute { r#type, .. } => vec![ObjectKey::CompositeType {
-            name: r#type.clone(),
-        }],
-        Change::RenameIndex { table, from, to } => vec![
-            ObjectKey::Index {
-                table: table.clone(),
-                name: from.clone(),
-            },
-            ObjectKey::Index {
-                table: table.clone(),
-                name: to.clone(),
-            },
-        ],
-        Change::CreateEnum { r#enum } => vec![ObjectKey::Enum {
-            name: r#enum.name.clone(),
-        }],
-        Change::DropEnum { name } | Change::AddEnumValue { r#enum: name, .. } => {
-            vec![ObjectKey::Enum { name: name.clone() }]
-        }
-        Change::RecreateEnum { new, columns, .. } => {
-            let mut out = vec![ObjectKey::Enum {
-                name: new.name.clone(),
-            }];
-            out.extend(columns.iter().map(|c| col(&c.table, &c.column)));
-            out
-        }
-        Change::CreateTable { table } => vec![ObjectKey::table(&table.name)],
-        Change::DropTable { name } => vec![ObjectKey::table(name)],
-        Change::RenameTable { from, to } => vec![ObjectKey::table(from), ObjectKey::table(to)],
-        Change::SetTableComment { table, .. } => vec![ObjectKey::TableComment {
-            table: table.clone(),
-        }],
-        Change::AddColumn { table, column } => vec![col(table, &column.name)],
-        Change::GrantPrivileges { on, .. } | Change::RevokePrivileges { on, .. } => {
-            ObjectKey::of_grant(on)
-        }
-        Change::AlterRowSecurity { table, .. } => vec![ObjectKey::RowSecurity {
-            table: table.clone(),
-        }],
-        Change::CreatePolicy { table, policy } => vec![ObjectKey::Policy {
-            table: table.clone(),
-            name: policy.name.clone(),
-        }],
-        Change::DropPolicy { table, name } | Change::AlterPolicy { table, name, .. } => {
-            vec![ObjectKey::Policy {
-                table: table.clone(),
-                name: name.clone(),
-            }]
-        }
-        Change::DropColumn { table, column }
-        | Change::DropExpression { table, column }
-        | Change::SetColumnComment { table, column, .. } => vec![col(table, column)],
-        Change::RenameColumn { table, from, to } => vec![col(table, from), col(table, to)],
-        Change::AlterColumn { table, old, new } => {
-            let mut out = vec![col(table, &new.name)];
-            if old.name != new.name {
-                out.push(col(table, &old.name));
-            }
-            out
-        }
-        Change::AddPrimaryKey { table, pk } => vec![con(table, &pk.name)],
-        Change::AddUnique { table, unique } => vec![con(table, &unique.name)],
-        Change::AddCheck { table, check } => vec![con(table, &check.name)],
-        Change::AddForeignKey { table, fk } => vec![con(table, &fk.name)],
-        Change::DropPrimaryKey { table, name }
-        | Change::DropUnique { table, name }
-        | Change::DropCheck { table, name }
-        | Change::DropForeignKey { table, name } => vec![con(table, name)],
-        Change::CreateIndex { table, index } => vec![ObjectKey::Index {
-            table: table.clone(),
-            name: index.name.clone(),
-        }],
-        Change::DropIndex { table, name } => vec![ObjectKey::Index {
-            table: table.clone(),
-            name: name.clone(),
-        }],
-    }
+    change.keys()
 }
 
 /// Makes `target`'s object at `key` what it is in `source`: replaced,
@@ -723,193 +559,15 @@ fn patch_in_table(t: &mut Table, src: &Table, key: &ObjectKey) {
 }
 
 /// What a change that turns a recorded schema into the live one means, in
-/// words: `column billing.invoices.note: added`.
+/// words ([`Change::drift_line`]): `column billing.invoices.note: added`.
 pub fn describe_drift(change: &Change) -> String {
-    let what = match change {
-        Change::CreateNamespace { .. }
-        | Change::CreateExtension { .. }
-        | Change::CreateEnum { .. }
-        | Change::CreateTable { .. }
-        | Change::AddColumn { .. }
-        | Change::AddPrimaryKey { .. }
-        | Change::AddUnique { .. }
-        | Change::AddCheck { .. }
-        | Change::AddForeignKey { .. }
-        | Change::CreateIndex { .. }
-        | Change::CreateView { .. }
-        | Change::CreateSequence { .. }
-        | Change::CreateDomain { .. }
-        | Change::CreateCompositeType { .. }
-        | Change::CreateFunction { .. }
-        | Change::CreateTrigger { .. }
-        | Change::CreatePolicy { .. } => "added outside graft".to_string(),
-        Change::DropNamespace { .. }
-        | Change::DropExtension { .. }
-        | Change::DropEnum { .. }
-        | Change::DropTable { .. }
-        | Change::DropColumn { .. }
-        | Change::DropPrimaryKey { .. }
-        | Change::DropUnique { .. }
-        | Change::DropCheck { .. }
-        | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. }
-        | Change::DropView { .. }
-        | Change::DropSequence { .. }
-        | Change::DropDomain { .. }
-        | Change::DropCompositeType { .. }
-        | Change::DropFunction { .. }
-        | Change::DropTrigger { .. }
-        | Change::DropPolicy { .. } => "dropped outside graft".to_string(),
-        Change::AlterPolicy { .. } => "changed outside graft".to_string(),
-        Change::GrantPrivileges {
-            grantee,
-            privileges,
-            with_grant_option,
-            ..
-        } => format!(
-            "{}{} granted to `{grantee}` outside graft",
-            privilege_list(privileges),
-            if *with_grant_option {
-                " (with grant option)"
-            } else {
-                ""
-            }
-        ),
-        Change::RevokePrivileges {
-            grantee,
-            privileges,
-            grant_option_only,
-            ..
-        } => format!(
-            "{}{} revoked from `{grantee}` outside graft",
-            if *grant_option_only {
-                "grant option for "
-            } else {
-                ""
-            },
-            privilege_list(privileges)
-        ),
-        Change::AlterRowSecurity { new, .. } => format!("changed outside graft (now {new:?})"),
-        Change::ReplaceFunction { .. } | Change::RecreateFunction { .. } => {
-            "definition changed outside graft".to_string()
-        }
-        Change::ReplaceTrigger { .. } => "definition changed outside graft".to_string(),
-        Change::SetTriggerEnabled { enabled, .. } => {
-            format!("enabled changed outside graft (now {enabled:?})")
-        }
-        Change::RecreateDomain { .. } => "base type or collation changed outside graft".into(),
-        Change::SetDomainDefault { default, .. } => format!(
-            "default changed outside graft (now {})",
-            default.as_deref().unwrap_or("none")
-        ),
-        Change::SetDomainNotNull { not_null, .. } => if *not_null {
-            "NOT NULL added outside graft"
-        } else {
-            "NOT NULL dropped outside graft"
-        }
-        .to_string(),
-        Change::AddDomainCheck { check, .. } => {
-            format!("check `{}` added outside graft", check.name)
-        }
-        Change::DropDomainCheck { name, .. } => format!("check `{name}` dropped outside graft"),
-        Change::AddAttribute { attribute, .. } => {
-            format!("attribute `{}` added outside graft", attribute.name)
-        }
-        Change::DropAttribute { name, .. } => format!("attribute `{name}` dropped outside graft"),
-        Change::AlterAttribute { new, .. } => {
-            format!("attribute `{}` changed outside graft", new.name)
-        }
-        Change::AlterSequence { .. } => "options changed outside graft".to_string(),
-        Change::SetSequenceOwner { .. } => "owner changed outside graft".to_string(),
-        Change::ReplaceView { .. } => "definition or options changed outside graft".to_string(),
-        Change::AlterExtension {
-            version, schema, ..
-        } => {
-            let mut parts = Vec::new();
-            if let Some(v) = version {
-                parts.push(format!("version now {v}"));
-            }
-            if let Some(s) = schema {
-                parts.push(format!("namespace now {s}"));
-            }
-            format!("changed outside graft ({})", parts.join(", "))
-        }
-        Change::AddEnumValue { value, .. } => format!("value `{value}` added outside graft"),
-        Change::RecreateEnum { old, new, .. } => format!(
-            "values changed outside graft ({:?} -> {:?})",
-            old.values, new.values
-        ),
-        Change::RenameTable { .. }
-        | Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. } => "renamed outside graft".to_string(),
-        Change::SetTableComment { .. }
-        | Change::SetColumnComment { .. }
-        | Change::SetObjectComment { .. } => "comment changed outside graft".to_string(),
-        Change::AlterColumn { old, new, .. } => {
-            let mut parts = Vec::new();
-            if old.ty != new.ty {
-                parts.push(format!("type {} -> {}", old.ty, new.ty));
-            }
-            if old.nullable != new.nullable {
-                parts.push(if new.nullable {
-                    "NOT NULL dropped".to_string()
-                } else {
-                    "NOT NULL added".to_string()
-                });
-            }
-            if old.default != new.default {
-                parts.push(format!(
-                    "default {} -> {}",
-                    old.default.as_deref().unwrap_or("none"),
-                    new.default.as_deref().unwrap_or("none")
-                ));
-            }
-            if old.identity != new.identity {
-                parts.push(format!("identity {:?} -> {:?}", old.identity, new.identity));
-            }
-            if old.generated != new.generated {
-                parts.push(format!(
-                    "generated {} -> {}",
-                    old.generated.as_deref().unwrap_or("none"),
-                    new.generated.as_deref().unwrap_or("none")
-                ));
-            }
-            format!("changed outside graft ({})", parts.join(", "))
-        }
-        Change::DropExpression { .. } => "generation expression dropped outside graft".into(),
-    };
-    let keys = change_keys(change);
-    let subject = match change {
-        // the renamed-to object is what is live now
-        Change::RenameTable { from, to } => format!("table {from} -> {}", to.name),
-        Change::RenameColumn { table, from, to } => format!("column {table}.{from} -> {to}"),
-        Change::RenameConstraint { table, from, to } => {
-            format!("constraint {table}.{from} -> {to}")
-        }
-        Change::RenameIndex { table, from, to } => {
-            format!("index {}.{from} -> {to} on {table}", table.schema)
-        }
-        _ => keys
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_else(|| change.subject()),
-    };
-    format!("{subject}: {what}")
-}
-
-/// `SELECT, INSERT`.
-fn privilege_list(privileges: &[crate::model::Privilege]) -> String {
-    privileges
-        .iter()
-        .map(|p| p.keyword())
-        .collect::<Vec<_>>()
-        .join(", ")
+    change.drift_line()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ColumnChange, IndexChange, TableChange};
     use crate::model::{Check, Column, ColumnType, Index, IndexKey, IndexTarget};
 
     fn table(name: &str, cols: &[&str]) -> Table {
@@ -1028,25 +686,25 @@ mod tests {
         new.default = Some("1".into());
         new.nullable = false;
         assert_eq!(
-            describe_drift(&Change::AlterColumn {
+            describe_drift(&Change::Column(ColumnChange::Alter {
                 table: t.clone(),
                 old,
                 new
-            }),
+            })),
             "column app.t.a: changed outside graft (NOT NULL added, default 0 -> 1)"
         );
         assert_eq!(
-            describe_drift(&Change::DropIndex {
+            describe_drift(&Change::Index(IndexChange::Drop {
                 table: t.clone(),
                 name: "i".into()
-            }),
+            })),
             "index app.i on app.t: dropped outside graft"
         );
         assert_eq!(
-            describe_drift(&Change::RenameTable {
+            describe_drift(&Change::Table(TableChange::Rename {
                 from: t.clone(),
                 to: QualName::new("app", "u")
-            }),
+            })),
             "table app.t -> u: renamed outside graft"
         );
     }

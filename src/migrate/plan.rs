@@ -7,6 +7,7 @@ use super::transition::{Direction, ScriptRun, Segment, Transition, TransitionKin
 use super::PluginError;
 use super::{Options, PluginPlan};
 use crate::diff::{diff, Change};
+use crate::diff::{ColumnChange, TableChange};
 use crate::error::Error;
 use crate::model::{QualName, Schema};
 use crate::plan::{build_plan, Plan};
@@ -381,11 +382,11 @@ pub(crate) fn refine(
 /// a way that breaks foreign keys into it.
 fn touched(change: &Change) -> Option<(&QualName, Option<&str>)> {
     match change {
-        Change::DropTable { name } => Some((name, None)),
-        Change::RenameTable { from, .. } => Some((from, None)),
-        Change::DropColumn { table, column } => Some((table, Some(column))),
-        Change::RenameColumn { table, from, .. } => Some((table, Some(from))),
-        Change::AlterColumn { table, old, new } if old.ty != new.ty => {
+        Change::Table(TableChange::Drop { name }) => Some((name, None)),
+        Change::Table(TableChange::Rename { from, .. }) => Some((from, None)),
+        Change::Column(ColumnChange::Drop { table, column }) => Some((table, Some(column))),
+        Change::Column(ColumnChange::Rename { table, from, .. }) => Some((table, Some(from))),
+        Change::Column(ColumnChange::Alter { table, old, new }) if old.ty != new.ty => {
             Some((table, Some(&old.name)))
         }
         _ => None,

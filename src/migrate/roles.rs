@@ -5,6 +5,7 @@
 
 use super::PluginPlan;
 use crate::diff::Change;
+use crate::diff::{GrantChange, PolicyChange};
 use crate::error::Error;
 use crate::model::security::PUBLIC;
 use std::collections::BTreeSet;
@@ -13,13 +14,12 @@ use tokio_postgres::Transaction;
 /// The roles a change names (without `PUBLIC`).
 pub(crate) fn roles_of(change: &Change) -> Vec<&str> {
     let roles: &[String] = match change {
-        Change::CreatePolicy { policy, .. } => &policy.roles,
-        Change::AlterPolicy {
+        Change::Policy(PolicyChange::Create { policy, .. }) => &policy.roles,
+        Change::Policy(PolicyChange::Alter {
             roles: Some(roles), ..
-        } => roles,
-        Change::GrantPrivileges { grantee, .. } | Change::RevokePrivileges { grantee, .. } => {
-            std::slice::from_ref(grantee)
-        }
+        }) => roles,
+        Change::Grant(GrantChange::Grant { grantee, .. })
+        | Change::Grant(GrantChange::Revoke { grantee, .. }) => std::slice::from_ref(grantee),
         _ => &[],
     };
     roles
@@ -65,7 +65,7 @@ pub(super) async fn check(tx: &Transaction<'_>, plans: &mut [PluginPlan]) -> Res
                 role: role.to_string(),
                 why,
             };
-            let revoke = matches!(step.change, Change::RevokePrivileges { .. });
+            let revoke = matches!(step.change, Change::Grant(GrantChange::Revoke { .. }));
             for r in roles_of(&step.change) {
                 if missing.contains(r) && !revoke {
                     return Err(fail(
@@ -76,7 +76,7 @@ pub(super) async fn check(tx: &Transaction<'_>, plans: &mut [PluginPlan]) -> Res
                         ),
                     ));
                 }
-                if r == me && matches!(step.change, Change::GrantPrivileges { .. }) {
+                if r == me && matches!(step.change, Change::Grant(GrantChange::Grant { .. })) {
                     return Err(fail(
                         r,
                         format!(
@@ -91,7 +91,7 @@ pub(super) async fn check(tx: &Transaction<'_>, plans: &mut [PluginPlan]) -> Res
     if !missing.is_empty() {
         for pp in plans.iter_mut() {
             pp.plan.steps.retain(|s| {
-                !matches!(&s.change, Change::RevokePrivileges { grantee, .. } if missing.contains(grantee))
+                !matches!(&s.change, Change::Grant(GrantChange::Revoke { grantee, .. }) if missing.contains(grantee))
             });
         }
     }

@@ -408,6 +408,17 @@ impl Function {
         }
     }
 
+    /// The named types (row types, enums, …) of its signature and result.
+    pub fn named_types(&self) -> BTreeSet<QualName> {
+        self.types()
+            .into_iter()
+            .filter_map(|t| match &t.base {
+                BaseType::Named(q) => Some(q.clone()),
+                BaseType::Builtin(_) => None,
+            })
+            .collect()
+    }
+
     /// The sort key: name, then the input types.
     pub fn sort_key(&self) -> (QualName, Vec<String>) {
         (

@@ -231,173 +231,16 @@ pub(crate) fn generated_change(old: &Column, new: &Column) -> GeneratedChange {
     }
 }
 
-/// The risks of one change, sorted and without duplicates.
-///
-/// - `DropTable`, `DropColumn`, `DropEnum`, `DropSequence` (its current
-///   value), and `AlterSequence` to a range that does not hold the old one
-///   (it restarts): [`Hazard::DataLoss`]. Dropping a view, function or trigger is
-///   not: nothing but its definition goes, and that is in the snapshots.
-/// - `RecreateEnum`: with removed values [`Hazard::DataLoss`] and
-///   [`Hazard::RiskyCast`] (rows holding a removed value make the cast fail);
-///   [`Hazard::TableRewrite`] when columns use the type.
-/// - `AlterColumn`: by [`cast_kind`] — [`CastKind::Safe`] rewrites,
-///   [`CastKind::Risky`] also loses data and may fail; `SET NOT NULL` scans
-///   under lock ([`Hazard::LongLock`]); a changed generation expression
-///   recreates the column ([`Hazard::TableRewrite`], plus
-///   [`Hazard::DataLoss`] when a regular column becomes generated).
-/// - `AddColumn` of an identity, generated or serial column: [`Hazard::TableRewrite`];
-///   of a `NOT NULL` column without a default: [`Hazard::NeedsEmptyTable`].
-/// - `AddPrimaryKey`, `AddUnique`, `AddCheck`, `AddForeignKey`,
-///   `CreateIndex`: [`Hazard::LongLock`].
-/// - `DropDomain`, `DropCompositeType`, `DropAttribute`: [`Hazard::DataLoss`].
-/// - `RecreateDomain` with columns: [`Hazard::TableRewrite`], plus
-///   [`Hazard::DataLoss`] and [`Hazard::RiskyCast`] when the base type's
-///   cast is [`CastKind::Risky`].
-/// - `SetDomainNotNull` (to NOT NULL), `AddDomainCheck`: [`Hazard::LongLock`]
-///   (every column of the type is checked).
+/// The risks of one change, sorted and without duplicates: each kind's
+/// [`crate::diff::Facts::hazards`], next to its change type. Dropping a
+/// view, function or trigger loses nothing but its definition, which is in
+/// the snapshots; dropping a table, column, type or sequence, or a cast
+/// that may fail, loses data.
 ///
 /// A step on a table the same plan creates carries none of the table's
 /// hazards (see [`relax_for_new_tables`]).
 pub fn hazards(change: &Change) -> Vec<Hazard> {
-    let mut out = Vec::new();
-    match change {
-        Change::DropTable { .. }
-        | Change::DropColumn { .. }
-        | Change::DropEnum { .. }
-        // the sequence's current value is lost
-        | Change::DropSequence { .. } => out.push(Hazard::DataLoss),
-        // a narrower range restarts the sequence
-        Change::AlterSequence { old, new } if !new.keeps_values_of(old) => {
-            out.push(Hazard::DataLoss)
-        }
-        Change::DropDomain { .. }
-        | Change::DropCompositeType { .. }
-        | Change::DropAttribute { .. } => out.push(Hazard::DataLoss),
-        Change::RecreateDomain { old, new, columns } => {
-            if !columns.is_empty() {
-                out.push(Hazard::TableRewrite);
-                if cast_kind(&old.base, &new.base) == CastKind::Risky {
-                    out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
-                }
-            }
-        }
-        // Existing values are checked under lock.
-        Change::SetDomainNotNull { not_null: true, .. } | Change::AddDomainCheck { .. } => {
-            out.push(Hazard::LongLock)
-        }
-        Change::RecreateEnum { old, new, columns } => {
-            let kept: HashSet<&str> = new.values.iter().map(String::as_str).collect();
-            if old.values.iter().any(|v| !kept.contains(v.as_str())) {
-                out.extend([Hazard::DataLoss, Hazard::RiskyCast]);
-            }
-            if !columns.is_empty() {
-                out.push(Hazard::TableRewrite);
-            }
-        }
-        Change::AlterColumn { old, new, .. } => match generated_change(old, new) {
-            GeneratedChange::Recreate => {
-                out.push(Hazard::TableRewrite);
-                if old.generated.is_none() {
-                    out.push(Hazard::DataLoss);
-                }
-            }
-            GeneratedChange::Unchanged | GeneratedChange::DropExpression => {
-                match cast_kind(&old.ty, &new.ty) {
-                    CastKind::Same | CastKind::BinaryCoercible => {}
-                    CastKind::Safe => out.push(Hazard::TableRewrite),
-                    CastKind::Risky => {
-                        out.extend([Hazard::DataLoss, Hazard::RiskyCast, Hazard::TableRewrite])
-                    }
-                }
-                if old.nullable && !new.nullable {
-                    out.push(Hazard::LongLock);
-                }
-                // A new collation rebuilds the column's indexes under lock.
-                if old.collation != new.collation {
-                    out.push(Hazard::LongLock);
-                }
-            }
-        },
-        Change::AddColumn { column, .. } => {
-            if column.identity.is_some() || column.generated.is_some() || column.serial {
-                out.push(Hazard::TableRewrite);
-            } else if !column.nullable && column.default.is_none() {
-                out.push(Hazard::NeedsEmptyTable);
-            }
-        }
-        Change::AddPrimaryKey { .. }
-        | Change::AddUnique { .. }
-        | Change::AddCheck { .. }
-        | Change::AddForeignKey { .. }
-        | Change::CreateIndex { .. } => out.push(Hazard::LongLock),
-        Change::CreateNamespace { .. }
-        | Change::DropNamespace { .. }
-        | Change::CreateExtension { .. }
-        | Change::AlterExtension { .. }
-        | Change::DropExtension { .. }
-        | Change::CreateEnum { .. }
-        | Change::AddEnumValue { .. }
-        | Change::CreateTable { .. }
-        | Change::RenameTable { .. }
-        | Change::SetTableComment { .. }
-        | Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. }
-        | Change::SetColumnComment { .. }
-        | Change::DropExpression { .. }
-        | Change::DropPrimaryKey { .. }
-        | Change::DropUnique { .. }
-        | Change::DropCheck { .. }
-        | Change::DropForeignKey { .. }
-        | Change::DropIndex { .. }
-        // Views hold no data: their definitions are in the snapshots.
-        | Change::CreateView { .. }
-        | Change::DropView { .. }
-        | Change::ReplaceView { .. }
-        | Change::SetObjectComment { .. }
-        | Change::CreateSequence { .. }
-        | Change::AlterSequence { .. }
-        | Change::SetSequenceOwner { .. }
-        | Change::CreateFunction { .. }
-        | Change::ReplaceFunction { .. }
-        | Change::RecreateFunction { .. }
-        | Change::DropFunction { .. }
-        | Change::CreateTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::DropTrigger { .. }
-        | Change::SetTriggerEnabled { .. }
-        | Change::CreateDomain { .. }
-        | Change::SetDomainDefault { .. }
-        | Change::SetDomainNotNull { .. }
-        | Change::DropDomainCheck { .. }
-        | Change::CreateCompositeType { .. }
-        | Change::AddAttribute { .. }
-        | Change::AlterAttribute { .. }
-        // Policies and the row-level security flags hold no data.
-        | Change::AlterRowSecurity { .. }
-        | Change::CreatePolicy { .. }
-        | Change::DropPolicy { .. }
-        | Change::AlterPolicy { .. }
-        | Change::GrantPrivileges { .. }
-        | Change::RevokePrivileges { .. } => {}
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The table whose rows a change scans, rewrites or needs to be absent.
-fn scanned_table(change: &Change) -> Option<&QualName> {
-    match change {
-        Change::AddColumn { table, .. }
-        | Change::AlterColumn { table, .. }
-        | Change::AddPrimaryKey { table, .. }
-        | Change::AddUnique { table, .. }
-        | Change::AddCheck { table, .. }
-        | Change::AddForeignKey { table, .. }
-        | Change::CreateIndex { table, .. } => Some(table),
-        _ => None,
-    }
+    change.hazards()
 }
 
 /// Drops the hazards of steps on tables the same plan creates: such a table
@@ -406,7 +249,10 @@ fn scanned_table(change: &Change) -> Option<&QualName> {
 /// table locks the referenced table only while it checks the empty one.)
 pub fn relax_for_new_tables(steps: &mut [Step], created: &HashSet<&QualName>) {
     for s in steps {
-        if scanned_table(&s.change).is_some_and(|t| created.contains(t)) {
+        if s.change
+            .scanned_table()
+            .is_some_and(|t| created.contains(t))
+        {
             s.hazards.retain(|h| {
                 !matches!(
                     h,
@@ -420,6 +266,7 @@ pub fn relax_for_new_tables(steps: &mut [Step], created: &HashSet<&QualName>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ColumnChange, ConstraintChange, EnumChange, TableChange};
     use crate::model::{EnumType, QualName};
     use CastKind::*;
 
@@ -533,13 +380,15 @@ mod tests {
     #[test]
     fn hazard_classes() {
         let tq = QualName::new("s", "t");
-        let alter = |old: Column, new: Column| Change::AlterColumn {
-            table: tq.clone(),
-            old,
-            new,
+        let alter = |old: Column, new: Column| {
+            Change::Column(ColumnChange::Alter {
+                table: tq.clone(),
+                old,
+                new,
+            })
         };
         assert_eq!(
-            hazards(&Change::DropTable { name: tq.clone() }),
+            hazards(&Change::Table(TableChange::Drop { name: tq.clone() })),
             vec![Hazard::DataLoss]
         );
         assert_eq!(
@@ -576,29 +425,29 @@ mod tests {
         };
         let cols = vec![crate::diff::EnumColumn::new(tq.clone(), "c", false)];
         assert_eq!(
-            hazards(&Change::RecreateEnum {
+            hazards(&Change::Enum(EnumChange::Recreate {
                 old: e(&["a", "b"]),
                 new: e(&["b", "a"]),
                 columns: cols.clone()
-            }),
+            })),
             vec![Hazard::TableRewrite]
         );
         assert_eq!(
-            hazards(&Change::RecreateEnum {
+            hazards(&Change::Enum(EnumChange::Recreate {
                 old: e(&["a", "b"]),
                 new: e(&["b"]),
                 columns: cols
-            }),
+            })),
             vec![Hazard::DataLoss, Hazard::RiskyCast, Hazard::TableRewrite]
         );
         assert_eq!(
-            hazards(&Change::AddCheck {
+            hazards(&Change::Constraint(ConstraintChange::AddCheck {
                 table: tq,
                 check: crate::model::Check {
                     name: "k".into(),
                     expr: "c > 0".into()
                 }
-            }),
+            })),
             vec![Hazard::LongLock]
         );
     }
@@ -607,10 +456,10 @@ mod tests {
     fn a_new_not_null_column_needs_an_empty_table_unless_it_fills_itself() {
         let tq = QualName::new("s", "t");
         let add = |c: Column| {
-            hazards(&Change::AddColumn {
+            hazards(&Change::Column(ColumnChange::Add {
                 table: tq.clone(),
                 column: c,
-            })
+            }))
         };
         let mut c = col("integer");
         c.nullable = false;
@@ -629,22 +478,24 @@ mod tests {
         use crate::model::{ForeignKey, Table};
         let new_t = QualName::new("s", "new");
         let old_t = QualName::new("s", "old");
-        let fk = |table: &QualName, to: &QualName| Change::AddForeignKey {
-            table: table.clone(),
-            fk: ForeignKey {
-                name: "f".into(),
-                columns: vec!["a".into()],
-                ref_table: to.clone(),
-                ref_columns: vec!["id".into()],
-                on_delete: Default::default(),
-                on_update: Default::default(),
-                deferrable: Default::default(),
-            },
+        let fk = |table: &QualName, to: &QualName| {
+            Change::Constraint(ConstraintChange::AddForeignKey {
+                table: table.clone(),
+                fk: ForeignKey {
+                    name: "f".into(),
+                    columns: vec!["a".into()],
+                    ref_table: to.clone(),
+                    ref_columns: vec!["id".into()],
+                    on_delete: Default::default(),
+                    on_update: Default::default(),
+                    deferrable: Default::default(),
+                },
+            })
         };
         let plan = crate::plan::build_plan(vec![
-            Change::CreateTable {
+            Change::Table(TableChange::Create {
                 table: Table::new(new_t.clone()),
-            },
+            }),
             fk(&new_t, &old_t),
             fk(&old_t, &new_t),
         ])

@@ -1,14 +1,14 @@
 //! Orders changes into a [`Plan`] and classifies their hazards.
 
 pub mod hazard;
-mod kinds_order;
 pub mod order;
 mod step;
-mod topo;
+pub(crate) mod topo;
 
 pub use step::{Hazard, Plan, Step};
 
 use crate::diff::Change;
+use crate::diff::TableChange;
 
 /// Orders changes and renders each into a step; steps on tables the plan
 /// creates carry no table hazards ([`hazard::relax_for_new_tables`]).
@@ -16,7 +16,7 @@ pub fn build_plan(changes: Vec<Change>) -> Result<Plan, crate::render::RenderErr
     let created: Vec<crate::model::QualName> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::CreateTable { table } => Some(table.name.clone()),
+            Change::Table(TableChange::Create { table }) => Some(table.name.clone()),
             _ => None,
         })
         .collect();

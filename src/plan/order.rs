@@ -12,122 +12,78 @@
 //! layer is then sorted by its own edges ([`super::topo`]).
 
 use crate::diff::Change;
+use crate::diff::{ConstraintChange, IndexChange, TableChange};
 use crate::model::QualName;
-use crate::plan::hazard::{generated_change, GeneratedChange};
 use std::collections::HashMap;
 use std::hash::Hash;
 
+/// The layers of a plan, in the order they run: every change has one
+/// ([`crate::diff::Facts::rank`], next to each kind's change type), and
+/// every dependency between kinds goes from a lower layer to a higher one.
+pub mod layer {
+    /// Namespaces created.
+    pub const NAMESPACES: u8 = 0;
+    /// Extensions created and updated.
+    pub const EXTENSIONS: u8 = 1;
+    /// Enums, domains and composite types created and altered; sequences
+    /// and functions created (before the tables whose defaults use them).
+    pub const TYPES: u8 = 2;
+    /// Foreign keys, views and triggers dropped, sequences detached from
+    /// their owners: before anything they use changes.
+    pub const EARLY_DROPS: u8 = 3;
+    /// Indexes, checks, unique constraints, policies and domain
+    /// constraints dropped.
+    pub const DROP_CHECKS: u8 = 4;
+    /// Primary keys dropped; enums and domains recreated.
+    pub const RECREATE_TYPES: u8 = 5;
+    /// Tables dropped (freeing their names for renames), generation
+    /// expressions dropped.
+    pub const DROP_TABLES: u8 = 6;
+    /// Columns dropped.
+    pub const DROP_COLUMNS: u8 = 7;
+    /// Tables renamed.
+    pub const RENAME_TABLES: u8 = 8;
+    /// Columns, constraints and indexes renamed.
+    pub const RENAMES: u8 = 9;
+    /// Tables created.
+    pub const CREATE_TABLES: u8 = 10;
+    /// Columns altered in place.
+    pub const ALTER_COLUMNS: u8 = 11;
+    /// Columns added.
+    pub const ADD_COLUMNS: u8 = 12;
+    /// Generated columns added or recreated.
+    pub const GENERATED_COLUMNS: u8 = 13;
+    /// Primary keys added; functions recreated.
+    pub const PRIMARY_KEYS: u8 = 14;
+    /// Unique constraints added.
+    pub const UNIQUES: u8 = 15;
+    /// Checks and domain constraints added.
+    pub const CHECKS: u8 = 16;
+    /// Indexes created.
+    pub const INDEXES: u8 = 17;
+    /// Foreign keys added, views created, sequences attached to their new
+    /// owners: once every table and column exists.
+    pub const LATE_CREATES: u8 = 18;
+    /// Comments, triggers, policies and privileges; functions dropped.
+    pub const LAST: u8 = 19;
+    /// Types and sequences dropped, once nothing uses them.
+    pub const DROP_TYPES: u8 = 20;
+    /// Extensions dropped.
+    pub const DROP_EXTENSIONS: u8 = 21;
+    /// Namespaces dropped.
+    pub const DROP_NAMESPACES: u8 = 22;
+}
+
 /// The layer where views are dropped (with the functions whose result is
 /// their row type): before anything they read changes.
-pub(crate) const EARLY_DROPS: u8 = 3;
+pub(crate) const EARLY_DROPS: u8 = layer::EARLY_DROPS;
 /// The layer where views are created (with the functions that read what
 /// the plan changes): once every table and column is in place.
-pub(crate) const LATE_CREATES: u8 = 18;
+pub(crate) const LATE_CREATES: u8 = layer::LATE_CREATES;
 
-/// The layer of a change; lower runs first.
+/// The layer of a change ([`Change::rank`]); lower runs first.
 pub fn rank(change: &Change) -> u8 {
-    match change {
-        Change::CreateNamespace { .. } => 0,
-        Change::CreateExtension { .. } | Change::AlterExtension { .. } => 1,
-        Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 2,
-        Change::DropForeignKey { .. } => 3,
-        Change::DropIndex { .. } | Change::DropCheck { .. } | Change::DropUnique { .. } => 4,
-        // After the checks and indexes naming the type are dropped, before
-        // renames (it names columns as they were).
-        Change::DropPrimaryKey { .. } | Change::RecreateEnum { .. } => 5,
-        // Dropping tables and columns early frees their names for renames.
-        Change::DropTable { .. } | Change::DropExpression { .. } => 6,
-        Change::DropColumn { .. } => 7,
-        Change::RenameTable { .. } => 8,
-        // Constraint and index renames after the column renames of their
-        // table (stable order), before new tables and indexes may take
-        // the names they free.
-        Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. } => 9,
-        Change::CreateTable { .. } => 10,
-        // Column changes before new columns: PostgreSQL refuses to change
-        // the type of a column that a (new) generated column reads. New
-        // columns keep their declared order.
-        Change::AlterColumn { old, new, .. }
-            if generated_change(old, new) != GeneratedChange::Recreate =>
-        {
-            11
-        }
-        // New generated columns, and recreated ones, last: they may read a
-        // new column, which PostgreSQL needs to exist first.
-        Change::AddColumn { column, .. } if column.generated.is_some() => 13,
-        Change::AddColumn { .. } => 12,
-        Change::AlterColumn { .. } => 13,
-        Change::AddPrimaryKey { .. } => 14,
-        Change::AddUnique { .. } => 15,
-        Change::AddCheck { .. } => 16,
-        Change::CreateIndex { .. } => 17,
-        Change::AddForeignKey { .. } => 18,
-        Change::SetTableComment { .. } | Change::SetColumnComment { .. } => 19,
-        Change::DropEnum { .. } => 20,
-        Change::DropExtension { .. } => 21,
-        Change::DropNamespace { .. } => 22,
-        // Views: dropped before anything they read changes (their order
-        // among themselves: `plan::topo`), created once every table and
-        // column they may read is in place, before comments.
-        Change::DropView { .. } => EARLY_DROPS,
-        Change::CreateView { .. } | Change::ReplaceView { .. } => LATE_CREATES,
-        Change::SetObjectComment { .. } => 19,
-        // Sequences: before the tables whose defaults draw from them,
-        // detached from an old owner before drops (which would take them
-        // along), attached to a new one once it exists, dropped once no
-        // default uses them.
-        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
-        Change::SetSequenceOwner { owned_by: None, .. } => 3,
-        Change::SetSequenceOwner { .. } => 18,
-        Change::DropSequence { .. } => 20,
-        // Functions: created early, before the tables whose defaults call
-        // them (later, among the views, when they read what the plan
-        // changes: `plan::topo`); a recreated one after the column changes
-        // (it sets the defaults that call it again) and before the views
-        // that call it are created again; dropped late, once no default,
-        // view or trigger uses it (early when its result is the row type of
-        // a relation that goes).
-        Change::CreateFunction { .. } | Change::ReplaceFunction { .. } => 2,
-        Change::RecreateFunction { .. } => 14,
-        Change::DropFunction { .. } => 19,
-        // Triggers: dropped before their table, view or function, created
-        // after all of them.
-        Change::DropTrigger { .. } => 3,
-        Change::CreateTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::SetTriggerEnabled { .. } => 19,
-        // Domains and composite types: with the enums, in the order of what
-        // they are built on (`plan::topo`); recreated like enums; dropped
-        // with them, users first. Domain constraints go with the tables'
-        // checks: dropped early, added once columns are dropped, altered
-        // and added (PostgreSQL validates them on every column of the
-        // type, and refuses while a composite column holds the type).
-        Change::DropDomainCheck { .. }
-        | Change::SetDomainNotNull {
-            not_null: false, ..
-        } => 4,
-        Change::AddDomainCheck { .. } | Change::SetDomainNotNull { .. } => 16,
-        Change::CreateDomain { .. }
-        | Change::SetDomainDefault { .. }
-        | Change::CreateCompositeType { .. }
-        | Change::AddAttribute { .. }
-        | Change::AlterAttribute { .. }
-        | Change::DropAttribute { .. } => 2,
-        Change::RecreateDomain { .. } => 5,
-        Change::DropDomain { .. } | Change::DropCompositeType { .. } => 20,
-        // Policies: dropped with the checks (before the columns they name
-        // change), created and altered once every table, column and view
-        // exists, with the row-level security flags.
-        Change::DropPolicy { .. } => 4,
-        Change::AlterRowSecurity { .. }
-        | Change::CreatePolicy { .. }
-        | Change::AlterPolicy { .. } => 19,
-        // Privileges: once every object exists, under its new name;
-        // revokes before grants (see `plan::topo` for their run).
-        Change::RevokePrivileges { .. } | Change::GrantPrivileges { .. } => 19,
-    }
+    change.rank()
 }
 
 /// Orders changes for execution (stable: ties keep their input order), and
@@ -141,16 +97,15 @@ pub fn order(changes: Vec<Change>) -> Vec<Change> {
     ranked.sort_by_key(|(r, _)| *r);
     let (ranks, mut changes): (Vec<u8>, Vec<Change>) = ranked.into_iter().unzip();
     order_chains(&mut changes, |c| match c {
-        Change::RenameTable { from, to } => Some((from.clone(), to.clone())),
+        Change::Table(TableChange::Rename { from, to }) => Some((from.clone(), to.clone())),
         _ => None,
     });
     order_chains(&mut changes, |c| match c {
-        Change::RenameConstraint { table, from, to } | Change::RenameIndex { table, from, to } => {
-            Some((
-                QualName::new(table.schema.clone(), from.clone()),
-                QualName::new(table.schema.clone(), to.clone()),
-            ))
-        }
+        Change::Constraint(ConstraintChange::Rename { table, from, to })
+        | Change::Index(IndexChange::Rename { table, from, to }) => Some((
+            QualName::new(table.schema.clone(), from.clone()),
+            QualName::new(table.schema.clone(), to.clone()),
+        )),
         _ => None,
     });
     super::topo::order_runs(&mut changes, &ranks);
@@ -207,6 +162,7 @@ fn order_chains<K: Hash + Eq>(changes: &mut [Change], key: impl Fn(&Change) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{ColumnChange, ConstraintChange, IndexChange};
     use crate::model::{Column, ColumnType, QualName};
 
     #[test]
@@ -214,44 +170,48 @@ mod tests {
         let t = QualName::new("app", "t");
         let mut g = Column::new("g", ColumnType::builtin("boolean"));
         g.generated = Some("(a IS NOT NULL)".into());
-        let add = Change::AddColumn {
+        let add = Change::Column(ColumnChange::Add {
             table: t.clone(),
             column: g,
-        };
-        let alter = Change::AlterColumn {
+        });
+        let alter = Change::Column(ColumnChange::Alter {
             table: t,
             old: Column::new("a", ColumnType::builtin("integer")),
             new: Column::new("a", ColumnType::builtin("bigint")),
-        };
+        });
         assert_eq!(
             order(vec![add.clone(), alter.clone()]),
             [alter, add.clone()]
         );
-        let plain = Change::AddColumn {
+        let plain = Change::Column(ColumnChange::Add {
             table: QualName::new("app", "t"),
             column: Column::new("a", ColumnType::builtin("integer")),
-        };
+        });
         assert_eq!(order(vec![add.clone(), plain.clone()]), [plain, add]);
     }
 
     #[test]
     fn renames_into_freed_names_run_after_the_renames_freeing_them() {
         let t = QualName::new("app", "t");
-        let ri = |from: &str, to: &str| Change::RenameIndex {
-            table: t.clone(),
-            from: from.into(),
-            to: to.into(),
+        let ri = |from: &str, to: &str| {
+            Change::Index(IndexChange::Rename {
+                table: t.clone(),
+                from: from.into(),
+                to: to.into(),
+            })
         };
-        let rc = |from: &str, to: &str| Change::RenameConstraint {
-            table: t.clone(),
-            from: from.into(),
-            to: to.into(),
+        let rc = |from: &str, to: &str| {
+            Change::Constraint(ConstraintChange::Rename {
+                table: t.clone(),
+                from: from.into(),
+                to: to.into(),
+            })
         };
-        let col = Change::RenameColumn {
+        let col = Change::Column(ColumnChange::Rename {
             table: t.clone(),
             from: "x".into(),
             to: "y".into(),
-        };
+        });
         // a -> b -> c -> d as index and key names, given backwards
         let plan = order(vec![
             ri("a", "b"),

@@ -16,100 +16,16 @@
 //! [`View::calls`]: crate::model::View::calls
 
 use crate::diff::Change;
-use crate::model::{BaseType, Function, QualName};
+use crate::diff::{ColumnChange, FunctionChange, TableChange, ViewChange};
+use crate::model::QualName;
 use crate::plan::order::{rank, EARLY_DROPS, LATE_CREATES};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
-/// Order of kinds that share a rank, when no edge decides.
-fn kind_rank(c: &Change) -> u8 {
-    match c {
-        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 1,
-        Change::DropTrigger { .. } => 1,
-        Change::CreateFunction { .. } | Change::ReplaceFunction { .. } => 2,
-        Change::DropView { .. } => 2,
-        Change::CreateView { .. } | Change::ReplaceView { .. } => 3,
-        Change::CreateTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::SetTriggerEnabled { .. } => 4,
-        Change::SetObjectComment { .. } => 5,
-        // late: after the triggers and views that stop using it; early:
-        // its edges put it before the views whose row type it returns
-        Change::DropFunction { .. } => 6,
-        // last of all: the objects they are on exist by then
-        Change::RevokePrivileges { .. } => 7,
-        Change::GrantPrivileges { .. } => 8,
-        _ => 0,
-    }
-}
-
-/// Whether a change takes part in the dependency order of its run.
-fn ordered(c: &Change) -> bool {
-    matches!(
-        c,
-        Change::CreateView { .. }
-            | Change::ReplaceView { .. }
-            | Change::DropView { .. }
-            | Change::CreateFunction { .. }
-            | Change::ReplaceFunction { .. }
-            | Change::DropFunction { .. }
-            | Change::DropTrigger { .. }
-            | Change::CreateTrigger { .. }
-            | Change::SetObjectComment { .. }
-    ) || super::kinds_order::ordered(c)
-}
-
-/// The object a create brings into being, for the edges of the others.
-fn provides(c: &Change) -> Option<&QualName> {
-    match c {
-        Change::CreateView { view } | Change::ReplaceView { new: view, .. } => Some(&view.name),
-        Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
-            Some(&function.name)
-        }
-        _ => super::kinds_order::provides(c),
-    }
-}
-
-/// What a create needs to exist first.
-fn needs(c: &Change) -> BTreeSet<QualName> {
-    match c {
-        Change::CreateView { view } | Change::ReplaceView { new: view, .. } => {
-            let mut n = view.reads();
-            n.extend(view.calls());
-            n
-        }
-        Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. } => {
-            function.reads()
-        }
-        _ => super::kinds_order::needs(c),
-    }
-}
-
-/// For a drop: the object it drops, and the dropped objects that must go
-/// after it (what it read or called; for a function, the row types of its
-/// signature: PostgreSQL refuses to drop a relation whose row type a
-/// function uses).
-fn drop_edges(c: &Change) -> Option<(&QualName, BTreeSet<QualName>)> {
-    match c {
-        Change::DropView { view } => {
-            let mut after = view.reads();
-            after.extend(view.calls());
-            Some((&view.name, after))
-        }
-        Change::DropFunction { function } => Some((&function.name, named_types(function))),
-        _ => super::kinds_order::drop_edges(c),
-    }
-}
-
-/// The named types (row types, enums) of a function's signature and result.
-fn named_types(f: &Function) -> BTreeSet<QualName> {
-    f.types()
-        .into_iter()
-        .filter_map(|t| match &t.base {
-            BaseType::Named(q) => Some(q.clone()),
-            BaseType::Builtin(_) => None,
-        })
-        .collect()
+/// Order of kinds that share a rank, when no edge decides
+/// ([`Change::tie_break`]).
+pub(crate) fn kind_rank(c: &Change) -> u8 {
+    c.tie_break()
 }
 
 /// The rank of each change ([`crate::plan::order::rank`]), moved where the
@@ -123,22 +39,23 @@ pub(crate) fn effective_ranks(changes: &[Change]) -> Vec<u8> {
     let mut dropped: HashSet<&QualName> = HashSet::new();
     for c in changes {
         match c {
-            Change::CreateTable { table } => {
+            Change::Table(TableChange::Create { table }) => {
                 touched.insert(&table.name);
             }
-            Change::AddColumn { table, .. }
-            | Change::AlterColumn { table, .. }
-            | Change::RenameColumn { table, .. }
-            | Change::RenameTable { to: table, .. } => {
+            Change::Column(ColumnChange::Add { table, .. })
+            | Change::Column(ColumnChange::Alter { table, .. })
+            | Change::Column(ColumnChange::Rename { table, .. })
+            | Change::Table(TableChange::Rename { to: table, .. }) => {
                 touched.insert(table);
             }
-            Change::CreateView { view } | Change::ReplaceView { new: view, .. } => {
+            Change::View(ViewChange::Create { view })
+            | Change::View(ViewChange::Replace { new: view, .. }) => {
                 touched.insert(&view.name);
             }
-            Change::DropTable { name } => {
+            Change::Table(TableChange::Drop { name }) => {
                 dropped.insert(name);
             }
-            Change::DropView { view } => {
+            Change::View(ViewChange::Drop { view }) => {
                 dropped.insert(&view.name);
             }
             _ => {}
@@ -147,13 +64,14 @@ pub(crate) fn effective_ranks(changes: &[Change]) -> Vec<u8> {
     changes
         .iter()
         .map(|c| match c {
-            Change::CreateFunction { function } | Change::ReplaceFunction { new: function, .. }
+            Change::Function(FunctionChange::Create { function })
+            | Change::Function(FunctionChange::Replace { new: function, .. })
                 if function.reads().iter().any(|r| touched.contains(r)) =>
             {
                 LATE_CREATES
             }
-            Change::DropFunction { function }
-                if named_types(function).iter().any(|r| dropped.contains(r)) =>
+            Change::Function(FunctionChange::Drop { function })
+                if function.named_types().iter().any(|r| dropped.contains(r)) =>
             {
                 EARLY_DROPS
             }
@@ -176,7 +94,7 @@ pub(crate) fn order_runs(changes: &mut Vec<Change>, ranks: &[u8]) {
                 .take_while(|r| **r == ranks[start])
                 .count();
         let run: Vec<Change> = rest.by_ref().take(end - start).collect();
-        if run.iter().any(ordered) {
+        if run.iter().any(Change::ordered) {
             out.extend(kahn(run));
         } else {
             out.extend(run);
@@ -200,12 +118,12 @@ fn kahn(run: Vec<Change>) -> Vec<Change> {
     // creates: provider before needer
     let mut by_name: HashMap<&QualName, Vec<usize>> = HashMap::new();
     for (i, c) in run.iter().enumerate() {
-        if let Some(p) = provides(c) {
+        if let Some(p) = c.provides() {
             by_name.entry(p).or_default().push(i);
         }
     }
     for (i, c) in run.iter().enumerate() {
-        for need in needs(c) {
+        for need in c.needs() {
             for &p in by_name.get(&need).into_iter().flatten() {
                 edge(p, i, &mut succ);
             }
@@ -214,12 +132,12 @@ fn kahn(run: Vec<Change>) -> Vec<Change> {
     // drops: a reader before what it read
     let mut dropped: HashMap<&QualName, Vec<usize>> = HashMap::new();
     for (i, c) in run.iter().enumerate() {
-        if let Some((name, _)) = drop_edges(c) {
+        if let Some((name, _)) = c.drop_edges() {
             dropped.entry(name).or_default().push(i);
         }
     }
     for (i, c) in run.iter().enumerate() {
-        if let Some((_, reads)) = drop_edges(c) {
+        if let Some((_, reads)) = c.drop_edges() {
             for r in reads {
                 for &j in dropped.get(&r).into_iter().flatten() {
                     edge(i, j, &mut succ);
@@ -258,12 +176,13 @@ fn kahn(run: Vec<Change>) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{FunctionChange, TableChange, ViewChange};
     use crate::model::View;
 
     fn create(name: &str, def: &str) -> Change {
-        Change::CreateView {
+        Change::View(ViewChange::Create {
             view: View::new(QualName::new("app", name), def),
-        }
+        })
     }
 
     fn names(changes: &[Change]) -> Vec<String> {
@@ -291,8 +210,10 @@ mod tests {
                 "CreateView app.d"
             ]
         );
-        let drop = |name: &str, def: &str| Change::DropView {
-            view: View::new(QualName::new("app", name), def),
+        let drop = |name: &str, def: &str| {
+            Change::View(ViewChange::Drop {
+                view: View::new(QualName::new("app", name), def),
+            })
         };
         let mut changes = vec![
             drop("c", "SELECT t.x FROM app.t"),
@@ -330,12 +251,12 @@ mod tests {
         );
         let view = View::new(QualName::new("app", "v"), "SELECT app.count_t() AS n");
         let changes = vec![
-            Change::CreateView { view },
-            Change::CreateFunction { function: reads_t },
-            Change::CreateTable {
+            Change::View(ViewChange::Create { view }),
+            Change::Function(FunctionChange::Create { function: reads_t }),
+            Change::Table(TableChange::Create {
                 table: Table::new(t),
-            },
-            Change::CreateFunction { function: plain },
+            }),
+            Change::Function(FunctionChange::Create { function: plain }),
         ];
         assert_eq!(
             names(&crate::plan::order::order(changes)),
@@ -356,5 +277,61 @@ mod tests {
         ];
         order_runs(&mut changes, &[18, 18]);
         assert_eq!(names(&changes), ["CreateView app.a", "CreateView app.b"]);
+    }
+
+    #[test]
+    fn types_are_created_after_and_dropped_before_what_they_are_built_on() {
+        use crate::diff::{CompositeChange, DomainChange, EnumChange};
+        use crate::model::{Attribute, ColumnType, CompositeType, Domain, EnumType};
+        let q = |n: &str| QualName::new("app", n);
+        let mood = EnumType {
+            name: q("mood"),
+            values: vec!["ok".into()],
+        };
+        // a domain over a composite type with an enum attribute, declared
+        // (and so diffed) in the wrong order
+        let d = Domain::new(q("a_dom"), ColumnType::named(q("b_pair"), false));
+        let c = CompositeType {
+            name: q("b_pair"),
+            attributes: vec![
+                Attribute::new("m", ColumnType::named(q("mood"), true)),
+                Attribute::new("n", ColumnType::named(q("c_dom"), false)),
+            ],
+        };
+        let d2 = Domain::new(q("c_dom"), ColumnType::builtin("integer"));
+        let creates = vec![
+            Change::Domain(DomainChange::Create { domain: d.clone() }),
+            Change::Domain(DomainChange::Create { domain: d2.clone() }),
+            Change::Composite(CompositeChange::Create {
+                composite: c.clone(),
+            }),
+            Change::Enum(EnumChange::Create {
+                r#enum: mood.clone(),
+            }),
+        ];
+        assert_eq!(
+            names(&crate::plan::order::order(creates)),
+            [
+                "CreateDomain app.c_dom",
+                "CreateEnum app.mood",
+                "CreateCompositeType app.b_pair",
+                "CreateDomain app.a_dom"
+            ]
+        );
+        let drops = vec![
+            Change::Enum(EnumChange::Drop { name: q("mood") }),
+            Change::Domain(DomainChange::Drop { domain: d2 }),
+            Change::Composite(CompositeChange::Drop { composite: c }),
+            Change::Domain(DomainChange::Drop { domain: d }),
+        ];
+        assert_eq!(
+            names(&crate::plan::order::order(drops)),
+            [
+                "DropDomain app.a_dom",
+                "DropCompositeType app.b_pair",
+                "DropEnum app.mood",
+                "DropDomain app.c_dom"
+            ]
+        );
     }
 }

@@ -63,11 +63,25 @@
 //!   casts to the unbounded type; PostgreSQL applies the column's length as
 //!   an assignment, which fails on a value that does not fit.
 
-mod ddl;
+mod column;
+mod comment;
+mod composite;
+mod constraint;
+mod domain;
+mod enum_type;
+mod extension;
+mod function;
+mod grant;
 mod ident;
-mod kinds;
-mod objects;
+mod index;
+mod namespace;
+mod parts;
+mod policy;
+mod sequence;
+mod table;
 mod text;
+mod trigger;
+mod view;
 
 use crate::diff::Change;
 use crate::plan::{hazard, Step};
@@ -108,18 +122,19 @@ pub enum RenderError {
 /// transactionality.
 ///
 /// ```
-/// use graft::diff::Change;
+/// use graft::diff::{Change, TableChange};
 /// use graft::model::QualName;
 ///
-/// let step = graft::render::render_step(Change::DropTable {
+/// let step = graft::render::render_step(Change::Table(TableChange::Drop {
 ///     name: QualName::new("billing", "old invoices"),
-/// })
+/// }))
 /// .unwrap();
 /// assert_eq!(step.sql, [r#"DROP TABLE "billing"."old invoices""#]);
 /// assert!(step.is_destructive());
 /// ```
 pub fn render_step(change: Change) -> Result<Step, RenderError> {
-    let sql = ddl::render_sql(&change)?;
+    check_expressions(&change)?;
+    let sql = render_sql(&change)?;
     let hazards = hazard::hazards(&change);
     Ok(Step {
         change,
@@ -130,6 +145,52 @@ pub fn render_step(change: Change) -> Result<Step, RenderError> {
         // Nothing graft renders needs to run outside one.
         transactional: true,
     })
+}
+
+/// The statements of one change: its kind's file renders them; a serial
+/// column's sequence is created and owned around the change of its table.
+fn render_sql(change: &Change) -> Result<Vec<String>, RenderError> {
+    let r = parts::Renderer { change };
+    r.check_types()?;
+    let sql = match change {
+        Change::Namespace(c) => namespace::render(c),
+        Change::Extension(c) => extension::render(c),
+        Change::Enum(c) => enum_type::render(c),
+        Change::Domain(c) => domain::render(&r, c)?,
+        Change::Composite(c) => composite::render(&r, c)?,
+        Change::Table(c) => table::render(&r, c)?,
+        Change::Column(c) => column::render(&r, c)?,
+        Change::Constraint(c) => constraint::render(&r, c)?,
+        Change::Index(c) => index::render(&r, c)?,
+        Change::View(c) => view::render(&r, c)?,
+        Change::Sequence(c) => sequence::render(c),
+        Change::Function(c) => function::render(&r, c)?,
+        Change::Trigger(c) => trigger::render(&r, c)?,
+        Change::Policy(c) => policy::render(c),
+        Change::Grant(c) => grant::render(c),
+        Change::Comment(c) => comment::render(c),
+    };
+    let sql = column::with_serial_sequences(change, sql);
+    if sql.iter().any(|s| s.contains('\0')) {
+        return Err(r.invalid("a name, literal or expression contains a NUL byte"));
+    }
+    Ok(sql)
+}
+
+/// Refuses a change that would write into SQL an expression that is not
+/// exactly one expression ([`crate::sql::expr::one_expression`]): declared
+/// ones are refused earlier, with their file and key; this holds for a
+/// schema built by hand or read from a tampered snapshot too.
+fn check_expressions(change: &Change) -> Result<(), RenderError> {
+    use crate::sql::expr::{one_expression, Place};
+    for (what, e) in change.expressions() {
+        one_expression(e, Place::Anywhere).map_err(|why| RenderError::Invalid {
+            kind: change.kind(),
+            subject: change.subject(),
+            reason: format!("{what} is not one SQL expression: {why}"),
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

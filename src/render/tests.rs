@@ -2,6 +2,10 @@
 
 use super::*;
 use crate::diff::EnumColumn;
+use crate::diff::{
+    ColumnChange, ConstraintChange, EnumChange, ExtensionChange, IndexChange, NamespaceChange,
+    PolicyChange, TableChange,
+};
 use crate::model::{
     Check, Column, ColumnType, Deferrable, EnumType, FkAction, ForeignKey, Identity, Index,
     IndexKey, IndexTarget, PrimaryKey, QualName, Table, Unique,
@@ -56,29 +60,29 @@ fn status_enum(values: &[&str]) -> EnumType {
 #[test]
 fn namespaces_and_extensions() {
     check(
-        Change::CreateNamespace {
+        Change::Namespace(NamespaceChange::Create {
             name: "billing".into(),
-        },
+        }),
         expect![[r#"CREATE SCHEMA IF NOT EXISTS "billing""#]],
     );
     check(
-        Change::DropNamespace {
+        Change::Namespace(NamespaceChange::Drop {
             name: "billing".into(),
-        },
+        }),
         expect![[r#"DROP SCHEMA "billing""#]],
     );
     check(
-        Change::CreateExtension {
+        Change::Extension(ExtensionChange::Create {
             name: "pgcrypto".into(),
             version: None,
             schema: None,
-        },
+        }),
         expect![[r#"CREATE EXTENSION IF NOT EXISTS "pgcrypto""#]],
     );
     check(
-        Change::DropExtension {
+        Change::Extension(ExtensionChange::Drop {
             name: "pgcrypto".into(),
-        },
+        }),
         expect![[r#"DROP EXTENSION "pgcrypto""#]],
     );
 }
@@ -86,33 +90,33 @@ fn namespaces_and_extensions() {
 #[test]
 fn enums() {
     check(
-        Change::CreateEnum {
+        Change::Enum(EnumChange::Create {
             r#enum: status_enum(&["draft", "open", "it's"]),
-        },
+        }),
         expect![[r#"CREATE TYPE "billing"."invoice_status" AS ENUM ('draft', 'open', 'it''s')"#]],
     );
     check(
-        Change::DropEnum {
+        Change::Enum(EnumChange::Drop {
             name: q("billing", "invoice_status"),
-        },
+        }),
         expect![[r#"
         DROP TYPE "billing"."invoice_status"
         -- hazards: [DataLoss]"#]],
     );
     check(
-        Change::AddEnumValue {
+        Change::Enum(EnumChange::AddValue {
             r#enum: q("billing", "invoice_status"),
             value: "void".into(),
             before: None,
-        },
+        }),
         expect![[r#"ALTER TYPE "billing"."invoice_status" ADD VALUE 'void'"#]],
     );
     check(
-        Change::AddEnumValue {
+        Change::Enum(EnumChange::AddValue {
             r#enum: q("billing", "invoice_status"),
             value: "sent".into(),
             before: Some("paid".into()),
-        },
+        }),
         expect![[r#"ALTER TYPE "billing"."invoice_status" ADD VALUE 'sent' BEFORE 'paid'"#]],
     );
 }
@@ -120,7 +124,7 @@ fn enums() {
 #[test]
 fn recreate_enum() {
     check(
-        Change::RecreateEnum {
+        Change::Enum(EnumChange::Recreate {
             old: status_enum(&["draft", "open", "paid"]),
             new: status_enum(&["draft", "paid"]),
             columns: vec![
@@ -131,7 +135,7 @@ fn recreate_enum() {
                 },
                 EnumColumn::new(q("billing", "audit"), "seen", true),
             ],
-        },
+        }),
         expect![[r#"
             ALTER TYPE "billing"."invoice_status" RENAME TO "invoice_status__graft_old";
             CREATE TYPE "billing"."invoice_status" AS ENUM ('draft', 'paid');
@@ -141,11 +145,11 @@ fn recreate_enum() {
             -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
     );
     check(
-        Change::RecreateEnum {
+        Change::Enum(EnumChange::Recreate {
             old: status_enum(&["a", "b"]),
             new: status_enum(&["b", "a"]),
             columns: vec![],
-        },
+        }),
         expect![[r#"
             ALTER TYPE "billing"."invoice_status" RENAME TO "invoice_status__graft_old";
             CREATE TYPE "billing"."invoice_status" AS ENUM ('b', 'a');
@@ -201,9 +205,9 @@ fn full_table() -> Table {
 #[test]
 fn tables() {
     check(
-        Change::CreateTable {
+        Change::Table(TableChange::Create {
             table: full_table(),
-        },
+        }),
         expect![[r#"
         CREATE TABLE "billing"."invoices" (
             "id" bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
@@ -222,9 +226,9 @@ fn tables() {
         COMMENT ON COLUMN "billing"."invoices"."account_id" IS 'owner''s account'"#]],
     );
     check(
-        Change::CreateTable {
+        Change::Table(TableChange::Create {
             table: Table::new(q("s", "empty")),
-        },
+        }),
         expect![[r#"CREATE TABLE "s"."empty" ()"#]],
     );
     // CREATE TABLE would drop a unique constraint that repeats a key
@@ -241,7 +245,7 @@ fn tables() {
         });
     }
     check(
-        Change::CreateTable { table: t },
+        Change::Table(TableChange::Create { table: t }),
         expect![[r#"
             CREATE TABLE "s"."keys" (
                 "a" integer NOT NULL,
@@ -251,39 +255,39 @@ fn tables() {
             ALTER TABLE "s"."keys" ADD CONSTRAINT "keys_a_key1" UNIQUE ("a")"#]],
     );
     check(
-        Change::DropTable { name: invoices() },
+        Change::Table(TableChange::Drop { name: invoices() }),
         expect![[r#"
         DROP TABLE "billing"."invoices"
         -- hazards: [DataLoss]"#]],
     );
     check(
-        Change::RenameTable {
+        Change::Table(TableChange::Rename {
             from: q("billing", "bills"),
             to: invoices(),
-        },
+        }),
         expect![[r#"ALTER TABLE "billing"."bills" RENAME TO "invoices""#]],
     );
     check(
-        Change::RenameTable {
+        Change::Table(TableChange::Rename {
             from: q("old", "bills"),
             to: invoices(),
-        },
+        }),
         expect![[r#"
             ALTER TABLE "old"."bills" SET SCHEMA "billing";
             ALTER TABLE "billing"."bills" RENAME TO "invoices""#]],
     );
     check(
-        Change::SetTableComment {
+        Change::Table(TableChange::SetComment {
             table: invoices(),
             comment: Some(r"C:\invoices".into()),
-        },
+        }),
         expect![[r#"COMMENT ON TABLE "billing"."invoices" IS E'C:\\invoices'"#]],
     );
     check(
-        Change::SetTableComment {
+        Change::Table(TableChange::SetComment {
             table: invoices(),
             comment: None,
-        },
+        }),
         expect![[r#"COMMENT ON TABLE "billing"."invoices" IS NULL"#]],
     );
 }
@@ -291,19 +295,19 @@ fn tables() {
 #[test]
 fn columns() {
     check(
-        Change::AddColumn {
+        Change::Column(ColumnChange::Add {
             table: invoices(),
             column: col("note", "text"),
-        },
+        }),
         expect![[r#"ALTER TABLE "billing"."invoices" ADD COLUMN "note" text"#]],
     );
     let mut c = not_null(with_default(col("due_on", "date"), "(CURRENT_DATE + 30)"));
     c.comment = Some("when".into());
     check(
-        Change::AddColumn {
+        Change::Column(ColumnChange::Add {
             table: invoices(),
             column: c,
-        },
+        }),
         expect![[r#"
         ALTER TABLE "billing"."invoices" ADD COLUMN "due_on" date NOT NULL DEFAULT (CURRENT_DATE + 30);
         COMMENT ON COLUMN "billing"."invoices"."due_on" IS 'when'"#]],
@@ -311,48 +315,48 @@ fn columns() {
     let mut g = col("total_x2", "numeric");
     g.generated = Some("total * 2::numeric".into());
     check(
-        Change::AddColumn {
+        Change::Column(ColumnChange::Add {
             table: invoices(),
             column: g,
-        },
+        }),
         expect![[r#"
         ALTER TABLE "billing"."invoices" ADD COLUMN "total_x2" numeric GENERATED ALWAYS AS (total * 2::numeric) STORED
         -- hazards: [TableRewrite]"#]],
     );
     check(
-        Change::DropColumn {
+        Change::Column(ColumnChange::Drop {
             table: invoices(),
             column: "memo".into(),
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" DROP COLUMN "memo"
             -- hazards: [DataLoss]"#]],
     );
     check(
-        Change::RenameColumn {
+        Change::Column(ColumnChange::Rename {
             table: invoices(),
             from: "memo".into(),
             to: "note".into(),
-        },
+        }),
         expect![[r#"ALTER TABLE "billing"."invoices" RENAME COLUMN "memo" TO "note""#]],
     );
     check(
-        Change::SetColumnComment {
+        Change::Column(ColumnChange::SetComment {
             table: invoices(),
             column: "note".into(),
             comment: Some("free text".into()),
-        },
+        }),
         expect![[r#"COMMENT ON COLUMN "billing"."invoices"."note" IS 'free text'"#]],
     );
 }
 
 fn alter(old: Column, new: Column, expected: Expect) {
     check(
-        Change::AlterColumn {
+        Change::Column(ColumnChange::Alter {
             table: invoices(),
             old,
             new,
-        },
+        }),
         expected,
     );
 }
@@ -568,37 +572,37 @@ fn alter_column_generated() {
 #[test]
 fn constraints() {
     check(
-        Change::AddPrimaryKey {
+        Change::Constraint(ConstraintChange::AddPrimaryKey {
             table: invoices(),
             pk: PrimaryKey {
                 name: "invoices_pkey".into(),
                 columns: vec!["id".into(), "year".into()],
             },
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_pkey" PRIMARY KEY ("id", "year")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::AddUnique {
+        Change::Constraint(ConstraintChange::AddUnique {
             table: invoices(),
             unique: Unique {
                 name: "invoices_number_key".into(),
                 columns: vec!["number".into()],
             },
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_number_key" UNIQUE ("number")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::AddCheck {
+        Change::Constraint(ConstraintChange::AddCheck {
             table: invoices(),
             check: Check {
                 name: "total_nonneg".into(),
                 expr: "total >= 0::numeric".into(),
             },
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "total_nonneg" CHECK (total >= 0::numeric)
             -- hazards: [LongLock]"#]],
@@ -613,16 +617,16 @@ fn constraints() {
         deferrable: Deferrable::No,
     };
     check(
-        Change::AddForeignKey {
+        Change::Constraint(ConstraintChange::AddForeignKey {
             table: invoices(),
             fk: fk.clone(),
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"."accounts" ("id")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::AddForeignKey {
+        Change::Constraint(ConstraintChange::AddForeignKey {
             table: invoices(),
             fk: ForeignKey {
                 on_delete: FkAction::Cascade,
@@ -630,13 +634,13 @@ fn constraints() {
                 deferrable: Deferrable::Deferred,
                 ..fk.clone()
             },
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"."accounts" ("id") ON DELETE CASCADE ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::AddForeignKey {
+        Change::Constraint(ConstraintChange::AddForeignKey {
             table: invoices(),
             fk: ForeignKey {
                 on_delete: FkAction::Restrict,
@@ -644,41 +648,41 @@ fn constraints() {
                 deferrable: Deferrable::Immediate,
                 ..fk
             },
-        },
+        }),
         expect![[r#"
             ALTER TABLE "billing"."invoices" ADD CONSTRAINT "invoices_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"."accounts" ("id") ON DELETE RESTRICT ON UPDATE SET DEFAULT DEFERRABLE INITIALLY IMMEDIATE
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::DropExpression {
+        Change::Column(ColumnChange::DropExpression {
             table: invoices(),
             column: "total x2".into(),
-        },
+        }),
         expect![[r#"ALTER TABLE "billing"."invoices" ALTER COLUMN "total x2" DROP EXPRESSION"#]],
     );
     for change in [
-        Change::DropPrimaryKey {
+        Change::Constraint(ConstraintChange::DropPrimaryKey {
             table: invoices(),
             name: "invoices_pkey".into(),
-        },
-        Change::DropUnique {
+        }),
+        Change::Constraint(ConstraintChange::DropUnique {
             table: invoices(),
             name: "invoices_number_key".into(),
-        },
-        Change::DropCheck {
+        }),
+        Change::Constraint(ConstraintChange::DropCheck {
             table: invoices(),
             name: "total_nonneg".into(),
-        },
-        Change::DropForeignKey {
+        }),
+        Change::Constraint(ConstraintChange::DropForeignKey {
             table: invoices(),
             name: "invoices_account_id_fkey".into(),
-        },
+        }),
     ] {
         let name = match &change {
-            Change::DropPrimaryKey { name, .. }
-            | Change::DropUnique { name, .. }
-            | Change::DropCheck { name, .. }
-            | Change::DropForeignKey { name, .. } => name.clone(),
+            Change::Constraint(ConstraintChange::DropPrimaryKey { name, .. })
+            | Change::Constraint(ConstraintChange::DropUnique { name, .. })
+            | Change::Constraint(ConstraintChange::DropCheck { name, .. })
+            | Change::Constraint(ConstraintChange::DropForeignKey { name, .. }) => name.clone(),
             _ => unreachable!(),
         };
         let step = render_step(change).unwrap();
@@ -703,7 +707,7 @@ fn key(target: IndexTarget) -> IndexKey {
 #[test]
 fn indexes() {
     check(
-        Change::CreateIndex {
+        Change::Index(IndexChange::Create {
             table: invoices(),
             index: Index {
                 name: "invoices_status_idx".into(),
@@ -713,13 +717,13 @@ fn indexes() {
                 include: vec![],
                 predicate: Some("status <> 'paid'::billing.invoice_status".into()),
             },
-        },
+        }),
         expect![[r#"
             CREATE INDEX "invoices_status_idx" ON "billing"."invoices" USING "btree" ("status") WHERE status <> 'paid'::billing.invoice_status
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::CreateIndex {
+        Change::Index(IndexChange::Create {
             table: invoices(),
             index: Index {
                 name: "invoices_lower_idx".into(),
@@ -744,13 +748,13 @@ fn indexes() {
                 include: vec!["id".into(), "total".into()],
                 predicate: None,
             },
-        },
+        }),
         expect![[r#"
             CREATE UNIQUE INDEX "invoices_lower_idx" ON "billing"."invoices" USING "btree" ((lower(note)), "created_at" DESC, "due_on" NULLS FIRST, (total * 2::numeric) DESC NULLS LAST) INCLUDE ("id", "total")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::CreateIndex {
+        Change::Index(IndexChange::Create {
             table: invoices(),
             index: Index {
                 name: "invoices_tags_idx".into(),
@@ -760,16 +764,16 @@ fn indexes() {
                 include: vec![],
                 predicate: None,
             },
-        },
+        }),
         expect![[r#"
             CREATE INDEX "invoices_tags_idx" ON "billing"."invoices" USING "gin" ("tags")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::DropIndex {
+        Change::Index(IndexChange::Drop {
             table: invoices(),
             name: "invoices_status_idx".into(),
-        },
+        }),
         expect![[r#"DROP INDEX "billing"."invoices_status_idx""#]],
     );
 }
@@ -793,7 +797,7 @@ fn hostile_identifiers() {
     }];
     t.comment = Some(r"back\slash'quote".into());
     check(
-        Change::CreateTable { table: t },
+        Change::Table(TableChange::Create { table: t }),
         expect![[r#"
             CREATE TABLE "a b"."x;DROP TABLE y" (
                 "we""ird; name" text NOT NULL,
@@ -804,57 +808,57 @@ fn hostile_identifiers() {
             COMMENT ON COLUMN "a b"."x;DROP TABLE y"."we""ird; name" IS 'it''s; DROP TABLE z; --'"#]],
     );
     check(
-        Change::DropTable {
+        Change::Table(TableChange::Drop {
             name: table.clone(),
-        },
+        }),
         expect![[r#"
         DROP TABLE "a b"."x;DROP TABLE y"
         -- hazards: [DataLoss]"#]],
     );
     check(
-        Change::RenameTable {
+        Change::Table(TableChange::Rename {
             from: table.clone(),
             to: q("a b", weird),
-        },
+        }),
         expect![[r#"ALTER TABLE "a b"."x;DROP TABLE y" RENAME TO "we""ird; name""#]],
     );
     check(
-        Change::AddColumn {
+        Change::Column(ColumnChange::Add {
             table: table.clone(),
             column: Column::new(weird, ColumnType::named(q(weird, "e\"num"), true)),
-        },
+        }),
         expect![[
             r#"ALTER TABLE "a b"."x;DROP TABLE y" ADD COLUMN "we""ird; name" "we""ird; name"."e""num"[]"#
         ]],
     );
     check(
-        Change::DropColumn {
+        Change::Column(ColumnChange::Drop {
             table: table.clone(),
             column: weird.into(),
-        },
+        }),
         expect![[r#"
             ALTER TABLE "a b"."x;DROP TABLE y" DROP COLUMN "we""ird; name"
             -- hazards: [DataLoss]"#]],
     );
     check(
-        Change::RenameColumn {
+        Change::Column(ColumnChange::Rename {
             table: table.clone(),
             from: weird.into(),
             to: format!("{weird}2"),
-        },
+        }),
         expect![[
             r#"ALTER TABLE "a b"."x;DROP TABLE y" RENAME COLUMN "we""ird; name" TO "we""ird; name2""#
         ]],
     );
     check(
-        Change::DropForeignKey {
+        Change::Constraint(ConstraintChange::DropForeignKey {
             table: table.clone(),
             name: weird.into(),
-        },
+        }),
         expect![[r#"ALTER TABLE "a b"."x;DROP TABLE y" DROP CONSTRAINT "we""ird; name""#]],
     );
     check(
-        Change::AddForeignKey {
+        Change::Constraint(ConstraintChange::AddForeignKey {
             table: table.clone(),
             fk: ForeignKey {
                 name: weird.into(),
@@ -865,13 +869,13 @@ fn hostile_identifiers() {
                 on_update: FkAction::NoAction,
                 deferrable: Deferrable::No,
             },
-        },
+        }),
         expect![[r#"
             ALTER TABLE "a b"."x;DROP TABLE y" ADD CONSTRAINT "we""ird; name" FOREIGN KEY ("we""ird; name") REFERENCES "we""ird; name"."we""ird; name" ("we""ird; name")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::CreateIndex {
+        Change::Index(IndexChange::Create {
             table: table.clone(),
             index: Index {
                 name: weird.into(),
@@ -881,37 +885,37 @@ fn hostile_identifiers() {
                 include: vec![weird.into()],
                 predicate: None,
             },
-        },
+        }),
         expect![[r#"
             CREATE INDEX "we""ird; name" ON "a b"."x;DROP TABLE y" USING "we""ird; name" ("we""ird; name") INCLUDE ("we""ird; name")
             -- hazards: [LongLock]"#]],
     );
     check(
-        Change::DropIndex {
+        Change::Index(IndexChange::Drop {
             table: table.clone(),
             name: weird.into(),
-        },
+        }),
         expect![[r#"DROP INDEX "a b"."we""ird; name""#]],
     );
     check(
-        Change::CreateEnum {
+        Change::Enum(EnumChange::Create {
             r#enum: EnumType {
                 name: q("a b", weird),
                 values: vec!["it's".into(), r"back\slash".into()],
             },
-        },
+        }),
         expect![[r#"CREATE TYPE "a b"."we""ird; name" AS ENUM ('it''s', E'back\\slash')"#]],
     );
     check(
-        Change::CreateNamespace { name: weird.into() },
+        Change::Namespace(NamespaceChange::Create { name: weird.into() }),
         expect![[r#"CREATE SCHEMA IF NOT EXISTS "we""ird; name""#]],
     );
     check(
-        Change::CreateExtension {
+        Change::Extension(ExtensionChange::Create {
             name: weird.into(),
             version: None,
             schema: None,
-        },
+        }),
         expect![[r#"CREATE EXTENSION IF NOT EXISTS "we""ird; name""#]],
     );
     let mut old = c.clone();
@@ -920,11 +924,11 @@ fn hostile_identifiers() {
     let mut new = c;
     new.identity = None;
     check(
-        Change::AlterColumn {
+        Change::Column(ColumnChange::Alter {
             table: table.clone(),
             old,
             new,
-        },
+        }),
         expect![[r#"
             ALTER TABLE "a b"."x;DROP TABLE y" ALTER COLUMN "we""ird; name" TYPE text, ALTER COLUMN "we""ird; name" SET NOT NULL
             -- hazards: [LongLock]"#]],
@@ -932,11 +936,11 @@ fn hostile_identifiers() {
     let mut id = not_null(col(weird, "bigint"));
     id.identity = Some(Identity::Always);
     check(
-        Change::AlterColumn {
+        Change::Column(ColumnChange::Alter {
             table,
             old: not_null(col(weird, "bigint")),
             new: id,
-        },
+        }),
         expect![[r#"
             ALTER TABLE "a b"."x;DROP TABLE y" ALTER COLUMN "we""ird; name" ADD GENERATED ALWAYS AS IDENTITY;
             SELECT setval(pg_get_serial_sequence('"a b"."x;DROP TABLE y"', 'we"ird; name'), coalesce(max("we""ird; name"), 0) + 1, false) FROM "a b"."x;DROP TABLE y""#]],
@@ -946,19 +950,19 @@ fn hostile_identifiers() {
 /// Data that breaks an invariant is an error, not a panic or bad SQL.
 #[test]
 fn invalid_changes_are_errors() {
-    let bad_type = Change::AddColumn {
+    let bad_type = Change::Column(ColumnChange::Add {
         table: invoices(),
         column: col("x", "text; DROP TABLE y"),
-    };
+    });
     let err = render_step(bad_type).unwrap_err();
     expect!["cannot render AddColumn billing.invoices.x: `text; DROP TABLE y` is not a type name"]
         .assert_eq(&err.to_string());
-    let nul = Change::SetTableComment {
+    let nul = Change::Table(TableChange::SetComment {
         table: invoices(),
         comment: Some("a\0b".into()),
-    };
+    });
     assert!(matches!(render_step(nul), Err(RenderError::Invalid { .. })));
-    let no_keys = Change::CreateIndex {
+    let no_keys = Change::Index(IndexChange::Create {
         table: invoices(),
         index: Index {
             name: "i".into(),
@@ -968,9 +972,9 @@ fn invalid_changes_are_errors() {
             include: vec![],
             predicate: None,
         },
-    };
+    });
     assert!(render_step(no_keys).is_err());
-    let fk = Change::AddForeignKey {
+    let fk = Change::Constraint(ConstraintChange::AddForeignKey {
         table: invoices(),
         fk: ForeignKey {
             name: "f".into(),
@@ -981,15 +985,15 @@ fn invalid_changes_are_errors() {
             on_update: FkAction::NoAction,
             deferrable: Deferrable::No,
         },
-    };
+    });
     assert!(render_step(fk).is_err());
     let mut both = col("x", "integer");
     both.identity = Some(Identity::Always);
     both.generated = Some("1".into());
-    assert!(render_step(Change::AddColumn {
+    assert!(render_step(Change::Column(ColumnChange::Add {
         table: invoices(),
         column: both
-    })
+    }))
     .is_err());
     let mut with_fk = Table::new(invoices());
     with_fk.indexes.push(Index {
@@ -1000,21 +1004,21 @@ fn invalid_changes_are_errors() {
         include: vec![],
         predicate: None,
     });
-    assert!(render_step(Change::CreateTable { table: with_fk }).is_err());
+    assert!(render_step(Change::Table(TableChange::Create { table: with_fk })).is_err());
 }
 
 fn sample_plan() -> Plan {
     let changes = vec![
-        Change::CreateNamespace {
+        Change::Namespace(NamespaceChange::Create {
             name: "billing".into(),
-        },
-        Change::CreateEnum {
+        }),
+        Change::Enum(EnumChange::Create {
             r#enum: status_enum(&["draft", "open", "paid"]),
-        },
-        Change::CreateTable {
+        }),
+        Change::Table(TableChange::Create {
             table: full_table(),
-        },
-        Change::CreateIndex {
+        }),
+        Change::Index(IndexChange::Create {
             table: invoices(),
             index: Index {
                 name: "invoices_status_idx".into(),
@@ -1024,16 +1028,16 @@ fn sample_plan() -> Plan {
                 include: vec![],
                 predicate: Some("status <> 'paid'::billing.invoice_status".into()),
             },
-        },
-        Change::DropColumn {
+        }),
+        Change::Column(ColumnChange::Drop {
             table: invoices(),
             column: "memo\nDROP TABLE x".into(),
-        },
-        Change::AlterColumn {
+        }),
+        Change::Column(ColumnChange::Alter {
             table: invoices(),
             old: col("n", "integer"),
             new: col("n", "bigint"),
-        },
+        }),
     ];
     Plan {
         steps: changes
@@ -1100,19 +1104,19 @@ fn text() {
 #[test]
 fn renamed_constraints_and_indexes() {
     check(
-        Change::RenameConstraint {
+        Change::Constraint(ConstraintChange::Rename {
             table: q("a b", "t\"1"),
             from: "t\"1_pkey".into(),
             to: "u; --_pkey".into(),
-        },
+        }),
         expect![[r#"ALTER TABLE "a b"."t""1" RENAME CONSTRAINT "t""1_pkey" TO "u; --_pkey""#]],
     );
     check(
-        Change::RenameIndex {
+        Change::Index(IndexChange::Rename {
             table: q("a b", "t"),
             from: "t_x_idx".into(),
             to: "ü \"idx\"".into(),
-        },
+        }),
         expect![[r#"ALTER INDEX "a b"."t_x_idx" RENAME TO "ü ""idx""""#]],
     );
 }
@@ -1142,4 +1146,26 @@ fn narrowing_to_a_limited_length_never_truncates() {
             ALTER TABLE "billing"."invoices" ALTER COLUMN "c" TYPE character varying(3) USING "c"::text::character varying
             -- hazards: [DataLoss, RiskyCast, TableRewrite]"#]],
     );
+}
+
+#[test]
+fn expressions_that_are_not_one_are_refused_however_they_were_built() {
+    let mut c = Column::new("a", ColumnType::builtin("integer"));
+    c.default = Some("0); DROP TABLE billing.invoices; SELECT (1".into());
+    let e = render_step(Change::Column(ColumnChange::Add {
+        table: QualName::new("app", "t"),
+        column: c,
+    }))
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot render AddColumn app.t.a: default of column `a` is not one SQL expression: `)` closes a parenthesis the expression did not open"
+    );
+    let mut p = crate::model::Policy::new("p");
+    p.using = Some("true) WITH CHECK (false".into());
+    assert!(render_step(Change::Policy(PolicyChange::Create {
+        table: QualName::new("app", "t"),
+        policy: p,
+    }))
+    .is_err());
 }
