@@ -47,6 +47,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// - comments of tables and columns, which sea-query's Postgres backend
 ///   leaves out of its SQL: graft creates them.
 ///
+/// Expressions are SQL as sea-query renders them, taken as a schema file's
+/// expressions are: a name in one is looked up when graft applies it, not
+/// in the plugin's namespace, so qualify the plugin's own types and
+/// functions (`Expr::cust("'open'::shop.order_status")`).
+///
 /// Anything else is an error naming the table and column and what graft
 /// cannot represent: `ColumnDef::extra` and `Table::extra` SQL, virtual
 /// generated columns, `NULLS NOT DISTINCT`, operator classes, index key
@@ -328,6 +333,23 @@ fn table_text(schema: Option<&str>, name: &str) -> String {
     }
 }
 
+/// Names the unnamed checks as PostgreSQL would have: after the table and
+/// the one column the expression reads, or after the table alone when it
+/// reads none or several (then graft's default, `<table>_check`, is that
+/// name). Column and table checks alike: PostgreSQL goes by the
+/// expression, not by where it was written.
+fn name_checks(t: &mut TableDecl) {
+    for c in t.checks.iter_mut().filter(|c| c.name.is_none()) {
+        let mut read = t
+            .columns
+            .iter()
+            .filter(|col| crate::model::sqlscan::may_read_column(&c.expr, &col.name));
+        if let (Some(col), None) = (read.next(), read.next()) {
+            c.name = Some(make_name(&t.name, &col.name, "check"));
+        }
+    }
+}
+
 struct Reader {
     plugin: String,
     ns: String,
@@ -576,6 +598,7 @@ impl Reader {
         }
         let checks = self.table_checks(stmt, &t)?;
         t.checks.extend(checks);
+        name_checks(&mut t);
         Ok(t)
     }
 
@@ -650,12 +673,7 @@ impl Reader {
                 .ok_or_else(|| err("the check", "sea-query cannot render it"))?;
             let (cname, expr) = scan::check(&sql)
                 .ok_or_else(|| err(&format!("`{sql}`"), "is not a check graft can read"))?;
-            // PostgreSQL names a column's check after the table and column.
-            let cname = cname.unwrap_or_else(|| make_name(&t.name, &name, "check"));
-            t.checks.push(CheckDecl {
-                name: Some(cname),
-                expr,
-            });
+            t.checks.push(CheckDecl { name: cname, expr });
         }
         if spec.unique {
             t.unique.push(UniqueDecl {
