@@ -675,3 +675,161 @@ fn what_graft_cannot_represent_is_refused_by_name() {
         "plugin `app`, table `t`, column `c`: enum `e`: declared with labels [\"y\"] and also [\"x\"]"
     );
 }
+
+/// A lending library as graft declares it, with what sea-schema's `def`
+/// cannot hold. Its `core` twin is the same schema less exactly those
+/// parts (and less what sea-schema's writer drops although the `def`
+/// holds it: checks and generation expressions).
+const LIBRARY: &str = r#"{
+  "plugin": "lib", "version": "1.0.0",
+  "enums": [ { "name": "genre", "values": ["fiction", "science", "it's poetry"] } ],
+  "tables": [
+    { "name": "authors", "comment": "who wrote it",
+      "columns": [
+        { "name": "id", "type": "bigint", "identity": "by_default" },
+        { "name": "name", "type": "text", "nullable": false },
+        { "name": "email", "type": "varchar(120)" },
+        { "name": "born", "type": "date" },
+        { "name": "bio", "type": "text", "comment": "a paragraph" },
+        { "name": "created_at", "type": "timestamptz", "nullable": false, "default": "CURRENT_TIMESTAMP" }
+      ],
+      "primary_key": ["id"], "unique": [ { "columns": ["email"] } ] },
+    { "name": "books",
+      "columns": [
+        { "name": "id", "type": "integer", "identity": "always" },
+        { "name": "author_id", "type": "bigint", "nullable": false },
+        { "name": "isbn", "type": "char(13)", "nullable": false },
+        { "name": "title", "type": "varchar(300)", "nullable": false, "collation": "C" },
+        { "name": "genre", "type": "genre", "nullable": false, "default": "'fiction'::lib.genre" },
+        { "name": "price", "type": "numeric(8,2)", "nullable": false, "default": "0" },
+        { "name": "price_x2", "type": "numeric", "generated": "price * 2" },
+        { "name": "tags", "type": "text[]" },
+        { "name": "in_print", "type": "boolean", "nullable": false, "default": "true" },
+        { "name": "metadata", "type": "jsonb" }
+      ],
+      "primary_key": ["id"],
+      "unique": [ { "columns": ["isbn"] } ],
+      "foreign_keys": [ { "columns": ["author_id"], "references": { "table": "authors", "columns": ["id"] },
+                          "on_delete": "cascade" } ],
+      "checks": [ { "name": "price_nonneg", "expr": "price >= 0" } ],
+      "indexes": [ { "columns": ["author_id", "title"], "unique": true }, { "columns": ["title"] } ] },
+    { "name": "loans",
+      "columns": [
+        { "name": "book_id", "type": "integer", "nullable": false },
+        { "name": "member_id", "type": "uuid", "nullable": false },
+        { "name": "due", "type": "date", "nullable": false },
+        { "name": "returned_at", "type": "timestamp" }
+      ],
+      "primary_key": ["book_id", "member_id", "due"],
+      "foreign_keys": [
+        { "columns": ["book_id"], "references": { "table": "books", "columns": ["id"] },
+          "on_delete": "restrict", "on_update": "cascade", "deferrable": "deferred" },
+        { "columns": ["member_id"], "references": { "table": "members.members", "columns": ["id"] } } ],
+      "indexes": [ { "name": "loans_open_key", "columns": ["book_id"], "unique": true, "where": "returned_at IS NULL" } ] }
+  ],
+  "views": [ { "name": "in_print", "definition": "SELECT id, title FROM lib.books WHERE in_print" } ]
+}"#;
+
+const LIBRARY_CORE: &str = r#"{
+  "plugin": "lib", "version": "1.0.0",
+  "enums": [ { "name": "genre", "values": ["fiction", "science", "it's poetry"] } ],
+  "tables": [
+    { "name": "authors",
+      "columns": [
+        { "name": "id", "type": "bigint", "identity": "by_default" },
+        { "name": "name", "type": "text", "nullable": false },
+        { "name": "email", "type": "varchar(120)" },
+        { "name": "born", "type": "date" },
+        { "name": "bio", "type": "text" },
+        { "name": "created_at", "type": "timestamptz", "nullable": false, "default": "CURRENT_TIMESTAMP" }
+      ],
+      "primary_key": ["id"], "unique": [ { "columns": ["email"] } ] },
+    { "name": "books",
+      "columns": [
+        { "name": "id", "type": "integer", "identity": "by_default" },
+        { "name": "author_id", "type": "bigint", "nullable": false },
+        { "name": "isbn", "type": "char(13)", "nullable": false },
+        { "name": "title", "type": "varchar(300)", "nullable": false },
+        { "name": "genre", "type": "genre", "nullable": false, "default": "'fiction'::lib.genre" },
+        { "name": "price", "type": "numeric(8,2)", "nullable": false, "default": "0" },
+        { "name": "price_x2", "type": "numeric" },
+        { "name": "tags", "type": "text[]" },
+        { "name": "in_print", "type": "boolean", "nullable": false, "default": "true" },
+        { "name": "metadata", "type": "jsonb" }
+      ],
+      "primary_key": ["id"],
+      "unique": [ { "columns": ["isbn"] }, { "name": "books_author_id_title_idx", "columns": ["author_id", "title"] } ],
+      "foreign_keys": [ { "columns": ["author_id"], "references": { "table": "authors", "columns": ["id"] },
+                          "on_delete": "cascade" } ] },
+    { "name": "loans",
+      "columns": [
+        { "name": "book_id", "type": "integer", "nullable": false },
+        { "name": "member_id", "type": "uuid", "nullable": false },
+        { "name": "due", "type": "date", "nullable": false },
+        { "name": "returned_at", "type": "timestamp" }
+      ],
+      "primary_key": ["book_id", "member_id", "due"],
+      "unique": [ { "name": "loans_open_key", "columns": ["book_id"] } ],
+      "foreign_keys": [
+        { "columns": ["book_id"], "references": { "table": "books", "columns": ["id"] },
+          "on_delete": "restrict", "on_update": "cascade" } ] }
+  ]
+}"#;
+
+#[test]
+fn to_sea_schema_reports_exactly_what_it_leaves_out() {
+    let full = graft::declare::from_json_str(LIBRARY, None).unwrap();
+    let sea = graft::sea::to_sea_schema(&full.schema, "lib");
+    let omitted: Vec<String> = sea.omitted.iter().map(|o| o.to_string()).collect();
+    assert_eq!(
+        omitted,
+        [
+            "table `lib.authors`: its comment (sea-schema's def has no comments)",
+            "column `lib.authors.bio`: its comment (sea-schema's def has no comments)",
+            "column `lib.books.id`: identity ALWAYS (sea-schema's def says only that it is an identity column)",
+            "column `lib.books.title`: its collation `pg_catalog.C` (sea-schema's def has no collations)",
+            "index `lib.books_title_idx`: sea-schema's def has no indexes other than unique ones on plain columns",
+            "index `lib.loans_open_key`: its predicate (sea-schema's def only marks a unique index partial)",
+            "foreign key `loans_book_id_fkey` of table `lib.loans`: that it is deferrable (sea-schema's def has no deferrability)",
+            "foreign key `loans_member_id_fkey` of table `lib.loans`: it references `members.members` in another namespace, and sea-schema's def names the referenced table without its schema",
+            "view `lib.in_print`: sea-schema's def has only tables and enums",
+        ]
+    );
+    // What the def holds although sea-schema's writer drops it.
+    let books = &sea.schema.tables[1];
+    assert_eq!(books.check_constraints[0].name, "price_nonneg");
+    assert_eq!(
+        books.columns[6].generated.as_ref().map(|g| g.0.as_str()),
+        Some("price * 2")
+    );
+    assert!(sea.schema.tables[2].unique_constraints[0].is_partial);
+}
+
+/// sea-schema's writer (what SeaORM's entity generator reads) rebuilds,
+/// through sea-query's SQL, the schema graft migrates, less what
+/// [`to_sea_schema`] reported.
+#[tokio::test]
+async fn to_sea_schema_writes_what_graft_migrates() {
+    let full = graft::declare::from_json_str(LIBRARY, None).unwrap();
+    let sea = graft::sea::to_sea_schema(&full.schema, "lib");
+    let written = test_db().await;
+    let client = written.connect().await;
+    exec(&client, "CREATE SCHEMA lib; SET search_path TO lib").await;
+    for e in &sea.schema.enums {
+        exec(&client, &e.write().to_string(PostgresQueryBuilder)).await;
+    }
+    for t in sea.schema.write() {
+        exec(&client, &t.to_string(PostgresQueryBuilder)).await;
+    }
+
+    let db = test_db().await;
+    let mut graft_client = db.connect().await;
+    let core = graft::declare::from_json_str(LIBRARY_CORE, None).unwrap();
+    migrate(&mut graft_client, core).await;
+    let expected = dump(&db, "lib");
+    assert!(
+        expected.contains("CONSTRAINT loans_open_key UNIQUE (book_id)"),
+        "{expected}"
+    );
+    assert_same(&expected, &dump(&written, "lib"), "the library schemas");
+}
