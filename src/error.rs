@@ -86,7 +86,7 @@ pub enum Error {
     Introspect(Box<crate::introspect::IntrospectError>),
     /// Versions, hand-written migrations, rollbacks, cross-plugin references.
     #[error(transparent)]
-    Plugin(Box<crate::lifecycle::PluginError>),
+    Plugin(Box<crate::migrate::PluginError>),
     /// A change could not be rendered (a bug or a hand-edited snapshot).
     #[error("plugin `{plugin}`: {source}")]
     Render {
@@ -278,8 +278,8 @@ impl From<crate::normalize::NormalizeError> for Error {
     }
 }
 
-impl From<crate::lifecycle::PluginError> for Error {
-    fn from(e: crate::lifecycle::PluginError) -> Self {
+impl From<crate::migrate::PluginError> for Error {
+    fn from(e: crate::migrate::PluginError) -> Self {
         Error::Plugin(Box::new(e))
     }
 }

@@ -7,7 +7,6 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod apply;
 #[doc(hidden)]
 pub mod bench_support;
 pub mod cli;
@@ -17,7 +16,7 @@ pub mod drift;
 pub mod embedded;
 pub mod error;
 pub mod introspect;
-pub mod lifecycle;
+pub mod migrate;
 pub mod model;
 pub mod normalize;
 pub mod plan;
@@ -27,11 +26,11 @@ pub mod scripts;
 pub mod sea;
 pub mod snapshot;
 pub mod sources;
+pub mod sql;
 pub mod store;
 pub mod testing;
 
-pub use apply::{Migrator, Options, Outcome, Report};
 pub use error::Error;
-pub use lifecycle::RollbackOptions;
+pub use migrate::{Migrator, Options, Outcome, Report, RollbackOptions};
 pub use registry::{Plugin, Registry};
 pub use scripts::{Migration, Phase};

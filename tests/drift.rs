@@ -577,7 +577,11 @@ async fn older_tracking_tables_are_upgraded_in_place() {
         .await
         .unwrap();
     client
-        .batch_execute("ALTER TABLE graft._snapshots DROP COLUMN live, DROP COLUMN live_hash")
+        .batch_execute(
+            // as an unversioned graft left them, before it recorded live schemas
+            "ALTER TABLE graft._snapshots DROP COLUMN live, DROP COLUMN live_hash; \
+             DROP TABLE graft._tracking_version",
+        )
         .await
         .unwrap();
     let d = drift_report(&mut client).await;
@@ -756,7 +760,7 @@ async fn a_rollback_records_its_live_schema() {
         &mut client,
         "billing",
         1,
-        graft::lifecycle::RollbackOptions {
+        graft::RollbackOptions {
             allow_destructive: true,
             ..Default::default()
         },

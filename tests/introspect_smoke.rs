@@ -553,7 +553,7 @@ async fn create_generated(client: &Client, ns_name: &str, n: usize) {
                        AS 'SELECT t.name FROM {}.t{i:05} t WHERE t.id = p_id';
                      CREATE TRIGGER t{i:05}_touch BEFORE UPDATE OF name ON {s}.t{i:05}
                        FOR EACH ROW EXECUTE FUNCTION {s}.touch();\n",
-                    graft::model::printed::pg_ident(ns_name)
+                    graft::sql::pg_ident(ns_name)
                 ));
             }
             if i % 10 == 0 && i > 0 {
@@ -609,7 +609,7 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
     let views = (0..n)
         .filter(|i| i % 10 == 0)
         .flat_map(|i| {
-            let s = graft::model::printed::pg_ident(ns_name);
+            let s = graft::sql::pg_ident(ns_name);
             let mut out = vec![View::new(
                 QualName::new(ns_name, format!("v{i:05}")),
                 format!("SELECT t{i:05}.id, t{i:05}.name FROM {s}.t{i:05}"),
@@ -638,7 +638,7 @@ fn generated_model(ns_name: &str, n: usize) -> Schema {
             s
         })
         .collect();
-    let pg_ns = graft::model::printed::pg_ident(ns_name);
+    let pg_ns = graft::sql::pg_ident(ns_name);
     let mut functions = vec![Function::new(
         QualName::new(ns_name, "touch"),
         Some(Returns::Type {

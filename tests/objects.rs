@@ -13,9 +13,9 @@
 //! `pg_dump` of the whole database before and after).
 
 use expect_test::{expect, Expect};
-use graft::apply::PluginPlan;
 use graft::declare::from_json_str;
 use graft::introspect::introspect;
+use graft::migrate::PluginPlan;
 use graft::plan::Hazard;
 use graft::snapshot::{diff_text, Snapshot};
 use graft::testing::{test_db, TestCluster, TestDb};

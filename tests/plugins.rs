@@ -5,7 +5,7 @@
 
 mod support;
 
-use graft::lifecycle::PluginError;
+use graft::migrate::PluginError;
 use graft::registry::DependencyError;
 use graft::testing::test_db;
 use graft::{Error, Migrator, Options, Outcome, Plugin};
@@ -240,7 +240,7 @@ async fn versions_downgrade_strict_and_warnings() {
     assert!(m.migrate(&mut client, &old).await.unwrap().fast_path);
 
     // History through the API.
-    let h = graft::lifecycle::history::read_history(&client, "graft", Some("app"))
+    let h = graft::store::history::read_history(&client, "graft", Some("app"))
         .await
         .unwrap();
     assert_eq!(h.len(), 4);
@@ -249,7 +249,7 @@ async fn versions_downgrade_strict_and_warnings() {
         .iter()
         .all(|e| !e.applied_by.is_empty() && e.started_at.ends_with('Z')));
     assert!(
-        graft::lifecycle::history::read_history(&client, "graft", Some("nope"))
+        graft::store::history::read_history(&client, "graft", Some("nope"))
             .await
             .unwrap()
             .is_empty()
@@ -263,12 +263,14 @@ async fn tracking_tables_of_an_older_graft_are_upgraded_in_place() {
     let m = Migrator::default();
     let v1 = p("app", "1.0.0", &[], T);
     m.migrate(&mut client, &v1).await.unwrap();
-    // What an older graft left: no _scripts, no scripts_hash, no scripts column.
+    // What an older graft left: no _scripts, no scripts_hash, no scripts
+    // column, and no recorded layout version.
     client
         .batch_execute(
             "DROP TABLE graft._scripts;
              ALTER TABLE graft._journal DROP COLUMN scripts_hash CASCADE;
-             ALTER TABLE graft._snapshots DROP COLUMN scripts;",
+             ALTER TABLE graft._snapshots DROP COLUMN scripts;
+             DROP TABLE graft._tracking_version;",
         )
         .await
         .unwrap();

@@ -57,8 +57,6 @@
 use graft::declare::{from_json_str, Declared};
 use graft::diff::diff;
 use graft::introspect::introspect;
-use graft::model::expr::make_name;
-use graft::model::printed::pg_ident as printed_ident;
 use graft::model::{
     Check, Column, ColumnType, Deferrable, EnumType, Extension, FkAction, ForeignKey, Identity,
     Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Sequence, Table, Unique, View,
@@ -66,6 +64,8 @@ use graft::model::{
 use graft::plan::build_plan;
 use graft::render::{plan_sql, quote_ident};
 use graft::snapshot::{diff_text, Snapshot};
+use graft::sql::make_name;
+use graft::sql::pg_ident as printed_ident;
 use graft::testing::{test_db, TestDb};
 use graft::{Migrator, Options, Plugin};
 use proptest::collection::vec;
@@ -2181,7 +2181,7 @@ fn report(built: &Built, stage: &str, what: &str, plan: &str) -> TestCaseError {
 }
 
 /// With `around`, A -> B runs around a hand-written `after` migration (so
-/// through the expanded schema of `graft::lifecycle::expand`), and the way
+/// through the expanded schema of `graft::migrate::expand`), and the way
 /// back is `Migrator::rollback` to snapshot 1 (again around its down part).
 async fn run_case(
     client: &mut tokio_postgres::Client,

@@ -5,7 +5,7 @@
 
 mod support;
 
-use graft::lifecycle::PluginError;
+use graft::migrate::PluginError;
 use graft::testing::test_db;
 use graft::{Error, Migrator, Options, Outcome, Plugin, RollbackOptions};
 use support::{assert_live, plugin, rows, script, state};

@@ -4,7 +4,7 @@
 
 mod support;
 
-use graft::lifecycle::PluginError;
+use graft::migrate::PluginError;
 use graft::scripts::{Migration, Phase};
 use graft::testing::test_db;
 use graft::{Error, Migrator, Options, Outcome, Plugin};
@@ -146,11 +146,11 @@ async fn a_three_plugin_host_upgrades_across_versions_with_backfills() {
         .segments
         .iter()
         .flat_map(|s| match s {
-            graft::lifecycle::Segment::Steps { from, to } => pp.plan.steps[*from..*to]
+            graft::migrate::Segment::Steps { from, to } => pp.plan.steps[*from..*to]
                 .iter()
                 .map(|s| format!("{} {}", s.change.kind(), s.change.subject()))
                 .collect::<Vec<_>>(),
-            graft::lifecycle::Segment::Script(r) => vec![r.id.clone()],
+            graft::migrate::Segment::Script(r) => vec![r.id.clone()],
         })
         .collect();
     // before scripts, the expanding diff (new columns nullable, the dropped

@@ -6,8 +6,8 @@
 mod commands;
 mod output;
 
-use crate::apply::{Migrator, Options};
 use crate::error::pg_error_text;
+use crate::migrate::{Migrator, Options};
 use crate::registry::{Plugin, Registry};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -266,7 +266,7 @@ impl Cli {
                 dry_run,
             } => {
                 let mut client = connect(g).await?;
-                let opts = crate::lifecycle::RollbackOptions {
+                let opts = crate::migrate::RollbackOptions {
                     allow_destructive: *allow_destructive,
                     allow_missing_down: *allow_missing_down,
                     dry_run: *dry_run,
@@ -320,7 +320,7 @@ fn load_registry(paths: &[PathBuf]) -> anyhow::Result<Registry> {
         );
         let plugin = Plugin::from(d)
             .with_migrations_dir(dir)
-            .map_err(crate::lifecycle::PluginError::from)
+            .map_err(crate::migrate::PluginError::from)
             .map_err(crate::Error::from)?;
         registry.add(plugin)?;
     }

@@ -5,8 +5,8 @@
 //! `NO_COLOR` is unset. JSON output is one pretty-printed object per command
 //! (its shape is documented in the README's CLI section).
 
-use crate::apply::{hazard_label, PluginPlan, Report};
 use crate::drift::LiveBasis;
+use crate::migrate::{hazard_label, PluginPlan, Report};
 use crate::plan::Step;
 use crate::store::JournalHead;
 use crate::Outcome;

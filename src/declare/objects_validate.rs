@@ -11,13 +11,13 @@ use crate::model::functions::{
     derived_returns, is_extra_type, is_name_list_setting, normalize_body, setting_names,
     without_modifiers,
 };
-use crate::model::printed::parse_pg_name;
 use crate::model::sequences::{serial_default, serial_sequence, type_range};
 use crate::model::{
-    sqlscan, ArgMode, BaseType, ColumnType, Function, FunctionArg, FunctionKind, FunctionSetting,
-    QualName, ReturnColumn, Returns, Sequence, SequenceOwner, Table, Trigger, TriggerEvent,
-    TriggerTiming, View,
+    ArgMode, BaseType, ColumnType, Function, FunctionArg, FunctionKind, FunctionSetting, QualName,
+    ReturnColumn, Returns, Sequence, SequenceOwner, Table, Trigger, TriggerEvent, TriggerTiming,
+    View,
 };
+use crate::sql::parse_pg_name;
 use std::collections::{HashMap, HashSet};
 
 /// What [`Lowering::lower_objects`] produces, in declaration order.
@@ -35,9 +35,9 @@ fn one_query(at: &Loc, what: &str, text: &str) -> Result<String, DeclareError> {
     if q.is_empty() {
         return Err(at.err(K::EmptyExpr { what: what.into() }));
     }
-    let semicolon = sqlscan::tokens(&q)
+    let semicolon = crate::sql::lex::solid(&q)
         .iter()
-        .any(|t| matches!(t, sqlscan::Tok::Symbol(s) if s == ";"));
+        .any(|t| t.kind == crate::sql::lex::Kind::Semicolon);
     if semicolon {
         return Err(at.err(K::Semicolon { what: what.into() }));
     }

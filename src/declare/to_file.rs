@@ -6,7 +6,8 @@ use super::file::{
     PrimaryKeyDecl, ReferencesDecl, SchemaFile, TableDecl, UniqueDecl,
 };
 use super::validate::{key_label, lower, Declared};
-use crate::model::{expr::make_name, BaseType, ColumnType, Index, QualName, Table};
+use crate::model::{BaseType, ColumnType, Index, QualName, Table};
+use crate::sql::make_name;
 
 impl Declared {
     /// The declaration as a schema file that [`lower`]s back to `self`

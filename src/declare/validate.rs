@@ -9,8 +9,8 @@
 use super::error::{DeclareError, DeclareErrorKind as K};
 use super::file::{ColumnDecl, ForeignKeyDecl, IndexDecl, Nulls, SchemaFile, TableDecl};
 use crate::model::{
-    check_ident, expr, BaseType, Check, Column, ColumnType, EnumType, ForeignKey, IdentError,
-    Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
+    check_ident, BaseType, Check, Column, ColumnType, EnumType, ForeignKey, IdentError, Index,
+    IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
 use semver::{Version, VersionReq};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -101,7 +101,7 @@ impl Loc {
 
     /// Normalises an expression, rejecting an empty one.
     pub(super) fn expr(&self, what: &str, text: &str) -> Result<String, DeclareError> {
-        let e = expr::normalize_expr(text);
+        let e = crate::sql::normalize_expr(text);
         if e.is_empty() {
             return Err(self.err(K::EmptyExpr {
                 what: what.to_string(),
@@ -742,7 +742,7 @@ pub(super) fn choose_name(a: &str, b: &str, label: &str, free: impl Fn(&str) -> 
         } else {
             format!("{label}{pass}")
         };
-        let name = expr::make_name(a, b, &suffix);
+        let name = crate::sql::make_name(a, b, &suffix);
         if free(&name) {
             return name;
         }
@@ -754,7 +754,7 @@ pub(super) fn choose_name(a: &str, b: &str, label: &str, free: impl Fn(&str) -> 
 pub(crate) fn key_label(t: &IndexTarget) -> String {
     match t {
         IndexTarget::Column(c) => c.clone(),
-        IndexTarget::Expr(e) => expr::expr_label(e),
+        IndexTarget::Expr(e) => crate::sql::expr_label(e),
     }
 }
 

@@ -12,8 +12,8 @@
 
 use super::change::{CommentTarget, FunctionDefault};
 use super::Change;
-use crate::model::sqlscan::function_candidates;
 use crate::model::{Function, FunctionKind, QualName, Schema};
+use crate::sql::scan::function_candidates;
 use std::collections::{BTreeMap, HashSet};
 
 type Key = (QualName, Vec<String>);

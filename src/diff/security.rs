@@ -10,9 +10,9 @@
 //! early and created again late.
 
 use super::Change;
-use crate::model::expr::mentions;
 use crate::model::{Policy, QualName, Schema, Table};
 use crate::plan::hazard::{generated_change, GeneratedChange};
+use crate::sql::mentions;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Pushes the row-level security changes; `out` holds the other changes

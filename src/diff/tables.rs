@@ -1,10 +1,10 @@
 //! Tables, columns, constraints and indexes.
 
 use super::{Change, Pair};
-use crate::model::expr::{mentions, same_through_renames};
 use crate::model::{
     Check, Column, ForeignKey, Index, IndexTarget, QualName, Schema, Table, Unique,
 };
+use crate::sql::{mentions, same_through_renames};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Pairs tables (after applying rename hints) and pushes their changes.

@@ -9,7 +9,7 @@
 //!   materialized;
 //! - something it reads changes under it: a table it reads is dropped or
 //!   loses its primary key (a view may rely on it for `GROUP BY`), or a
-//!   column it may read (see [`sqlscan::may_read_column`]) is dropped,
+//!   column it may read (see [`scan::may_read_column`]) is dropped,
 //!   changes type or collation, has its generation expression recreated or
 //!   is re-cast with a recreated enum or domain;
 //! - a view it reads is dropped or recreated (the chain: PostgreSQL refuses
@@ -23,9 +23,9 @@
 
 use super::change::CommentTarget;
 use super::Change;
-use crate::model::sqlscan;
 use crate::model::{Index, QualName, Schema, View};
 use crate::plan::hazard::{generated_change, GeneratedChange};
+use crate::sql::scan;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What happens to a view of the old or new schema.
@@ -161,8 +161,8 @@ fn keeps_columns(o: &View, n: &View) -> bool {
         return true;
     }
     match (
-        sqlscan::select_items(&o.definition),
-        sqlscan::select_items(&n.definition),
+        scan::select_items(&o.definition),
+        scan::select_items(&n.definition),
     ) {
         (Some(a), Some(b)) => a.len() <= b.len() && a.iter().zip(&b).all(|(x, y)| x == y),
         _ => false,
@@ -264,7 +264,7 @@ impl Breaks {
         reads.iter().any(|t| match self.tables.get(t) {
             None => false,
             Some(None) => true,
-            Some(Some(cols)) => cols.iter().any(|c| sqlscan::may_read_column(sql, c)),
+            Some(Some(cols)) => cols.iter().any(|c| scan::may_read_column(sql, c)),
         })
     }
 

@@ -1,7 +1,7 @@
 //! Drift: what changed in the live database outside graft.
 //!
 //! Every apply records, next to each new snapshot, the plugin's objects as
-//! the database holds them right after the DDL ([`record`]): the *live*
+//! the database holds them right after the DDL ([`crate::store::live`]): the *live*
 //! schema, in PostgreSQL's printed forms. Drift is the difference between
 //! the database now and that record, compared like with like, so a
 //! declaration written as `total >= 0` shows no drift for a live
@@ -17,12 +17,11 @@
 //! (functions, triggers, …; see [`crate::introspect::Unmodeled`]) are
 //! listed, never compared.
 //!
-//! [`guard`] is the apply side: a migration refuses to run over drift in
-//! the objects its plan changes, adopts live objects on a plugin's first
-//! apply, and repairs drift when asked (`Options::repair_drift`).
+//! The apply side lives with the migration ([`crate::migrate`]): a
+//! migration refuses to run over drift in the objects its plan changes,
+//! adopts live objects on a plugin's first apply, and repairs drift when
+//! asked (`Options::repair_drift`).
 
-pub(crate) mod guard;
-pub mod record;
 pub mod scope;
 
 use crate::diff::{diff, Change};
@@ -30,6 +29,7 @@ use crate::error::Error;
 use crate::introspect::{introspect_in, Unmodeled};
 use crate::model::Schema;
 use crate::normalize::normalize_in;
+use crate::store::live as record;
 use crate::store::Store;
 use scope::{describe_drift, restrict, top_level, ObjectKey};
 use serde::Serialize;

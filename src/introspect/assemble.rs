@@ -3,11 +3,11 @@
 
 use super::rows::{CatalogRows, ColumnRow, ConstraintRow, IndexRow};
 use super::IntrospectError;
-use crate::model::expr::normalize_expr;
 use crate::model::{
     Check, Column, ColumnType, Deferrable, EnumType, Extension, FkAction, ForeignKey, Identity,
     Index, IndexKey, IndexTarget, PrimaryKey, QualName, Schema, Table, Unique,
 };
+use crate::sql::normalize_expr;
 use std::collections::HashMap;
 
 /// `indoption` bit: the key sorts descending.

@@ -6,11 +6,11 @@
 
 use super::rows::{FromRow, Query};
 use super::IntrospectError;
-use crate::model::expr::normalize_expr;
 use crate::model::{
     Attribute, Check, ColumnType, CompositeType, Domain, Grant, GrantObject, Policy, PolicyCommand,
     Privilege, QualName, Schema,
 };
+use crate::sql::normalize_expr;
 use std::sync::atomic::AtomicUsize;
 use tokio_postgres::{Error as PgError, GenericClient, Row};
 

@@ -37,7 +37,7 @@
 //!
 //! Expressions (defaults, generated columns, checks, index expressions and
 //! predicates) are kept as PostgreSQL prints them, then passed through
-//! [`normalize_expr`](crate::model::expr::normalize_expr):
+//! [`normalize_expr`](crate::sql::normalize_expr):
 //!
 //! - defaults and generated columns: `pg_get_expr(adbin, adrelid)`, e.g.
 //!   `'new'::billing.status`, `(total * (2)::numeric)`;

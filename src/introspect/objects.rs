@@ -486,49 +486,26 @@ const TRIGGER_UPDATE: i32 = 1 << 4;
 const TRIGGER_TRUNCATE: i32 = 1 << 5;
 const TRIGGER_INSTEAD: i32 = 1 << 6;
 
-/// The condition inside `WHEN (…)` of a printed trigger definition: the
-/// first ` WHEN (` outside quotes, to its matching parenthesis.
+/// The condition inside `WHEN (…)` of a printed trigger definition: after
+/// the first bare `WHEN` followed by `(`, to its matching parenthesis.
 fn when_condition(def: &str) -> Option<String> {
-    let c: Vec<char> = def.chars().collect();
-    let mut i = 0;
-    let mut quote: Option<char> = None;
-    let key: Vec<char> = " WHEN (".chars().collect();
-    while i < c.len() {
-        match quote {
-            Some(q) => {
-                if c[i] == q {
-                    quote = None;
+    use crate::sql::lex::{solid, Kind};
+    let toks = solid(def);
+    let at = toks
+        .windows(2)
+        .position(|w| w[0].is_keyword("when") && w[1].kind == Kind::LParen)?;
+    let start = toks[at + 1].end();
+    let mut depth = 0usize;
+    for t in &toks[at + 1..] {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(def[start..t.start].to_string());
                 }
-                i += 1;
             }
-            None if c[i] == '"' || c[i] == '\'' => {
-                quote = Some(c[i]);
-                i += 1;
-            }
-            None if c[i..].starts_with(&key) => {
-                let start = i + key.len();
-                let mut depth = 1;
-                let mut j = start;
-                let mut q: Option<char> = None;
-                while j < c.len() {
-                    match q {
-                        Some(x) if c[j] == x => q = None,
-                        Some(_) => {}
-                        None if c[j] == '"' || c[j] == '\'' => q = Some(c[j]),
-                        None if c[j] == '(' => depth += 1,
-                        None if c[j] == ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                return Some(c[start..j].iter().collect());
-                            }
-                        }
-                        None => {}
-                    }
-                    j += 1;
-                }
-                return None;
-            }
-            None => i += 1,
+            _ => {}
         }
     }
     None

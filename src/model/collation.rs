@@ -8,7 +8,7 @@
 //! `"default"` is the type's default collation, which the model writes as no
 //! collation at all (PostgreSQL stores the type's collation then).
 
-use super::name::QualName;
+use crate::sql::QualName;
 
 /// The namespace of the collations PostgreSQL ships.
 pub const CATALOG: &str = "pg_catalog";

@@ -6,11 +6,12 @@
 //! keeps no modifiers on argument and result types: `varchar(20)` is
 //! `character varying`), user types schema-qualified.
 
-use super::expr::normalize_expr;
-use super::name::QualName;
-use super::printed::{parse_pg_name, pg_ident};
 use super::types::{BaseType, ColumnType};
-use super::{sqlscan, views::normalize_definition};
+use super::views::normalize_definition;
+use crate::sql::normalize_expr;
+use crate::sql::scan;
+use crate::sql::QualName;
+use crate::sql::{parse_pg_name, pg_ident};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -356,12 +357,12 @@ impl Function {
             })
             .collect();
         if self.language == "sql" || self.sql_body {
-            out.extend(sqlscan::relation_candidates(&self.body, &self.name.schema));
-            out.extend(sqlscan::function_candidates(&self.body, &self.name.schema));
+            out.extend(scan::relation_candidates(&self.body, &self.name.schema));
+            out.extend(scan::function_candidates(&self.body, &self.name.schema));
         }
         for a in &self.args {
             if let Some(d) = &a.default {
-                out.extend(sqlscan::function_candidates(d, &self.name.schema));
+                out.extend(scan::function_candidates(d, &self.name.schema));
             }
         }
         out.remove(&self.name);

@@ -2,28 +2,24 @@
 //!
 //! Equal schemas compare equal however they were written: types are stored
 //! in the form `format_type()` prints ([`types`]), expressions in normal form
-//! ([`expr`]), every collection in canonical order ([`Schema::normalize`]),
+//! ([`crate::sql::expr`]), every collection in canonical order ([`Schema::normalize`]),
 //! and unnamed constraints and indexes get deterministic names when declared.
 
 pub mod collation;
-pub mod expr;
 pub mod functions;
-pub mod name;
-pub mod printed;
 mod schema;
 pub mod security;
 pub mod sequences;
-pub mod sqlscan;
 pub mod triggers;
 pub mod types;
 pub mod usertypes;
 pub mod views;
 
+pub use crate::sql::name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use functions::{
     ArgMode, Function, FunctionArg, FunctionKind, FunctionSetting, Parallel, ReturnColumn, Returns,
     Volatility,
 };
-pub use name::{check_ident, IdentError, QualName, MAX_IDENT_BYTES};
 pub use schema::*;
 pub use security::{Grant, GrantKind, GrantObject, Policy, PolicyCommand, Privilege, RowSecurity};
 pub use sequences::{Sequence, SequenceOwner};

@@ -1,13 +1,13 @@
 //! The schema model: plain data, ordered canonically by [`Schema::normalize`].
 
 use super::functions::Function;
-use super::name::QualName;
 use super::security::{Grant, Policy, RowSecurity};
 use super::sequences::Sequence;
 use super::triggers::Trigger;
 use super::types::ColumnType;
 use super::usertypes::{CompositeType, Domain};
 use super::views::View;
+use crate::sql::QualName;
 use serde::{Deserialize, Serialize};
 
 /// Everything graft manages for one plugin (or, from introspection, for a set

@@ -4,8 +4,8 @@
 //! characters); `public` (lower case) stands for the `PUBLIC` keyword,
 //! every role: no role can be called that (PostgreSQL reserves the name).
 
-use super::name::QualName;
 use super::types::ColumnType;
+use crate::sql::QualName;
 use serde::{Deserialize, Serialize};
 
 /// The role name that means `PUBLIC`.

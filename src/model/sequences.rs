@@ -5,8 +5,8 @@
 //! standalone object: the first is part of the identity, the second is
 //! modelled as the column's `serial` flag (see [`serial_sequence`]).
 
-use super::name::QualName;
-use super::printed::{parse_pg_name, pg_qualified};
+use crate::sql::QualName;
+use crate::sql::{parse_pg_name, pg_qualified};
 use serde::{Deserialize, Serialize};
 
 /// `OWNED BY table.column`: the sequence is dropped with the column.

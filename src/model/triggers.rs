@@ -1,7 +1,7 @@
 //! Triggers on tables and views.
 
-use super::expr::normalize_expr;
-use super::name::QualName;
+use crate::sql::normalize_expr;
+use crate::sql::QualName;
 use serde::{Deserialize, Serialize};
 
 /// `BEFORE`, `AFTER` or `INSTEAD OF`.

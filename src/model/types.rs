@@ -2,7 +2,7 @@
 //! PostgreSQL's `format_type()` prints, so that `int4`, `int` and `integer`
 //! compare equal and a declared type equals the introspected one.
 
-use super::name::QualName;
+use crate::sql::QualName;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 

@@ -1,9 +1,9 @@
 //! Domains and composite types: user types that columns (and each other)
 //! may use, beside enums.
 
-use super::name::QualName;
 use super::schema::Check;
 use super::types::{BaseType, ColumnType};
+use crate::sql::QualName;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

@@ -1,9 +1,9 @@
 //! Views and materialized views.
 
-use super::expr::normalize_expr;
-use super::name::QualName;
 use super::schema::Index;
-use super::sqlscan;
+use crate::sql::normalize_expr;
+use crate::sql::scan;
+use crate::sql::QualName;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -81,7 +81,7 @@ impl View {
     /// `depends_on`. Over-reports (callers keep the names they know as
     /// relations); never the view itself.
     pub fn reads(&self) -> BTreeSet<QualName> {
-        let mut out = sqlscan::relation_candidates(&self.definition, &self.name.schema);
+        let mut out = scan::relation_candidates(&self.definition, &self.name.schema);
         out.extend(self.depends_on.iter().cloned());
         out.remove(&self.name);
         out
@@ -89,7 +89,7 @@ impl View {
 
     /// The functions the definition calls (over-reported, as [`View::reads`]).
     pub fn calls(&self) -> BTreeSet<QualName> {
-        sqlscan::function_candidates(&self.definition, &self.name.schema)
+        scan::function_candidates(&self.definition, &self.name.schema)
     }
 
     /// Normal form: definition normalised, `depends_on` sorted without the
@@ -97,7 +97,7 @@ impl View {
     /// comment is none, options a materialized view cannot have dropped.
     pub fn normalize(&mut self) {
         self.definition = normalize_definition(&self.definition);
-        let named = sqlscan::relation_candidates(&self.definition, &self.name.schema);
+        let named = scan::relation_candidates(&self.definition, &self.name.schema);
         self.depends_on.sort();
         self.depends_on.dedup();
         self.depends_on

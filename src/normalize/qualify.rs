@@ -1,5 +1,5 @@
 //! Rewriting the namespace of qualified names in SQL text, outside
-//! literals, quoted bodies and comments.
+//! literals, quoted bodies and comments (read by [`crate::sql::lex`]).
 //!
 //! `'draft'::billing.invoice_status` with `billing → graft_norm_x_0` becomes
 //! `'draft'::graft_norm_x_0.invoice_status` when `invoice_status` is one of
@@ -7,192 +7,8 @@
 //! that function is not. Identifiers compare as PostgreSQL does: unquoted
 //! ones folded to lower case, quoted ones exactly.
 
+use crate::sql::lex::{self, Kind, Quote};
 use std::collections::{HashMap, HashSet};
-
-/// A lexical token of SQL text, as a byte range of the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// An identifier, bare or double-quoted.
-    Ident,
-    /// A plain `'…'` string literal (no `E`, `B`, `X` prefix).
-    Str,
-    /// `.`
-    Dot,
-    /// Whitespace or a comment.
-    Space,
-    /// Anything else: literals, numbers, operators, punctuation.
-    Other,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Token {
-    kind: Kind,
-    start: usize,
-    end: usize,
-}
-
-fn ident_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_' || !c.is_ascii()
-}
-
-fn ident_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$' || !c.is_ascii()
-}
-
-/// Splits `sql` into tokens. Never fails: unterminated literals and
-/// comments run to the end of the text.
-fn tokens(sql: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = sql.char_indices().collect();
-    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
-    let pos = |i: usize| chars.get(i).map_or(sql.len(), |&(p, _)| p);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let start = i;
-        let c = chars[i].1;
-        let kind = if c.is_whitespace() {
-            while at(i).is_some_and(char::is_whitespace) {
-                i += 1;
-            }
-            Kind::Space
-        } else if c == '-' && at(i + 1) == Some('-') {
-            while at(i).is_some_and(|c| c != '\n') {
-                i += 1;
-            }
-            Kind::Space
-        } else if c == '/' && at(i + 1) == Some('*') {
-            // block comments nest in PostgreSQL
-            let mut depth = 0;
-            while i < chars.len() {
-                if at(i) == Some('/') && at(i + 1) == Some('*') {
-                    depth += 1;
-                    i += 2;
-                } else if at(i) == Some('*') && at(i + 1) == Some('/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            Kind::Space
-        } else if c == '"' {
-            i += 1;
-            while i < chars.len() {
-                if at(i) == Some('"') {
-                    if at(i + 1) == Some('"') {
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                i += 1;
-            }
-            Kind::Ident
-        } else if c == '\'' {
-            i = skip_string(&chars, i, false);
-            Kind::Str
-        } else if c == '$' && dollar_tag(&chars, i).is_some() {
-            let tag = dollar_tag(&chars, i).unwrap_or_default();
-            let n = tag.chars().count();
-            i += n;
-            loop {
-                if i >= chars.len() {
-                    break;
-                }
-                if chars[i].1 == '$' && dollar_tag(&chars, i).as_deref() == Some(tag.as_str()) {
-                    i += n;
-                    break;
-                }
-                i += 1;
-            }
-            Kind::Other
-        } else if ident_start(c) {
-            while at(i).is_some_and(ident_char) {
-                i += 1;
-            }
-            // E'…' takes backslash escapes; B'…', X'…', U&'…' do not
-            let word: String = chars[start..i].iter().map(|&(_, c)| c).collect();
-            if at(i) == Some('\'') && word.eq_ignore_ascii_case("e") {
-                i = skip_string(&chars, i, true);
-                Kind::Other
-            } else if at(i) == Some('\'') && matches!(word.to_ascii_lowercase().as_str(), "b" | "x")
-            {
-                i = skip_string(&chars, i, false);
-                Kind::Other
-            } else {
-                Kind::Ident
-            }
-        } else if c == '.' && !at(i + 1).is_some_and(|c| c.is_ascii_digit()) {
-            i += 1;
-            Kind::Dot
-        } else if c.is_ascii_digit() || c == '.' {
-            while at(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
-                i += 1;
-            }
-            Kind::Other
-        } else {
-            i += 1;
-            Kind::Other
-        };
-        out.push(Token {
-            kind,
-            start: pos(start),
-            end: pos(i),
-        });
-    }
-    out
-}
-
-/// The index after a `'…'` literal starting at `i` (`''` doubles a quote;
-/// with `backslash`, `\'` escapes one too).
-fn skip_string(chars: &[(usize, char)], mut i: usize, backslash: bool) -> usize {
-    i += 1;
-    while i < chars.len() {
-        let c = chars[i].1;
-        if backslash && c == '\\' {
-            i += 2;
-            continue;
-        }
-        if c == '\'' {
-            if chars.get(i + 1).map(|&(_, c)| c) == Some('\'') {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
-    }
-    i
-}
-
-/// The dollar-quote tag (`$$`, `$body$`) starting at `i`, if one does.
-fn dollar_tag(chars: &[(usize, char)], i: usize) -> Option<String> {
-    let mut j = i + 1;
-    if chars.get(j).is_some_and(|&(_, c)| c.is_ascii_digit()) {
-        return None; // a positional parameter
-    }
-    while chars
-        .get(j)
-        .is_some_and(|&(_, c)| ident_char(c) && c != '$')
-    {
-        j += 1;
-    }
-    (chars.get(j).map(|&(_, c)| c) == Some('$'))
-        .then(|| chars[i..=j].iter().map(|&(_, c)| c).collect())
-}
-
-/// The name an identifier token denotes: quoted ones unquoted, bare ones
-/// folded to lower case.
-fn ident_value(text: &str) -> String {
-    match text.strip_prefix('"') {
-        Some(rest) => rest.strip_suffix('"').unwrap_or(rest).replace("\"\"", "\""),
-        None => text.to_lowercase(),
-    }
-}
 
 /// The two parts of `ns.name` as `regclass` input reads them (quoted parts
 /// unquoted, bare ones folded to lower case), with the byte offset where
@@ -240,13 +56,13 @@ pub(crate) fn requalify(
     moves: &HashMap<String, String>,
     names: &HashMap<String, HashSet<String>>,
 ) -> String {
-    let toks = tokens(sql);
-    let next_solid = |from: usize| (from..toks.len()).find(|&k| toks[k].kind != Kind::Space);
+    let toks = lex::tokens(sql);
+    let next_solid = |from: usize| (from..toks.len()).find(|&k| !toks[k].is_trivia());
     let mut out = String::with_capacity(sql.len());
     let mut copied = 0;
     for (k, t) in toks.iter().enumerate() {
-        if t.kind == Kind::Str {
-            let raw = &sql[t.start..t.end];
+        if t.kind == Kind::Str(Quote::Plain) {
+            let raw = t.text;
             let inner = raw
                 .strip_prefix('\'')
                 .and_then(|r| r.strip_suffix('\''))
@@ -263,33 +79,35 @@ pub(crate) fn requalify(
             if let Some(lit) = moved {
                 out.push_str(&sql[copied..t.start]);
                 out.push_str(&lit);
-                copied = t.end;
+                copied = t.end();
             }
             continue;
         }
-        if t.kind != Kind::Ident {
+        if !t.is_name() {
             continue;
         }
         // not itself the second part of a qualified name
-        let prev = (0..k).rev().find(|&p| toks[p].kind != Kind::Space);
+        let prev = (0..k).rev().find(|&p| !toks[p].is_trivia());
         if prev.is_some_and(|p| toks[p].kind == Kind::Dot) {
             continue;
         }
         let Some(dot) = next_solid(k + 1).filter(|&d| toks[d].kind == Kind::Dot) else {
             continue;
         };
-        let Some(name) = next_solid(dot + 1).filter(|&n| toks[n].kind == Kind::Ident) else {
+        let Some(name) = next_solid(dot + 1).filter(|&n| toks[n].is_name()) else {
             continue;
         };
-        let ns = ident_value(&sql[t.start..t.end]);
+        let Some(ns) = t.name() else { continue };
         let Some(to) = moves.get(&ns) else { continue };
-        let object = ident_value(&sql[toks[name].start..toks[name].end]);
+        let Some(object) = toks[name].name() else {
+            continue;
+        };
         if !names.get(&ns).is_some_and(|n| n.contains(&object)) {
             continue;
         }
         out.push_str(&sql[copied..t.start]);
         out.push_str(to);
-        copied = t.end;
+        copied = t.end();
     }
     out.push_str(&sql[copied..]);
     out

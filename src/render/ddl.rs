@@ -2,7 +2,7 @@
 //!
 //! See the conventions in [`crate::render`].
 
-use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, render_type};
+use super::ident::{is_safe_builtin, render_type};
 use super::{kinds, RenderError};
 use crate::diff::{Change, EnumColumn};
 use crate::model::{
@@ -10,6 +10,7 @@ use crate::model::{
     Index, IndexTarget, PrimaryKey, QualName, Table, Unique, MAX_IDENT_BYTES,
 };
 use crate::plan::hazard::{cast_kind, generated_change, CastKind, GeneratedChange};
+use crate::sql::{qualified, quote_ident, quote_literal};
 use sea_query::{Alias, ColumnDef, PostgresQueryBuilder, Table as SqTable, TableRef};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

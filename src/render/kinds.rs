@@ -3,11 +3,12 @@
 //! [`super::ddl`].
 
 use super::ddl::parked_name;
-use super::ident::{is_safe_builtin, qualified, quote_ident, quote_literal, render_type};
+use super::ident::{is_safe_builtin, render_type};
 use super::RenderError;
 use crate::diff::Change;
 use crate::model::security::PUBLIC;
 use crate::model::{BaseType, ColumnType, Domain, GrantObject, Privilege, QualName};
+use crate::sql::{qualified, quote_ident, quote_literal};
 
 /// `CREATE EXTENSION IF NOT EXISTS … [WITH SCHEMA …] [VERSION …]`, then,
 /// for a declared version, `ALTER EXTENSION … UPDATE TO …`: when the

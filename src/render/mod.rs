@@ -72,7 +72,8 @@ mod text;
 use crate::diff::Change;
 use crate::plan::{hazard, Step};
 
-pub use ident::{qualified, quote_ident, quote_literal, render_type};
+pub use crate::sql::{qualified, quote_ident, quote_literal};
+pub use ident::render_type;
 pub use text::{plan_sql, plan_text};
 
 /// Why a change could not be rendered. Every variant means the change broke

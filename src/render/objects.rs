@@ -5,16 +5,15 @@
 //! outside literals (it would end the statement).
 
 use super::ddl::{comment_on, index_statement};
-use super::ident::{qualified, quote_ident};
 use super::RenderError;
 use crate::diff::{Change, CommentTarget};
 use crate::model::functions::is_name_list_setting;
 use crate::model::sequences::serial_sequence;
-use crate::model::sqlscan::{tokens, Tok};
 use crate::model::{
     ArgMode, CheckOption, Column, ColumnType, Function, FunctionKind, Parallel, QualName, Returns,
     Sequence, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming, View, Volatility,
 };
+use crate::sql::{qualified, quote_ident};
 
 /// The statements of one change of the kinds this module renders.
 pub(super) fn render(change: &Change) -> Result<Vec<String>, RenderError> {
@@ -542,9 +541,9 @@ fn view_keyword(v: &View) -> &'static str {
 
 /// Rejects SQL text that would end the statement it is inserted in.
 fn check_sql(sql: &str) -> Result<(), String> {
-    if tokens(sql)
+    if crate::sql::lex::solid(sql)
         .iter()
-        .any(|t| matches!(t, Tok::Symbol(s) if s == ";"))
+        .any(|t| t.kind == crate::sql::lex::Kind::Semicolon)
     {
         return Err("the query contains `;` outside literals".into());
     }

@@ -1,52 +1,34 @@
-//! The tracking tables, in a schema named `graft` by default:
+//! The tracking tables, in a schema named `graft` by default. This module
+//! alone knows them: their layout (versioned, [`layout`]), and every read
+//! and write of them.
 //!
 //! - `_migrations (id, plugin, idx, kind, name, version, hash, statements,
-//!   started_at, duration_ms, applied_by)`: one row per applied migration.
+//!   started_at, duration_ms, applied_by)`: one row per applied migration
+//!   ([`history`]); one `schema` or `rollback` row per snapshot.
 //! - `_journal (plugin, version, dialect, head_idx, head_hash, entries,
 //!   updated_at, scripts_hash, boot_key)`: one row per plugin; the boot fast
 //!   path reads only its `boot_key` ([`BOOT_KEY_SQL`]).
-//! - `_snapshots (plugin, idx, hash, snapshot, created_at, live, live_hash)`:
-//!   every snapshot, and the live schema recorded with it
-//!   ([`crate::drift::record`]).
+//! - `_snapshots (plugin, idx, hash, snapshot, created_at, scripts, live,
+//!   live_hash)`: every snapshot, the hand-written migrations applied at it,
+//!   and the live schema recorded with it ([`live`]).
+//! - `_scripts`: every hand-written migration that ran ([`scripts`]).
+//! - `_tracking_version`: the layout's version ([`layout`]).
 //!
 //! Every SQL text here names the tracking schema through [`quote_ident`], so a
 //! configured schema name cannot inject SQL.
+
+pub mod history;
+pub mod layout;
+pub mod live;
+pub mod scripts;
+
+pub use layout::{Upgrade, BOOT_KEY_SQL, TRACKING_VERSION};
 
 use crate::error::Error;
 use crate::render::{quote_ident, quote_literal};
 use crate::snapshot::{Snapshot, SnapshotHash};
 use std::collections::HashMap;
 use tokio_postgres::{Client, GenericClient, SimpleQueryMessage};
-
-/// The expression of `_journal.boot_key`, a stored generated column: every
-/// field the boot fast path compares, in one text, `plugin`, `head_hash`,
-/// `version` and `scripts_hash` joined by U+001F, each nullable field `=`
-/// before its value and empty for NULL. Reading one column of 50 rows costs
-/// the server (and the client) far less than reading four; see
-/// [`boot_key_matches`].
-pub const BOOT_KEY_SQL: &str = "plugin || chr(31) || head_hash || chr(31) \
-    || coalesce('=' || version, '') || chr(31) || coalesce('=' || scripts_hash, '')";
-
-/// Adds `_journal.boot_key` to tracking tables that do not have it (made by
-/// an older graft), after `scripts_hash` exists. Looked up first, so that a
-/// run finding it in place takes no lock on the journal for it.
-fn boot_key_sql(schema: &str) -> String {
-    let lit = quote_literal(schema);
-    let expr = BOOT_KEY_SQL.replace('\'', "''");
-    format!(
-        "DO $graft_boot_key$
-DECLARE
-    s text := {lit};
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute
-                    WHERE attrelid = format('%I._journal', s)::regclass
-                      AND attname = 'boot_key' AND NOT attisdropped) THEN
-        EXECUTE format('ALTER TABLE %I._journal ADD COLUMN boot_key text GENERATED ALWAYS AS ({expr}) STORED', s);
-    END IF;
-END
-$graft_boot_key$"
-    )
-}
 
 /// Whether `key`, a `_journal.boot_key` ([`BOOT_KEY_SQL`]), is the key of
 /// `d`, compared in place without building the expected text. A declared
@@ -167,52 +149,6 @@ impl Store {
     /// The tracking schema's name.
     pub fn schema(&self) -> &str {
         &self.schema
-    }
-
-    /// DDL that creates the tracking tables if they are missing. Run under the
-    /// advisory lock, so concurrent first boots do not race.
-    pub fn bootstrap_sql(&self) -> String {
-        let q = &self.q;
-        format!(
-            "CREATE SCHEMA IF NOT EXISTS {q};
-CREATE TABLE IF NOT EXISTS {q}._migrations (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    plugin text NOT NULL,
-    idx integer NOT NULL,
-    kind text NOT NULL CHECK (kind IN ('schema', 'script', 'rollback')),
-    name text NOT NULL,
-    version text,
-    hash text NOT NULL,
-    statements jsonb NOT NULL,
-    started_at timestamptz NOT NULL,
-    duration_ms bigint NOT NULL,
-    applied_by text NOT NULL DEFAULT current_user
-);
-CREATE INDEX IF NOT EXISTS _migrations_plugin_idx ON {q}._migrations (plugin, idx);
-CREATE TABLE IF NOT EXISTS {q}._journal (
-    plugin text PRIMARY KEY,
-    version text,
-    dialect text NOT NULL DEFAULT 'postgres',
-    head_idx integer NOT NULL,
-    head_hash text NOT NULL,
-    entries jsonb NOT NULL DEFAULT '[]',
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS {q}._snapshots (
-    plugin text NOT NULL,
-    idx integer NOT NULL,
-    hash text NOT NULL,
-    snapshot jsonb NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (plugin, idx)
-);
-{};
-{};
-{}",
-            crate::lifecycle::store::bootstrap_sql(&self.schema),
-            crate::drift::record::upgrade_sql(&self.schema),
-            boot_key_sql(&self.schema)
-        )
     }
 
     /// Reads every journal head in ONE round trip (simple query protocol, no
@@ -487,7 +423,7 @@ pub struct Record<'a> {
     pub applied_by: Option<&'a str>,
 }
 
-fn verify(plugin: &str, idx: i32, stored: &str, text: &str) -> Result<Snapshot, Error> {
+pub(crate) fn verify(plugin: &str, idx: i32, stored: &str, text: &str) -> Result<Snapshot, Error> {
     let snap = Snapshot::from_json(text).map_err(|source| Error::Snapshot {
         plugin: plugin.to_string(),
         idx,

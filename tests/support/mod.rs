@@ -116,3 +116,31 @@ pub async fn rows(client: &Client, sql: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// `pg_dump` of test database `db` with `args` (e.g. `--schema-only`), as
+/// text, without the `\restrict KEY` frame of newer versions (its key is
+/// random).
+pub fn pg_dump(db: &graft::testing::TestDb, args: &[&str]) -> String {
+    let cluster = graft::testing::TestCluster::global().cluster();
+    let out = std::process::Command::new(cluster.bin_dir().join("pg_dump"))
+        .arg("--no-sync")
+        .arg("-h")
+        .arg(cluster.socket_dir())
+        .arg("-p")
+        .arg(cluster.port().to_string())
+        .args(["-U", "postgres", "-d", &db.name])
+        .args(args)
+        .output()
+        .expect("running pg_dump");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("pg_dump prints UTF-8")
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict ") && !l.starts_with("\\unrestrict "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}

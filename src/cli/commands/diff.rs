@@ -13,9 +13,9 @@
 
 use super::super::output::{count, print, print_json, printable, step_json};
 use super::super::{connect_url, Exit, Global};
-use crate::apply::hazard_label;
 use crate::diff::diff;
 use crate::introspect::{introspect, Unmodeled};
+use crate::migrate::hazard_label;
 use crate::model::{extensions_as_declared, Schema};
 use crate::normalize::normalize_in;
 use crate::plan::{build_plan, Plan};

@@ -12,8 +12,9 @@ use super::output::{
     RED, YELLOW,
 };
 use super::Exit;
-use crate::apply::{Migrator, PluginPlan, Report};
-use crate::lifecycle::{Direction, RollbackOptions, Segment, Transition, TransitionKind};
+use crate::migrate::{
+    Direction, Migrator, PluginPlan, Report, RollbackOptions, Segment, Transition, TransitionKind,
+};
 use crate::registry::Registry;
 use crate::Outcome;
 use serde_json::json;
@@ -57,7 +58,7 @@ pub(super) fn finish_progress(bar: Option<indicatif::ProgressBar>) {
     }
 }
 
-fn script_label(r: &crate::lifecycle::ScriptRun) -> String {
+fn script_label(r: &crate::migrate::ScriptRun) -> String {
     let what = match r.direction {
         Direction::Up => "migration",
         Direction::Down => "undo",
@@ -297,7 +298,7 @@ pub(super) async fn history(
     json: bool,
 ) -> anyhow::Result<Exit> {
     let rows =
-        crate::lifecycle::history::read_history(client, migrator.store().schema(), plugin).await?;
+        crate::store::history::read_history(client, migrator.store().schema(), plugin).await?;
     if json {
         print_json(&json!({ "history": rows }))?;
         return Ok(Exit::Ok);

@@ -1,0 +1,7 @@
+-- Namespaces whose tables refer to each other both ways (issue 12, item
+-- 10, verbatim): a.t1 <- b.t2 <- a.t3.
+CREATE SCHEMA a;
+CREATE SCHEMA b;
+CREATE TABLE a.t1 (id integer PRIMARY KEY);
+CREATE TABLE b.t2 (id integer PRIMARY KEY, t1_id integer REFERENCES a.t1 (id));
+CREATE TABLE a.t3 (id integer PRIMARY KEY, t2_id integer REFERENCES b.t2 (id));

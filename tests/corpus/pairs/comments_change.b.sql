@@ -1,0 +1,20 @@
+-- Comments added, changed and removed on many kinds (issue 12, item 8).
+CREATE SCHEMA s;
+COMMENT ON SCHEMA s IS 'new schema comment';
+CREATE TYPE s.e AS ENUM ('x');
+COMMENT ON TYPE s.e IS 'an enum';
+CREATE DOMAIN s.d AS integer CONSTRAINT d_pos CHECK (VALUE > 0);
+COMMENT ON DOMAIN s.d IS 'a domain';
+COMMENT ON CONSTRAINT d_pos ON DOMAIN s.d IS 'positive';
+CREATE TABLE s.t (id integer PRIMARY KEY, v s.d, CONSTRAINT t_v CHECK (v < 100));
+COMMENT ON TABLE s.t IS 'new table comment';
+COMMENT ON CONSTRAINT t_v ON s.t IS 'small values';
+CREATE INDEX t_v_idx ON s.t (v);
+COMMENT ON INDEX s.t_v_idx IS 'by value';
+CREATE VIEW s.w AS SELECT id, v FROM s.t;
+COMMENT ON COLUMN s.w.v IS 'view column';
+CREATE FUNCTION s.f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER t_f BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.f();
+COMMENT ON TRIGGER t_f ON s.t IS 'a trigger';
+ALTER TABLE s.t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON s.t USING (true);

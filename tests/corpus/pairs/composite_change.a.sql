@@ -1,0 +1,3 @@
+-- A composite type gains an attribute and another changes type.
+CREATE TYPE address AS (street text, city text, zip integer);
+CREATE TABLE shops (id integer PRIMARY KEY, addr address);

@@ -1,0 +1,4 @@
+-- Columns of extension types added and changed to (issue 12, item 4).
+CREATE EXTENSION citext;
+CREATE EXTENSION hstore;
+CREATE TABLE users (id integer PRIMARY KEY, login citext NOT NULL, prefs hstore);

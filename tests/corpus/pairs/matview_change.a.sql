@@ -1,0 +1,4 @@
+-- A materialized view redefined (with its index), one added.
+CREATE TABLE sales (id integer PRIMARY KEY, region text NOT NULL, amount numeric NOT NULL);
+CREATE MATERIALIZED VIEW by_region AS SELECT region, sum(amount) AS total FROM sales GROUP BY region;
+CREATE UNIQUE INDEX by_region_key ON by_region (region);

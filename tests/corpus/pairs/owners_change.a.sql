@@ -1,0 +1,7 @@
+-- Owners changed (issue 12, item 8: ALTER ... OWNER TO).
+CREATE SCHEMA o;
+CREATE TABLE o.t (id integer PRIMARY KEY);
+CREATE VIEW o.v AS SELECT id FROM o.t;
+CREATE SEQUENCE o.s;
+CREATE FUNCTION o.f() RETURNS integer LANGUAGE sql AS $$SELECT 1$$;
+CREATE TYPE o.e AS ENUM ('a');

@@ -1,0 +1,6 @@
+-- Replica identity changed (issue 12, item 8).
+CREATE TABLE a (id integer PRIMARY KEY, v text);
+ALTER TABLE a REPLICA IDENTITY FULL;
+CREATE TABLE b (id integer NOT NULL, code text NOT NULL);
+CREATE UNIQUE INDEX b_code ON b (code);
+ALTER TABLE b REPLICA IDENTITY USING INDEX b_code;

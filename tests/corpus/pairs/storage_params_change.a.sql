@@ -1,0 +1,5 @@
+-- Storage parameters set, changed and reset on a table, an index and a
+-- materialized view (issue 12, "What must hold" 1: ALTER ... SET (...)).
+CREATE TABLE hot (id bigint PRIMARY KEY, n integer) WITH (fillfactor = 70);
+CREATE INDEX hot_n ON hot (n);
+CREATE MATERIALIZED VIEW hot_count WITH (autovacuum_enabled = false) AS SELECT count(*) AS c FROM hot;

@@ -1,0 +1,8 @@
+-- Triggers changed: events, WHEN clause, timing, enabled state, one
+-- dropped, one added.
+CREATE TABLE t (id integer PRIMARY KEY, v text, n integer);
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER t_ins BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE TRIGGER t_upd BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE TRIGGER t_gone AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE TRIGGER t_toggle BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION trg();

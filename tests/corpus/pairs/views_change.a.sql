@@ -1,0 +1,7 @@
+-- Views changed: a column added at the end of a view another view uses,
+-- a definition changed, a view dropped, a view added.
+CREATE TABLE t (id integer PRIMARY KEY, a text, b text, c integer);
+CREATE VIEW base AS SELECT id, a FROM t;
+CREATE VIEW over_base AS SELECT id FROM base WHERE a IS NOT NULL;
+CREATE VIEW doomed AS SELECT 1 AS one;
+CREATE VIEW filtered AS SELECT id, c FROM t WHERE c > 0;
