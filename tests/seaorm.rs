@@ -18,6 +18,10 @@ use sea_query::{
 use std::process::Command;
 use tokio_postgres::Client;
 
+#[path = "corpus_support/dump.rs"]
+#[allow(dead_code)]
+mod dump;
+
 fn a(s: &str) -> Alias {
     Alias::new(s)
 }
@@ -37,8 +41,8 @@ async fn migrate(client: &mut Client, declared: graft::declare::Declared) -> gra
         .expect("graft migrates the declaration")
 }
 
-/// `pg_dump --schema-only` of one namespace, without comments, blank
-/// lines, session settings and `\restrict` framing.
+/// `pg_dump --schema-only` of one namespace, normalised by the corpus
+/// judge's normaliser (statements sorted, session set-up dropped).
 fn dump(db: &TestDb, namespace: &str) -> String {
     let cluster = TestCluster::global().cluster();
     let out = Command::new(cluster.bin_dir().join("pg_dump"))
@@ -61,29 +65,13 @@ fn dump(db: &TestDb, namespace: &str) -> String {
         "pg_dump: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout)
-        .expect("pg_dump prints UTF-8")
-        .lines()
-        .filter(|l| {
-            !(l.is_empty()
-                || l.starts_with("--")
-                || l.starts_with("SET ")
-                || l.starts_with("SELECT pg_catalog.set_config")
-                || l.starts_with("\\restrict ")
-                || l.starts_with("\\unrestrict "))
-        })
-        .map(|l| format!("{l}\n"))
-        .collect()
+    let text = String::from_utf8(out.stdout).expect("pg_dump prints UTF-8");
+    dump::text(&dump::normalise(&text))
 }
 
 fn assert_same(expected: &str, actual: &str, what: &str) {
-    if expected != actual {
-        let d = similar::TextDiff::from_lines(expected, actual);
-        panic!(
-            "{what} differ (- sea-query's SQL, + graft):\n{}",
-            d.unified_diff()
-        );
-    }
+    let d = dump::unified(expected, actual, "sea-query's SQL", "graft");
+    assert!(d.is_empty(), "{what} differ:\n{d}");
 }
 
 /// A shop, as SeaORM entities would give it: enums both as SeaORM makes

@@ -6,7 +6,8 @@ use crate::declare::{
     ForeignKeyDecl, IndexDecl, IndexKeyDecl, PrimaryKeyDecl, ReferencesDecl, SchemaBuilder,
     SchemaFile, TableDecl, UniqueDecl,
 };
-use crate::model::{expr::make_name, FkAction, Identity, IndexTarget};
+use crate::model::{FkAction, Identity, IndexTarget};
+use crate::sql::make_name;
 use sea_query::extension::postgres::TypeCreateStatement;
 use sea_query::{
     ColumnDef, ColumnType, Expr, ForeignKeyAction, ForeignKeyCreateStatement, IndexCreateStatement,
@@ -343,7 +344,7 @@ fn name_checks(t: &mut TableDecl) {
         let mut read = t
             .columns
             .iter()
-            .filter(|col| crate::model::sqlscan::may_read_column(&c.expr, &col.name));
+            .filter(|col| crate::sql::scan::may_read_column(&c.expr, &col.name));
         if let (Some(col), None) = (read.next(), read.next()) {
             c.name = Some(make_name(&t.name, &col.name, "check"));
         }

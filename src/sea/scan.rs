@@ -3,6 +3,7 @@
 //! labels). The grammar is sea-query 1.0's Postgres output, read strictly:
 //! anything left over is an error, never skipped.
 
+use crate::sql::lex::{self, Kind};
 use sea_query::{EscapeBuilder, PostgresQueryBuilder};
 
 /// A cursor over rendered SQL.
@@ -36,22 +37,12 @@ impl<'a> Cursor<'a> {
 
     /// A `"…"` identifier with `""` unescaped.
     pub(super) fn ident(&mut self) -> Option<String> {
-        let body = self.rest.strip_prefix('"')?;
-        let mut out = String::new();
-        let mut chars = body.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c == '"' {
-                if chars.peek().map(|&(_, n)| n) == Some('"') {
-                    chars.next();
-                    out.push('"');
-                    continue;
-                }
-                self.rest = &body[i + 1..];
-                return Some(out);
-            }
-            out.push(c);
+        let t = *lex::tokens(self.rest).first()?;
+        if t.kind != Kind::QuotedIdent || !t.terminated || !t.text.starts_with('"') {
+            return None;
         }
-        None
+        self.rest = &self.rest[t.end()..];
+        t.name_as_written()
     }
 
     /// `"a"` or `"a"."b"`: (schema, name).
@@ -81,21 +72,20 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Where the character after `(`-led `s` closes it: the byte index of the
-/// matching `)`, skipping string literals and quoted identifiers.
+/// Where the parenthesis `s` starts with closes: the byte index of the
+/// matching `)` (literals and quoted names skipped by graft's lexer).
 pub(super) fn matching_paren(s: &str) -> Option<usize> {
     if !s.starts_with('(') {
         return None;
     }
     let mut depth = 0usize;
-    let mut it = Scan::new(s);
-    while let Some((i, c)) = it.next_code() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
+    for t in lex::tokens(s) {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(i);
+                    return Some(t.start);
                 }
             }
             _ => {}
@@ -110,14 +100,13 @@ pub(super) fn split_top_level(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
-    let mut it = Scan::new(s);
-    while let Some((i, c)) = it.next_code() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(s[start..i].trim());
-                start = i + 1;
+    for t in lex::tokens(s) {
+        match t.kind {
+            Kind::LParen => depth += 1,
+            Kind::RParen => depth -= 1,
+            Kind::Comma if depth == 0 => {
+                out.push(s[start..t.start].trim());
+                start = t.end();
             }
             _ => {}
         }
@@ -127,49 +116,6 @@ pub(super) fn split_top_level(s: &str) -> Vec<&str> {
         out.push(last);
     }
     out
-}
-
-/// Characters of SQL text outside `'…'`, `E'…'` and `"…"`.
-struct Scan<'a> {
-    s: &'a str,
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
-}
-
-impl<'a> Scan<'a> {
-    fn new(s: &'a str) -> Self {
-        Scan {
-            s,
-            chars: s.char_indices().peekable(),
-        }
-    }
-
-    fn next_code(&mut self) -> Option<(usize, char)> {
-        loop {
-            let (i, c) = self.chars.next()?;
-            match c {
-                '\'' => {
-                    let escapes = i > 0 && matches!(&self.s[i - 1..i], "E" | "e");
-                    self.skip_literal('\'', escapes);
-                }
-                '"' => self.skip_literal('"', false),
-                _ => return Some((i, c)),
-            }
-        }
-    }
-
-    fn skip_literal(&mut self, q: char, escapes: bool) {
-        while let Some((_, c)) = self.chars.next() {
-            if escapes && c == '\\' {
-                self.chars.next();
-            } else if c == q {
-                if self.chars.peek().map(|&(_, n)| n) == Some(q) {
-                    self.chars.next();
-                } else {
-                    return;
-                }
-            }
-        }
-    }
 }
 
 /// The value of a string literal as sea-query's Postgres backend writes
