@@ -23,6 +23,7 @@ pub mod plan;
 pub mod registry;
 pub mod render;
 pub mod scripts;
+pub mod sea;
 pub mod snapshot;
 pub mod sources;
 pub mod sql;
